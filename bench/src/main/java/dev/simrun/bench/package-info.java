@@ -1,0 +1,2 @@
+/** Runnable benchmarks. Each writes its results under {@code bench/results}. */
+package dev.simrun.bench;
