@@ -1,5 +1,142 @@
 package dev.simrun.emulator.tasks;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the emulator standalone: {@code java -jar cloud-tasks-emulator.jar --port 8123}. */
 public final class Main {
-  public static void main(String[] args) {}
+  private static final String USAGE =
+      """
+      Cloud Tasks v2 emulator (gRPC and REST on one port; state in memory)
+
+      Options:
+        --host HOST                     listen address (default 127.0.0.1)
+        --port N                        port for gRPC and REST (default 8123; 0 = any free)
+        --issuer URL                    OIDC issuer written into tokens (default http://HOST:PORT)
+        --queue NAME                    create projects/P/locations/L/queues/Q at start (repeatable)
+        --task-name-reservation DUR     how long used task names stay taken (default PT1H)
+        --min-dispatch-deadline DUR     shortest allowed dispatch deadline (default PT15S)
+        --max-dispatches-per-second N   highest queue rate allowed (default 500, as Cloud Tasks)
+        --faults d=P,c=P,r=P            inject faults into every queue: d = duplicate delivery,
+                                        c = concurrent duplicate, r = dropped 2xx response
+        --seed N                        seed for generated names and faults
+      Durations are ISO-8601 (PT30S) or seconds.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "cloud-tasks-emulator-logback.xml");
+    }
+    CloudTasksEmulator.Builder builder;
+    try {
+      builder = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (builder == null) {
+      System.out.print(USAGE);
+      return;
+    }
+    CloudTasksEmulator emulator = builder.start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  emulator.close();
+                  stopped.countDown();
+                }));
+    System.out.println("cloud-tasks-emulator ready on " + emulator.endpoint());
+    stopped.await();
+  }
+
+  static CloudTasksEmulator.Builder parse(String[] args) {
+    CloudTasksEmulator.Builder b = CloudTasksEmulator.builder().port(8123);
+    List<String> queues = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return null;
+      }
+      String key = arg;
+      String value;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        key = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException(arg + " needs a value");
+      }
+      switch (key) {
+        case "--host" -> b.host(value);
+        case "--port" -> b.port(integer(key, value));
+        case "--issuer" -> b.issuer(value);
+        case "--queue" -> queues.add(value);
+        case "--task-name-reservation" -> b.taskNameReservation(duration(key, value));
+        case "--min-dispatch-deadline" -> b.minDispatchDeadline(duration(key, value));
+        case "--max-dispatches-per-second" -> b.maxDispatchesPerSecond(number(key, value));
+        case "--faults" -> b.faults(faults(value));
+        case "--seed" -> b.randomSeed(Long.parseLong(value));
+        default -> throw new IllegalArgumentException("unknown option " + key);
+      }
+    }
+    for (String q : queues) {
+      b.queue(q);
+    }
+    return b;
+  }
+
+  private static int integer(String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " takes a whole number, not '" + value + "'");
+    }
+  }
+
+  private static double number(String key, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " takes a number, not '" + value + "'");
+    }
+  }
+
+  static Duration duration(String key, String value) {
+    try {
+      return value.startsWith("P") || value.startsWith("p")
+          ? Duration.parse(value)
+          : Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          key + " takes a duration (PT30S or 30), not '" + value + "'");
+    }
+  }
+
+  static FaultPlan faults(String spec) {
+    double d = 0, c = 0, r = 0;
+    for (String part : spec.split(",")) {
+      String[] kv = part.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("--faults takes d=P,c=P,r=P, not '" + spec + "'");
+      }
+      double p = number("--faults", kv[1]);
+      switch (kv[0].trim()) {
+        case "d", "duplicate" -> d = p;
+        case "c", "concurrent" -> c = p;
+        case "r", "drop" -> r = p;
+        default -> throw new IllegalArgumentException("unknown fault '" + kv[0] + "'");
+      }
+    }
+    return new FaultPlan(d, c, r);
+  }
 }

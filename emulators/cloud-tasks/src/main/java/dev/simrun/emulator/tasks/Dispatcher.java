@@ -1,0 +1,197 @@
+package dev.simrun.emulator.tasks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes due tasks to their targets: one loop thread decides what is due (under the lock), HTTP
+ * requests go out asynchronously, and each outcome is handed back to {@link TaskQueues}.
+ */
+final class Dispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** The loop looks at least this often, to expire name reservations and notice a moved clock. */
+  private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** With a clock moved by hand, wall time says nothing about due times: poll instead. */
+  private static final long MANUAL_CLOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final TaskQueues queues;
+  private final OidcIssuer oidc;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final HttpClient http;
+  private final boolean systemClock;
+  private final Thread loop;
+  private volatile boolean running = true;
+
+  Dispatcher(TaskQueues queues, OidcIssuer oidc) {
+    this.queues = queues;
+    this.oidc = oidc;
+    Clock clock = queues.clock();
+    this.systemClock = clock.getClass().equals(Clock.systemUTC().getClass());
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(executor)
+            .build();
+    this.loop = Thread.ofPlatform().name("cloud-tasks-dispatcher").daemon().unstarted(this::run);
+  }
+
+  void start() {
+    loop.start();
+  }
+
+  private void run() {
+    List<Dispatch> due = new ArrayList<>();
+    while (running) {
+      try {
+        due.clear();
+        TaskQueues.Due next = queues.takeDue(due);
+        for (Dispatch d : due) {
+          send(d);
+        }
+        queues.awaitChange(next.version(), waitNanos(next.next()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("dispatch loop failed; continuing", e);
+      }
+    }
+  }
+
+  private long waitNanos(Instant next) {
+    if (!systemClock) {
+      return MANUAL_CLOCK_POLL_NANOS;
+    }
+    if (next.equals(Instant.MAX)) {
+      return MAX_IDLE_NANOS;
+    }
+    long nanos = Duration.between(queues.clock().instant(), next).toNanos();
+    return Math.max(0, Math.min(nanos, MAX_IDLE_NANOS));
+  }
+
+  /** Sends one attempt, plus the injected duplicates, and reports the primary's outcome. */
+  void send(Dispatch d) {
+    HttpRequest request;
+    try {
+      request = toHttpRequest(d);
+    } catch (RuntimeException e) {
+      queues.complete(d, Dispatch.Outcome.noResponse("CONNECTION_ERROR", e.getMessage()), 0);
+      return;
+    }
+    long start = System.nanoTime();
+    CompletableFuture<Dispatch.Outcome> primary = deliver(request);
+    if (d.copies() > 1) {
+      deliver(request);
+    }
+    primary.thenAccept(
+        outcome -> {
+          queues.complete(d, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+          if (d.sequentialDuplicate()) {
+            deliver(request);
+          }
+        });
+  }
+
+  private CompletableFuture<Dispatch.Outcome> deliver(HttpRequest request) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .handle(
+            (response, error) -> {
+              if (error == null) {
+                return Dispatch.Outcome.response(
+                    response.statusCode(),
+                    retryAfter(
+                        response.headers().firstValue("Retry-After").orElse(null),
+                        queues.clock().instant()));
+              }
+              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+              if (cause instanceof HttpTimeoutException) {
+                return Dispatch.Outcome.noResponse("DEADLINE_EXCEEDED", cause.toString());
+              }
+              return Dispatch.Outcome.noResponse(
+                  "CONNECTION_ERROR",
+                  cause instanceof IOException ? cause.toString() : String.valueOf(cause));
+            });
+  }
+
+  private HttpRequest toHttpRequest(Dispatch d) {
+    var task = d.request();
+    byte[] body = task.getBody().toByteArray();
+    HttpRequest.BodyPublisher publisher =
+        body.length == 0
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(task.getUrl()))
+            .timeout(d.deadline())
+            .method(task.getHttpMethod().name(), publisher);
+    for (Map.Entry<String, String> h : d.headers().entrySet()) {
+      try {
+        b.setHeader(h.getKey(), h.getValue());
+      } catch (IllegalArgumentException restricted) {
+        // Connection, Expect, Upgrade: hop-by-hop headers the transport owns.
+      }
+    }
+    if (task.hasOidcToken()) {
+      var oidcToken = task.getOidcToken();
+      String audience = oidcToken.getAudience().isEmpty() ? task.getUrl() : oidcToken.getAudience();
+      b.setHeader(
+          "Authorization", "Bearer " + oidc.token(audience, oidcToken.getServiceAccountEmail()));
+    }
+    return b.build();
+  }
+
+  /** {@code Retry-After} as delay-seconds or an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(String value, Instant now) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(value.trim());
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(now, at.toInstant());
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (RuntimeException unreadable) {
+        return null;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    loop.interrupt();
+    try {
+      loop.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    http.shutdownNow();
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.simrun.emulator.tasks;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Mints the OIDC ID tokens a task with {@code oidc_token} is pushed with, signed by a key made at
+ * start, and publishes the discovery document and JWKS a receiver verifies them with, as it would
+ * verify Google's.
+ */
+final class OidcIssuer {
+  static final String JWKS_PATH = "/oauth2/v3/certs";
+  static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+  private static final Duration LIFETIME = Duration.ofHours(1);
+
+  /** A token is reused while younger than this; signing per push would cost a core at 2,000/s. */
+  private static final Duration REUSE = Duration.ofMinutes(5);
+
+  private final RSAKey key;
+  private final RSASSASigner signer;
+  private final Clock clock;
+  private volatile String issuer;
+  private final Map<String, Minted> cache = new ConcurrentHashMap<>();
+
+  private record Minted(String token, Instant issuedAt) {}
+
+  OidcIssuer(Clock clock) {
+    this.clock = clock;
+    try {
+      this.key =
+          new RSAKeyGenerator(2048)
+              .keyID(UUID.randomUUID().toString())
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.RS256)
+              .generate();
+      this.signer = new RSASSASigner(key);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot create the OIDC signing key", e);
+    }
+  }
+
+  void issuer(String issuer) {
+    this.issuer = issuer;
+  }
+
+  String issuer() {
+    return issuer;
+  }
+
+  String token(String audience, String serviceAccountEmail) {
+    Instant now = clock.instant();
+    String cacheKey = audience + '\n' + serviceAccountEmail;
+    Minted minted = cache.get(cacheKey);
+    if (minted == null
+        || !minted.issuedAt().plus(REUSE).isAfter(now)
+        || minted.issuedAt().isAfter(now)) {
+      minted = new Minted(sign(audience, serviceAccountEmail, now), now);
+      cache.put(cacheKey, minted);
+    }
+    return minted.token();
+  }
+
+  private String sign(String audience, String email, Instant now) {
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .audience(audience)
+            .subject(email)
+            .claim("email", email)
+            .claim("email_verified", true)
+            .claim("azp", email)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(LIFETIME)))
+            .build();
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.RS256)
+            .keyID(key.getKeyID())
+            .type(JOSEObjectType.JWT)
+            .build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign an OIDC token", e);
+    }
+    return jwt.serialize();
+  }
+
+  String jwksJson() {
+    return new JWKSet(key.toPublicJWK()).toString();
+  }
+
+  String discoveryJson() {
+    return "{\"issuer\":\""
+        + issuer
+        + "\",\"jwks_uri\":\""
+        + issuer
+        + JWKS_PATH
+        + "\",\"response_types_supported\":[\"id_token\"],"
+        + "\"subject_types_supported\":[\"public\"],"
+        + "\"id_token_signing_alg_values_supported\":[\"RS256\"],"
+        + "\"claims_supported\":[\"aud\",\"email\",\"email_verified\",\"exp\",\"iat\",\"iss\",\"sub\"]}";
+  }
+}

@@ -1,0 +1,306 @@
+package dev.simrun.emulator.tasks;
+
+import com.google.cloud.tasks.v2.CreateQueueRequest;
+import com.google.cloud.tasks.v2.CreateTaskRequest;
+import com.google.cloud.tasks.v2.DeleteQueueRequest;
+import com.google.cloud.tasks.v2.DeleteTaskRequest;
+import com.google.cloud.tasks.v2.GetQueueRequest;
+import com.google.cloud.tasks.v2.GetTaskRequest;
+import com.google.cloud.tasks.v2.ListQueuesRequest;
+import com.google.cloud.tasks.v2.ListTasksRequest;
+import com.google.cloud.tasks.v2.PauseQueueRequest;
+import com.google.cloud.tasks.v2.PurgeQueueRequest;
+import com.google.cloud.tasks.v2.Queue;
+import com.google.cloud.tasks.v2.ResumeQueueRequest;
+import com.google.cloud.tasks.v2.RunTaskRequest;
+import com.google.cloud.tasks.v2.Task;
+import com.google.cloud.tasks.v2.UpdateQueueRequest;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.FieldMaskUtil;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Cloud Tasks v2 REST API (proto3 JSON, camelCase) on the paths Google serves it, plus the
+ * emulator's own endpoints: stats, fault injection, and the OIDC discovery document and JWKS.
+ */
+final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(RestGateway.class);
+  private static final String LOCATION = "projects/[^/:]+/locations/[^/:]+";
+  private static final String QUEUE = LOCATION + "/queues/[^/:]+";
+  private static final String TASK = QUEUE + "/tasks/[^/:]+";
+  private static final Pattern QUEUES = Pattern.compile("/v2/(" + LOCATION + ")/queues");
+  private static final Pattern ONE_QUEUE = Pattern.compile("/v2/(" + QUEUE + ")(?::(\\w+))?");
+  private static final Pattern TASKS = Pattern.compile("/v2/(" + QUEUE + ")/tasks");
+  private static final Pattern ONE_TASK = Pattern.compile("/v2/(" + TASK + ")(?::(\\w+))?");
+
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
+
+  private final Operations ops;
+  private final TaskQueues queues;
+  private final OidcIssuer oidc;
+
+  RestGateway(Operations ops, TaskQueues queues, OidcIssuer oidc) {
+    this.ops = ops;
+    this.queues = queues;
+    this.oidc = oidc;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String body = request.content().toString(StandardCharsets.UTF_8);
+    Reply reply;
+    try {
+      reply = route(request.method(), uri.path(), uri.parameters(), body);
+    } catch (StatusRuntimeException e) {
+      reply = error(e.getStatus());
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      reply =
+          error(Status.INVALID_ARGUMENT.withDescription("Invalid JSON payload: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure on {} {}", request.method(), request.uri(), e);
+      reply = error(Status.INTERNAL.withDescription(e.toString()));
+    }
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(reply.status),
+            Unpooled.copiedBuffer(reply.json, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(response);
+    } else {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private record Reply(int status, String json) {}
+
+  private Reply route(HttpMethod method, String path, Map<String, List<String>> query, String body)
+      throws InvalidProtocolBufferException {
+    Matcher m;
+    if ((m = QUEUES.matcher(path)).matches()) {
+      String parent = m.group(1);
+      if (method.equals(HttpMethod.GET)) {
+        ListQueuesRequest.Builder r = ListQueuesRequest.newBuilder().setParent(parent);
+        r.setPageSize(intParam(query, "pageSize"));
+        r.setPageToken(param(query, "pageToken", ""));
+        r.setFilter(param(query, "filter", ""));
+        return ok(ops.listQueues(r.build()));
+      }
+      if (method.equals(HttpMethod.POST)) {
+        Queue.Builder queue = Queue.newBuilder();
+        PARSER.merge(body, queue);
+        return ok(
+            ops.createQueue(
+                CreateQueueRequest.newBuilder().setParent(parent).setQueue(queue).build()));
+      }
+    } else if ((m = TASKS.matcher(path)).matches()) {
+      String parent = m.group(1);
+      if (method.equals(HttpMethod.GET)) {
+        ListTasksRequest.Builder r = ListTasksRequest.newBuilder().setParent(parent);
+        r.setPageSize(intParam(query, "pageSize"));
+        r.setPageToken(param(query, "pageToken", ""));
+        r.setResponseView(view(query));
+        return ok(ops.listTasks(r.build()));
+      }
+      if (method.equals(HttpMethod.POST)) {
+        CreateTaskRequest.Builder r = CreateTaskRequest.newBuilder();
+        PARSER.merge(body.isBlank() ? "{}" : body, r);
+        return ok(ops.createTask(r.setParent(parent).build()));
+      }
+    } else if ((m = ONE_TASK.matcher(path)).matches()) {
+      String name = m.group(1);
+      String verb = m.group(2);
+      if (verb == null && method.equals(HttpMethod.GET)) {
+        return ok(
+            ops.getTask(
+                GetTaskRequest.newBuilder().setName(name).setResponseView(view(query)).build()));
+      }
+      if (verb == null && method.equals(HttpMethod.DELETE)) {
+        return ok(ops.deleteTask(DeleteTaskRequest.newBuilder().setName(name).build()));
+      }
+      if ("run".equals(verb) && method.equals(HttpMethod.POST)) {
+        RunTaskRequest.Builder r = RunTaskRequest.newBuilder();
+        PARSER.merge(body.isBlank() ? "{}" : body, r);
+        return ok(ops.runTask(r.setName(name).build()));
+      }
+    } else if ((m = ONE_QUEUE.matcher(path)).matches()) {
+      String name = m.group(1);
+      String verb = m.group(2);
+      if (verb == null) {
+        if (method.equals(HttpMethod.GET)) {
+          return ok(ops.getQueue(GetQueueRequest.newBuilder().setName(name).build()));
+        }
+        if (method.equals(HttpMethod.DELETE)) {
+          return ok(ops.deleteQueue(DeleteQueueRequest.newBuilder().setName(name).build()));
+        }
+        if (method.equals(HttpMethod.PATCH)) {
+          Queue.Builder queue = Queue.newBuilder();
+          PARSER.merge(body, queue);
+          UpdateQueueRequest.Builder r =
+              UpdateQueueRequest.newBuilder().setQueue(queue.setName(name));
+          String mask = param(query, "updateMask", "");
+          if (!mask.isBlank()) {
+            r.setUpdateMask(FieldMaskUtil.fromJsonString(mask));
+          }
+          return ok(ops.updateQueue(r.build()));
+        }
+      } else if (method.equals(HttpMethod.POST)) {
+        switch (verb) {
+          case "purge" -> {
+            return ok(ops.purgeQueue(PurgeQueueRequest.newBuilder().setName(name).build()));
+          }
+          case "pause" -> {
+            return ok(ops.pauseQueue(PauseQueueRequest.newBuilder().setName(name).build()));
+          }
+          case "resume" -> {
+            return ok(ops.resumeQueue(ResumeQueueRequest.newBuilder().setName(name).build()));
+          }
+          default -> {}
+        }
+      }
+    } else if (path.equals(OidcIssuer.DISCOVERY_PATH) && method.equals(HttpMethod.GET)) {
+      return new Reply(200, oidc.discoveryJson());
+    } else if (path.equals(OidcIssuer.JWKS_PATH) && method.equals(HttpMethod.GET)) {
+      return new Reply(200, oidc.jwksJson());
+    } else if (path.equals("/emulator/v1/stats") && method.equals(HttpMethod.GET)) {
+      return new Reply(200, StatsJson.write(queues.stats()));
+    } else if (path.equals("/emulator/v1/faults") && method.equals(HttpMethod.PUT)) {
+      FaultPlan plan = faults(body);
+      String queue = param(query, "queue", null);
+      queues.setFaults(queue, plan);
+      return new Reply(200, StatsJson.write(plan));
+    } else if (path.equals("/") && method.equals(HttpMethod.GET)) {
+      return new Reply(
+          200, "{\"service\":\"cloud-tasks-emulator\",\"api\":\"google.cloud.tasks.v2\"}");
+    }
+    throw Status.NOT_FOUND
+        .withDescription("No such method: " + method + " " + path)
+        .asRuntimeException();
+  }
+
+  private static FaultPlan faults(String body) throws InvalidProtocolBufferException {
+    Struct.Builder s = Struct.newBuilder();
+    PARSER.merge(body, s);
+    Map<String, Value> f = s.getFieldsMap();
+    for (String key : f.keySet()) {
+      if (!List.of("duplicateDelivery", "concurrentDuplicate", "dropResponse").contains(key)) {
+        throw Names.invalid(
+            "Unknown fault '"
+                + key
+                + "'; known: duplicateDelivery, concurrentDuplicate, dropResponse");
+      }
+    }
+    return new FaultPlan(
+        number(f, "duplicateDelivery"),
+        number(f, "concurrentDuplicate"),
+        number(f, "dropResponse"));
+  }
+
+  private static double number(Map<String, Value> fields, String key) {
+    Value v = fields.get(key);
+    if (v == null) {
+      return 0;
+    }
+    if (v.getKindCase() != Value.KindCase.NUMBER_VALUE) {
+      throw Names.invalid(key + " must be a number");
+    }
+    return v.getNumberValue();
+  }
+
+  private static Task.View view(Map<String, List<String>> query) {
+    String v = param(query, "responseView", "VIEW_UNSPECIFIED");
+    try {
+      return Task.View.valueOf(v);
+    } catch (IllegalArgumentException e) {
+      throw Names.invalid("Unknown responseView '" + v + "'");
+    }
+  }
+
+  private static String param(Map<String, List<String>> query, String name, String fallback) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? fallback : values.get(0);
+  }
+
+  private static int intParam(Map<String, List<String>> query, String name) {
+    String v = param(query, name, "0");
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw Names.invalid(name + " must be an integer, was '" + v + "'");
+    }
+  }
+
+  private static Reply ok(Message message) throws InvalidProtocolBufferException {
+    return new Reply(200, PRINTER.print(message));
+  }
+
+  /** Google's JSON error shape: {@code {"error": {"code", "message", "status"}}}. */
+  private static Reply error(Status status) {
+    int http = httpStatus(status.getCode());
+    String message = status.getDescription() == null ? "" : status.getDescription();
+    return new Reply(
+        http,
+        "{\"error\":{\"code\":"
+            + http
+            + ",\"message\":"
+            + StatsJson.quote(message)
+            + ",\"status\":\""
+            + status.getCode().name()
+            + "\"}}");
+  }
+
+  static int httpStatus(Status.Code code) {
+    return switch (code) {
+      case OK -> 200;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS, ABORTED -> 409;
+      case RESOURCE_EXHAUSTED -> 429;
+      case CANCELLED -> 499;
+      case UNIMPLEMENTED -> 501;
+      case UNAVAILABLE -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+      default -> 500;
+    };
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("REST connection failed", cause);
+    ctx.close();
+  }
+}
