@@ -1,0 +1,138 @@
+package dev.simrun.emulator.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.cloud.tasks.v2.CloudTasksClient;
+import com.google.cloud.tasks.v2.HttpRequest;
+import com.google.cloud.tasks.v2.LocationName;
+import com.google.cloud.tasks.v2.Queue;
+import com.google.cloud.tasks.v2.QueueName;
+import com.google.cloud.tasks.v2.RetryConfig;
+import com.google.cloud.tasks.v2.Task;
+import com.google.protobuf.util.Durations;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Each fault-injection knob, observed where it matters: in the receiver. */
+class FaultInjectionTest {
+  static final LocationName LOCATION = LocationName.of("simrun-test", "local");
+
+  @RegisterExtension
+  static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension(b -> b.randomSeed(7));
+
+  static CloudTasksClient client;
+  static TestReceiver receiver;
+
+  @BeforeAll
+  static void connect() {
+    client = Clients.grpc(tasks.emulator());
+    receiver = TestReceiver.start();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    client.close();
+    receiver.close();
+  }
+
+  static QueueName queue(FaultPlan faults, RetryConfig retry) {
+    QueueName name = QueueName.of("simrun-test", "local", "faults-" + UUID.randomUUID());
+    client.createQueue(
+        LOCATION, Queue.newBuilder().setName(name.toString()).setRetryConfig(retry).build());
+    tasks.emulator().faults(name.toString(), faults);
+    return name;
+  }
+
+  static String create(QueueName queue, String id) {
+    client.createTask(
+        queue,
+        Task.newBuilder()
+            .setName(queue + "/tasks/" + id)
+            .setHttpRequest(HttpRequest.newBuilder().setUrl(receiver.url("/faults/" + id)))
+            .build());
+    return id;
+  }
+
+  @Test
+  void duplicateDeliveryPushesTheSameAttemptTwiceOneAfterTheOther() {
+    QueueName queue = queue(new FaultPlan(1.0, 0, 0), RetryConfig.getDefaultInstance());
+    List<String> ids =
+        List.of("dup-a", "dup-b", "dup-c").stream().map(i -> create(queue, i)).toList();
+    for (String id : ids) {
+      await().until(() -> receiver.deliveriesOf(id).size() == 2);
+      List<TestReceiver.Delivery> d = receiver.deliveriesOf(id);
+      assertThat(d).extracting(TestReceiver.Delivery::retryCount).containsExactly(0, 0);
+    }
+    EmulatorStats.Queue stats = tasks.emulator().stats().queues().get(queue.toString());
+    assertThat(stats.duplicatesInjected()).isEqualTo(3);
+    assertThat(stats.attempts()).isEqualTo(3);
+    assertThat(stats.successes()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentDuplicatePushesTwoCopiesAtTheSameMoment() {
+    receiver.respond(
+        d ->
+            new TestReceiver.Response(200, Map.of(), d.path().contains("/faults/conc-") ? 300 : 0));
+    QueueName queue = queue(new FaultPlan(0, 1.0, 0), RetryConfig.getDefaultInstance());
+    String id = create(queue, "conc-a");
+    await().until(() -> receiver.deliveriesOf(id).size() == 2);
+    List<TestReceiver.Delivery> d = receiver.deliveriesOf(id);
+    // Both copies arrived while the other was still being handled (each takes 300 ms).
+    assertThat(Math.abs(d.get(0).nanoTime() - d.get(1).nanoTime()) / 1e6).isLessThan(150);
+    assertThat(d).extracting(TestReceiver.Delivery::retryCount).containsExactly(0, 0);
+    receiver.respond(x -> TestReceiver.Response.status(200));
+  }
+
+  @Test
+  void dropResponseRetriesATaskThatSucceeded() {
+    QueueName queue =
+        queue(
+            new FaultPlan(0, 0, 1.0),
+            RetryConfig.newBuilder()
+                .setMaxAttempts(3)
+                .setMinBackoff(Durations.fromMillis(100))
+                .setMaxBackoff(Durations.fromMillis(100))
+                .build());
+    String id = create(queue, "dropped");
+    await().atMost(Duration.ofSeconds(5)).until(() -> receiver.deliveriesOf(id).size() == 3);
+    // The receiver answered 200 each time, yet every answer was lost: retried until max attempts.
+    assertThat(receiver.deliveriesOf(id))
+        .extracting(TestReceiver.Delivery::retryCount)
+        .containsExactly(0, 1, 2);
+    assertThat(receiver.deliveriesOf(id).get(1).header("X-CloudTasks-TaskPreviousResponse"))
+        .isNull();
+    await()
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> client.getTask(queue + "/tasks/" + id))
+                    .isInstanceOf(NotFoundException.class));
+    EmulatorStats.Queue stats = tasks.emulator().stats().queues().get(queue.toString());
+    assertThat(stats.responsesDropped()).isEqualTo(3);
+    assertThat(stats.deletedAfterRetries()).isEqualTo(1);
+  }
+
+  @Test
+  void faultsAreOffByDefaultAndCanBeSwitchedOffAgain() {
+    QueueName queue = queue(FaultPlan.NONE, RetryConfig.getDefaultInstance());
+    String first = create(queue, "clean");
+    await().until(() -> receiver.deliveriesOf(first).size() == 1);
+    tasks.emulator().faults(queue.toString(), new FaultPlan(1.0, 0, 0));
+    String second = create(queue, "doubled");
+    await().until(() -> receiver.deliveriesOf(second).size() == 2);
+    tasks.emulator().faults(queue.toString(), FaultPlan.NONE);
+    String third = create(queue, "clean-again");
+    await().until(() -> receiver.deliveriesOf(third).size() == 1);
+    assertThat(receiver.deliveriesOf(first)).hasSize(1);
+    assertThat(tasks.emulator().stats().queues().get(queue.toString()).successes()).isEqualTo(3);
+  }
+}
