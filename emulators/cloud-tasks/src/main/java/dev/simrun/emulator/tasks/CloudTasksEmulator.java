@@ -109,6 +109,11 @@ public final class CloudTasksEmulator implements AutoCloseable {
     queues.setFaults(queueName, Objects.requireNonNull(plan));
   }
 
+  /** Makes a queue follow the global fault plan again. */
+  public void clearFaults(String queueName) {
+    queues.setFaults(Objects.requireNonNull(queueName), null);
+  }
+
   /** Makes the dispatcher look at due tasks now; useful after moving a test clock. */
   public void wakeUp() {
     queues.signal();

@@ -104,15 +104,26 @@ final class Dispatcher implements AutoCloseable {
     long start = System.nanoTime();
     CompletableFuture<Dispatch.Outcome> primary = deliver(request);
     if (d.copies() > 1) {
-      deliver(request);
+      deliver(request).thenAccept(o -> logDuplicate(d, "concurrent", o));
     }
     primary.thenAccept(
         outcome -> {
           queues.complete(d, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
           if (d.sequentialDuplicate()) {
-            deliver(request);
+            deliver(request).thenAccept(o -> logDuplicate(d, "sequential", o));
           }
         });
+  }
+
+  /** An injected copy's outcome changes nothing; it is logged so a test can see where it went. */
+  private static void logDuplicate(Dispatch d, String kind, Dispatch.Outcome o) {
+    LOG.info(
+        "injected {} duplicate of {} attempt {}: status {} {}",
+        kind,
+        d.task().name,
+        d.attempt(),
+        o.status(),
+        o.failure() == null ? "" : o.failure() + " " + o.detail());
   }
 
   private CompletableFuture<Dispatch.Outcome> deliver(HttpRequest request) {

@@ -39,6 +39,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,7 +79,7 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
     String body = request.content().toString(StandardCharsets.UTF_8);
     Reply reply;
     try {
-      reply = route(request.method(), uri.path(), uri.parameters(), body);
+      reply = route(method(request), uri.path(), uri.parameters(), body);
     } catch (StatusRuntimeException e) {
       reply = error(e.getStatus());
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
@@ -105,6 +106,19 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private record Reply(int status, String json) {}
+
+  /**
+   * The request's method, or the one in {@code X-HTTP-Method-Override} of a POST: clients whose
+   * HTTP stack lacks PATCH (the HttpJson transport on HttpURLConnection) send it that way, and
+   * Google's front end honours it.
+   */
+  private static HttpMethod method(FullHttpRequest request) {
+    String override = request.headers().get("X-HTTP-Method-Override");
+    if (request.method().equals(HttpMethod.POST) && override != null && !override.isBlank()) {
+      return HttpMethod.valueOf(override.trim().toUpperCase(Locale.ROOT));
+    }
+    return request.method();
+  }
 
   private Reply route(HttpMethod method, String path, Map<String, List<String>> query, String body)
       throws InvalidProtocolBufferException {
@@ -198,9 +212,13 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
       return new Reply(200, StatsJson.write(queues.stats()));
     } else if (path.equals("/emulator/v1/faults") && method.equals(HttpMethod.PUT)) {
       FaultPlan plan = faults(body);
-      String queue = param(query, "queue", null);
-      queues.setFaults(queue, plan);
+      queues.setFaults(param(query, "queue", null), plan);
       return new Reply(200, StatsJson.write(plan));
+    } else if (path.equals("/emulator/v1/faults") && method.equals(HttpMethod.DELETE)) {
+      String queue = param(query, "queue", null);
+      // Without a queue: no global faults. With one: the queue follows the global plan again.
+      queues.setFaults(queue, queue == null ? FaultPlan.NONE : null);
+      return new Reply(200, "{}");
     } else if (path.equals("/") && method.equals(HttpMethod.GET)) {
       return new Reply(
           200, "{\"service\":\"cloud-tasks-emulator\",\"api\":\"google.cloud.tasks.v2\"}");
@@ -222,10 +240,14 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
                 + "'; known: duplicateDelivery, concurrentDuplicate, dropResponse");
       }
     }
-    return new FaultPlan(
-        number(f, "duplicateDelivery"),
-        number(f, "concurrentDuplicate"),
-        number(f, "dropResponse"));
+    try {
+      return new FaultPlan(
+          number(f, "duplicateDelivery"),
+          number(f, "concurrentDuplicate"),
+          number(f, "dropResponse"));
+    } catch (IllegalArgumentException e) {
+      throw Names.invalid(e.getMessage());
+    }
   }
 
   private static double number(Map<String, Value> fields, String key) {
@@ -242,10 +264,18 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static Task.View view(Map<String, List<String>> query) {
     String v = param(query, "responseView", "VIEW_UNSPECIFIED");
     try {
-      return Task.View.valueOf(v);
+      // A name, or its number as sent by clients asking for $alt=json;enum-encoding=int.
+      Task.View view =
+          v.chars().allMatch(Character::isDigit) && !v.isEmpty()
+              ? Task.View.forNumber(Integer.parseInt(v))
+              : Task.View.valueOf(v);
+      if (view != null && view != Task.View.UNRECOGNIZED) {
+        return view;
+      }
     } catch (IllegalArgumentException e) {
-      throw Names.invalid("Unknown responseView '" + v + "'");
+      // reported below
     }
+    throw Names.invalid("Unknown responseView '" + v + "'");
   }
 
   private static String param(Map<String, List<String>> query, String name, String fallback) {

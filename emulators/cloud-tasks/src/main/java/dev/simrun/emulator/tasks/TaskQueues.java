@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -489,11 +490,12 @@ final class TaskQueues {
 
   // ---------------------------------------------------------------- faults and stats
 
+  /** Sets the global plan (queueName null), or a queue's own plan (null: follow the global). */
   void setFaults(String queueName, FaultPlan plan) {
     locked(
         () -> {
           if (queueName == null) {
-            globalFaults = plan;
+            globalFaults = Objects.requireNonNull(plan);
           } else {
             queue(Names.queue(queueName)).faults = plan;
           }
@@ -744,13 +746,15 @@ final class TaskQueues {
     }
     DISPATCH_LOG.info(
         "{\"event\":\"dispatch\",\"queue\":\"{}\",\"task\":\"{}\",\"attempt\":{},\"url\":\"{}\","
-            + "\"status\":{},\"failure\":{},\"injected\":\"{}\",\"result\":\"{}\",\"latencyMs\":{}}",
+            + "\"status\":{},\"failure\":{},\"detail\":{},\"injected\":\"{}\",\"result\":\"{}\","
+            + "\"latencyMs\":{}}",
         Names.shortName(d.queueName()),
         Names.shortName(d.task().name),
         d.attempt(),
         d.request().getUrl(),
         o.status(),
         o.failure() == null ? "null" : "\"" + o.failure() + "\"",
+        o.detail() == null ? "null" : StatsJson.quote(o.detail()),
         (d.copies() > 1 ? "concurrent-duplicate " : "")
             + (d.sequentialDuplicate() ? "duplicate " : "")
             + (dropped ? "drop-response" : ""),
