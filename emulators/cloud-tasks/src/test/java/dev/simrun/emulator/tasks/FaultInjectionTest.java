@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.api.gax.rpc.NotFoundException;
-import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
-import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.cloud.tasks.v2.Task;
@@ -16,49 +14,31 @@ import com.google.protobuf.util.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Each fault-injection knob, observed where it matters: in the receiver. */
+/** Each fault-injection knob, observed where it matters: in the tasks.receiver(). */
 class FaultInjectionTest {
-  static final LocationName LOCATION = LocationName.of("simrun-test", "local");
+  static final LocationName LOCATION = Harness.LOCATION;
 
-  @RegisterExtension
-  static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension(b -> b.randomSeed(7));
-
-  static CloudTasksClient client;
-  static TestReceiver receiver;
-
-  @BeforeAll
-  static void connect() {
-    client = Clients.grpc(tasks.emulator());
-    receiver = TestReceiver.start();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    client.close();
-    receiver.close();
-  }
+  @RegisterExtension static Harness tasks = Harness.grpc(b -> b.randomSeed(7));
 
   static QueueName queue(FaultPlan faults, RetryConfig retry) {
-    QueueName name = QueueName.of("simrun-test", "local", "faults-" + UUID.randomUUID());
-    client.createQueue(
-        LOCATION, Queue.newBuilder().setName(name.toString()).setRetryConfig(retry).build());
+    QueueName name = tasks.newQueue("faults", q -> q.setRetryConfig(retry));
     tasks.emulator().faults(name.toString(), faults);
     return name;
   }
 
   static String create(QueueName queue, String id) {
-    client.createTask(
-        queue,
-        Task.newBuilder()
-            .setName(queue + "/tasks/" + id)
-            .setHttpRequest(HttpRequest.newBuilder().setUrl(receiver.url("/faults/" + id)))
-            .build());
+    tasks
+        .client()
+        .createTask(
+            queue,
+            Task.newBuilder()
+                .setName(queue + "/tasks/" + id)
+                .setHttpRequest(
+                    HttpRequest.newBuilder().setUrl(tasks.receiver().url("/faults/" + id)))
+                .build());
     return id;
   }
 
@@ -68,8 +48,8 @@ class FaultInjectionTest {
     List<String> ids =
         List.of("dup-a", "dup-b", "dup-c").stream().map(i -> create(queue, i)).toList();
     for (String id : ids) {
-      await().until(() -> receiver.deliveriesOf(id).size() == 2);
-      List<TestReceiver.Delivery> d = receiver.deliveriesOf(id);
+      await().until(() -> tasks.receiver().deliveriesOf(id).size() == 2);
+      List<TestReceiver.Delivery> d = tasks.receiver().deliveriesOf(id);
       assertThat(d).extracting(TestReceiver.Delivery::retryCount).containsExactly(0, 0);
     }
     EmulatorStats.Queue stats = tasks.emulator().stats().queues().get(queue.toString());
@@ -80,17 +60,20 @@ class FaultInjectionTest {
 
   @Test
   void concurrentDuplicatePushesTwoCopiesAtTheSameMoment() {
-    receiver.respond(
-        d ->
-            new TestReceiver.Response(200, Map.of(), d.path().contains("/faults/conc-") ? 300 : 0));
+    tasks
+        .receiver()
+        .respond(
+            d ->
+                new TestReceiver.Response(
+                    200, Map.of(), d.path().contains("/faults/conc-") ? 300 : 0));
     QueueName queue = queue(new FaultPlan(0, 1.0, 0), RetryConfig.getDefaultInstance());
     String id = create(queue, "conc-a");
-    await().until(() -> receiver.deliveriesOf(id).size() == 2);
-    List<TestReceiver.Delivery> d = receiver.deliveriesOf(id);
+    await().until(() -> tasks.receiver().deliveriesOf(id).size() == 2);
+    List<TestReceiver.Delivery> d = tasks.receiver().deliveriesOf(id);
     // Both copies arrived while the other was still being handled (each takes 300 ms).
     assertThat(Math.abs(d.get(0).nanoTime() - d.get(1).nanoTime()) / 1e6).isLessThan(150);
     assertThat(d).extracting(TestReceiver.Delivery::retryCount).containsExactly(0, 0);
-    receiver.respond(x -> TestReceiver.Response.status(200));
+    tasks.receiver().respond(x -> TestReceiver.Response.status(200));
   }
 
   @Test
@@ -104,17 +87,19 @@ class FaultInjectionTest {
                 .setMaxBackoff(Durations.fromMillis(100))
                 .build());
     String id = create(queue, "dropped");
-    await().atMost(Duration.ofSeconds(5)).until(() -> receiver.deliveriesOf(id).size() == 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> tasks.receiver().deliveriesOf(id).size() == 3);
     // The receiver answered 200 each time, yet every answer was lost: retried until max attempts.
-    assertThat(receiver.deliveriesOf(id))
+    assertThat(tasks.receiver().deliveriesOf(id))
         .extracting(TestReceiver.Delivery::retryCount)
         .containsExactly(0, 1, 2);
-    assertThat(receiver.deliveriesOf(id).get(1).header("X-CloudTasks-TaskPreviousResponse"))
+    assertThat(tasks.receiver().deliveriesOf(id).get(1).header("X-CloudTasks-TaskPreviousResponse"))
         .isNull();
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.getTask(queue + "/tasks/" + id))
+                assertThatThrownBy(() -> tasks.client().getTask(queue + "/tasks/" + id))
                     .isInstanceOf(NotFoundException.class));
     EmulatorStats.Queue stats = tasks.emulator().stats().queues().get(queue.toString());
     assertThat(stats.responsesDropped()).isEqualTo(3);
@@ -125,14 +110,14 @@ class FaultInjectionTest {
   void faultsAreOffByDefaultAndCanBeSwitchedOffAgain() {
     QueueName queue = queue(FaultPlan.NONE, RetryConfig.getDefaultInstance());
     String first = create(queue, "clean");
-    await().until(() -> receiver.deliveriesOf(first).size() == 1);
+    await().until(() -> tasks.receiver().deliveriesOf(first).size() == 1);
     tasks.emulator().faults(queue.toString(), new FaultPlan(1.0, 0, 0));
     String second = create(queue, "doubled");
-    await().until(() -> receiver.deliveriesOf(second).size() == 2);
+    await().until(() -> tasks.receiver().deliveriesOf(second).size() == 2);
     tasks.emulator().faults(queue.toString(), FaultPlan.NONE);
     String third = create(queue, "clean-again");
-    await().until(() -> receiver.deliveriesOf(third).size() == 1);
-    assertThat(receiver.deliveriesOf(first)).hasSize(1);
+    await().until(() -> tasks.receiver().deliveriesOf(third).size() == 1);
+    assertThat(tasks.receiver().deliveriesOf(first)).hasSize(1);
     assertThat(tasks.emulator().stats().queues().get(queue.toString()).successes()).isEqualTo(3);
   }
 }

@@ -8,7 +8,6 @@ import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.UnimplementedException;
-import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.ListQueuesRequest;
@@ -25,45 +24,24 @@ import com.google.protobuf.util.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The queue and task API through the real google-cloud-tasks client over gRPC. */
 class GrpcApiTest {
-  static final LocationName LOCATION = LocationName.of("simrun-test", "local");
+  static final LocationName LOCATION = Harness.LOCATION;
 
-  @RegisterExtension static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension();
-
-  static CloudTasksClient client;
-  static TestReceiver receiver;
-
-  @BeforeAll
-  static void connect() {
-    client = Clients.grpc(tasks.emulator());
-    receiver = TestReceiver.start();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    client.close();
-    receiver.close();
-  }
+  @RegisterExtension static Harness tasks = Harness.grpc();
 
   static QueueName newQueue() {
-    QueueName name =
-        QueueName.of(LOCATION.getProject(), LOCATION.getLocation(), "q-" + UUID.randomUUID());
-    client.createQueue(LOCATION, Queue.newBuilder().setName(name.toString()).build());
-    return name;
+    return tasks.newQueue("q", q -> q);
   }
 
   static Task httpTask(String path) {
     return Task.newBuilder()
         .setHttpRequest(
             HttpRequest.newBuilder()
-                .setUrl(receiver.url(path))
+                .setUrl(tasks.receiver().url(path))
                 .setBody(ByteString.copyFromUtf8("{\"chunk\":1}"))
                 .putHeaders("Content-Type", "application/json"))
         .build();
@@ -72,7 +50,7 @@ class GrpcApiTest {
   @Test
   void createdQueueHasCloudTasksDefaults() {
     QueueName name = newQueue();
-    Queue queue = client.getQueue(name);
+    Queue queue = tasks.client().getQueue(name);
     assertThat(queue.getState()).isEqualTo(Queue.State.RUNNING);
     assertThat(queue.getRateLimits().getMaxDispatchesPerSecond()).isEqualTo(500.0);
     assertThat(queue.getRateLimits().getMaxBurstSize()).isEqualTo(100);
@@ -87,40 +65,49 @@ class GrpcApiTest {
   void creatingAQueueTwiceFailsWithAlreadyExists() {
     QueueName name = newQueue();
     assertThatThrownBy(
-            () -> client.createQueue(LOCATION, Queue.newBuilder().setName(name.toString()).build()))
+            () ->
+                tasks
+                    .client()
+                    .createQueue(LOCATION, Queue.newBuilder().setName(name.toString()).build()))
         .isInstanceOf(AlreadyExistsException.class);
   }
 
   @Test
   void missingQueuesAndTasksAreNotFound() {
     QueueName missing = QueueName.of("simrun-test", "local", "no-such-queue");
-    assertThatThrownBy(() -> client.getQueue(missing)).isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.createTask(missing, httpTask("/x")))
+    assertThatThrownBy(() -> tasks.client().getQueue(missing))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> tasks.client().createTask(missing, httpTask("/x")))
         .isInstanceOf(NotFoundException.class);
     QueueName queue = newQueue();
-    assertThatThrownBy(() -> client.getTask(queue + "/tasks/nope"))
+    assertThatThrownBy(() -> tasks.client().getTask(queue + "/tasks/nope"))
         .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.deleteTask(queue + "/tasks/nope"))
+    assertThatThrownBy(() -> tasks.client().deleteTask(queue + "/tasks/nope"))
         .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.deleteQueue(missing)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> tasks.client().deleteQueue(missing))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void invalidRequestsAreRejectedWithInvalidArgument() {
     assertThatThrownBy(
             () ->
-                client.createQueue(
-                    LOCATION,
-                    Queue.newBuilder().setName(LOCATION + "/queues/bad_underscore").build()))
+                tasks
+                    .client()
+                    .createQueue(
+                        LOCATION,
+                        Queue.newBuilder().setName(LOCATION + "/queues/bad_underscore").build()))
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(
             () ->
-                client.createQueue(
-                    LOCATION,
-                    Queue.newBuilder()
-                        .setName(LOCATION + "/queues/too-fast")
-                        .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(501))
-                        .build()))
+                tasks
+                    .client()
+                    .createQueue(
+                        LOCATION,
+                        Queue.newBuilder()
+                            .setName(LOCATION + "/queues/too-fast")
+                            .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(501))
+                            .build()))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("max_dispatches_per_second");
     QueueName queue = newQueue();
@@ -128,29 +115,29 @@ class GrpcApiTest {
         Task.newBuilder()
             .setHttpRequest(
                 HttpRequest.newBuilder()
-                    .setUrl(receiver.url("/get"))
+                    .setUrl(tasks.receiver().url("/get"))
                     .setHttpMethod(HttpMethod.GET)
                     .setBody(ByteString.copyFromUtf8("x")))
             .build();
-    assertThatThrownBy(() -> client.createTask(queue, getWithBody))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, getWithBody))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("body");
     Task shortDeadline =
         httpTask("/x").toBuilder().setDispatchDeadline(Durations.fromSeconds(14)).build();
-    assertThatThrownBy(() -> client.createTask(queue, shortDeadline))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, shortDeadline))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("dispatch_deadline");
     Task longDeadline =
         httpTask("/x").toBuilder().setDispatchDeadline(Durations.fromSeconds(1801)).build();
-    assertThatThrownBy(() -> client.createTask(queue, longDeadline))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, longDeadline))
         .isInstanceOf(InvalidArgumentException.class);
     Task relativeUrl =
         Task.newBuilder().setHttpRequest(HttpRequest.newBuilder().setUrl("/relative")).build();
-    assertThatThrownBy(() -> client.createTask(queue, relativeUrl))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, relativeUrl))
         .isInstanceOf(InvalidArgumentException.class);
     Task otherQueue =
         httpTask("/x").toBuilder().setName(LOCATION + "/queues/elsewhere/tasks/t1").build();
-    assertThatThrownBy(() -> client.createTask(queue, otherQueue))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, otherQueue))
         .isInstanceOf(InvalidArgumentException.class);
     Task tooBig =
         httpTask("/x").toBuilder()
@@ -158,7 +145,7 @@ class GrpcApiTest {
                 httpTask("/x").getHttpRequest().toBuilder()
                     .setBody(ByteString.copyFrom(new byte[101 * 1024])))
             .build();
-    assertThatThrownBy(() -> client.createTask(queue, tooBig))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, tooBig))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("100 KB");
     Task oauth =
@@ -167,29 +154,31 @@ class GrpcApiTest {
                 httpTask("/x").getHttpRequest().toBuilder()
                     .setOauthToken(OAuthToken.newBuilder().setServiceAccountEmail("a@b.c")))
             .build();
-    assertThatThrownBy(() -> client.createTask(queue, oauth))
+    assertThatThrownBy(() -> tasks.client().createTask(queue, oauth))
         .isInstanceOf(UnimplementedException.class);
-    assertThat(client.listTasks(queue).iterateAll()).isEmpty();
+    assertThat(tasks.client().listTasks(queue).iterateAll()).isEmpty();
   }
 
   @Test
   void aTaskIsPushedWithItsRequestAndCloudTasksHeaders() {
     QueueName queue = newQueue();
     Task created =
-        client.createTask(
-            queue,
-            httpTask("/push").toBuilder()
-                .setName(queue + "/tasks/first-task")
-                .setHttpRequest(
-                    httpTask("/push").getHttpRequest().toBuilder()
-                        .putHeaders("X-Custom", "kept")
-                        .putHeaders("User-Agent", "replaced")
-                        .putHeaders("X-CloudTasks-TaskName", "spoofed"))
-                .build());
+        tasks
+            .client()
+            .createTask(
+                queue,
+                httpTask("/push").toBuilder()
+                    .setName(queue + "/tasks/first-task")
+                    .setHttpRequest(
+                        httpTask("/push").getHttpRequest().toBuilder()
+                            .putHeaders("X-Custom", "kept")
+                            .putHeaders("User-Agent", "replaced")
+                            .putHeaders("X-CloudTasks-TaskName", "spoofed"))
+                    .build());
     assertThat(created.getName()).isEqualTo(queue + "/tasks/first-task");
 
-    await().until(() -> !receiver.deliveriesOf("first-task").isEmpty());
-    TestReceiver.Delivery d = receiver.deliveriesOf("first-task").getFirst();
+    await().until(() -> !tasks.receiver().deliveriesOf("first-task").isEmpty());
+    TestReceiver.Delivery d = tasks.receiver().deliveriesOf("first-task").getFirst();
     assertThat(d.method()).isEqualTo("POST");
     assertThat(d.path()).isEqualTo("/push");
     assertThat(new String(d.body())).isEqualTo("{\"chunk\":1}");
@@ -210,55 +199,56 @@ class GrpcApiTest {
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.getTask(queue + "/tasks/first-task"))
+                assertThatThrownBy(() -> tasks.client().getTask(queue + "/tasks/first-task"))
                     .isInstanceOf(NotFoundException.class));
   }
 
   @Test
   void unnamedTasksGetGeneratedNames() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
-    Task a = client.createTask(queue, httpTask("/a"));
-    Task b = client.createTask(queue, httpTask("/b"));
+    tasks.client().pauseQueue(queue);
+    Task a = tasks.client().createTask(queue, httpTask("/a"));
+    Task b = tasks.client().createTask(queue, httpTask("/b"));
     assertThat(a.getName()).startsWith(queue + "/tasks/").isNotEqualTo(b.getName());
   }
 
   @Test
   void pauseHoldsDispatchAndResumeReleasesIt() throws Exception {
     QueueName queue = newQueue();
-    assertThat(client.pauseQueue(queue).getState()).isEqualTo(Queue.State.PAUSED);
-    Task task = client.createTask(queue, httpTask("/paused"));
+    assertThat(tasks.client().pauseQueue(queue).getState()).isEqualTo(Queue.State.PAUSED);
+    Task task = tasks.client().createTask(queue, httpTask("/paused"));
     String id = task.getName().substring(task.getName().lastIndexOf('/') + 1);
     Thread.sleep(300);
-    assertThat(receiver.deliveriesOf(id)).isEmpty();
-    assertThat(client.getTask(task.getName()).getDispatchCount()).isZero();
-    assertThat(client.resumeQueue(queue).getState()).isEqualTo(Queue.State.RUNNING);
-    await().until(() -> receiver.deliveriesOf(id).size() == 1);
+    assertThat(tasks.receiver().deliveriesOf(id)).isEmpty();
+    assertThat(tasks.client().getTask(task.getName()).getDispatchCount()).isZero();
+    assertThat(tasks.client().resumeQueue(queue).getState()).isEqualTo(Queue.State.RUNNING);
+    await().until(() -> tasks.receiver().deliveriesOf(id).size() == 1);
   }
 
   @Test
   void purgeDeletesEveryTaskAndDeleteTaskPreventsDispatch() throws Exception {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      Task t = client.createTask(queue, httpTask("/purged"));
+      Task t = tasks.client().createTask(queue, httpTask("/purged"));
       ids.add(t.getName().substring(t.getName().lastIndexOf('/') + 1));
     }
-    Task kept = client.createTask(queue, httpTask("/deleted"));
-    client.deleteTask(kept.getName());
-    assertThatThrownBy(() -> client.getTask(kept.getName())).isInstanceOf(NotFoundException.class);
-    Queue purged = client.purgeQueue(queue);
+    Task kept = tasks.client().createTask(queue, httpTask("/deleted"));
+    tasks.client().deleteTask(kept.getName());
+    assertThatThrownBy(() -> tasks.client().getTask(kept.getName()))
+        .isInstanceOf(NotFoundException.class);
+    Queue purged = tasks.client().purgeQueue(queue);
     assertThat(purged.hasPurgeTime()).isTrue();
-    assertThat(client.listTasks(queue).iterateAll()).isEmpty();
-    client.resumeQueue(queue);
-    Task after = client.createTask(queue, httpTask("/after-purge"));
+    assertThat(tasks.client().listTasks(queue).iterateAll()).isEmpty();
+    tasks.client().resumeQueue(queue);
+    Task after = tasks.client().createTask(queue, httpTask("/after-purge"));
     String afterId = after.getName().substring(after.getName().lastIndexOf('/') + 1);
-    await().until(() -> receiver.deliveriesOf(afterId).size() == 1);
+    await().until(() -> tasks.receiver().deliveriesOf(afterId).size() == 1);
     for (String id : ids) {
-      assertThat(receiver.deliveriesOf(id)).isEmpty();
+      assertThat(tasks.receiver().deliveriesOf(id)).isEmpty();
     }
-    assertThat(receiver.deliveries()).noneMatch(d -> d.path().equals("/deleted"));
+    assertThat(tasks.receiver().deliveries()).noneMatch(d -> d.path().equals("/deleted"));
   }
 
   @Test
@@ -266,122 +256,140 @@ class GrpcApiTest {
     QueueName queue = newQueue();
     long at = System.currentTimeMillis() + 1500;
     Task task =
-        client.createTask(
-            queue,
-            httpTask("/later").toBuilder()
-                .setName(queue + "/tasks/later")
-                .setScheduleTime(com.google.protobuf.util.Timestamps.fromMillis(at))
-                .build());
+        tasks
+            .client()
+            .createTask(
+                queue,
+                httpTask("/later").toBuilder()
+                    .setName(queue + "/tasks/later")
+                    .setScheduleTime(com.google.protobuf.util.Timestamps.fromMillis(at))
+                    .build());
     assertThat(task.getScheduleTime())
         .isEqualTo(com.google.protobuf.util.Timestamps.fromMillis(at));
-    await().atMost(Duration.ofSeconds(5)).until(() -> receiver.deliveriesOf("later").size() == 1);
-    TestReceiver.Delivery d = receiver.deliveriesOf("later").getFirst();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> tasks.receiver().deliveriesOf("later").size() == 1);
+    TestReceiver.Delivery d = tasks.receiver().deliveriesOf("later").getFirst();
     assertThat(d.at().toEpochMilli()).isGreaterThanOrEqualTo(at);
   }
 
   @Test
   void runTaskDispatchesNowEvenWhenPausedOrScheduledLater() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     Task task =
-        client.createTask(
-            queue,
-            httpTask("/run").toBuilder()
-                .setName(queue + "/tasks/run-me")
-                .setScheduleTime(
-                    com.google.protobuf.util.Timestamps.fromMillis(
-                        System.currentTimeMillis() + 3_600_000))
-                .build());
-    Task ran = client.runTask(task.getName());
+        tasks
+            .client()
+            .createTask(
+                queue,
+                httpTask("/run").toBuilder()
+                    .setName(queue + "/tasks/run-me")
+                    .setScheduleTime(
+                        com.google.protobuf.util.Timestamps.fromMillis(
+                            System.currentTimeMillis() + 3_600_000))
+                    .build());
+    Task ran = tasks.client().runTask(task.getName());
     assertThat(ran.getDispatchCount()).isEqualTo(1);
-    await().until(() -> receiver.deliveriesOf("run-me").size() == 1);
+    await().until(() -> tasks.receiver().deliveriesOf("run-me").size() == 1);
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.runTask(task.getName()))
+                assertThatThrownBy(() -> tasks.client().runTask(task.getName()))
                     .isInstanceOf(NotFoundException.class));
   }
 
   @Test
   void listsPageThroughQueuesAndTasks() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     for (int i = 0; i < 7; i++) {
-      client.createTask(queue, httpTask("/page"));
+      tasks.client().createTask(queue, httpTask("/page"));
     }
     var page =
-        client.listTasks(
-            com.google.cloud.tasks.v2.ListTasksRequest.newBuilder()
-                .setParent(queue.toString())
-                .setPageSize(3)
-                .build());
+        tasks
+            .client()
+            .listTasks(
+                com.google.cloud.tasks.v2.ListTasksRequest.newBuilder()
+                    .setParent(queue.toString())
+                    .setPageSize(3)
+                    .build());
     assertThat(page.getPage().getPageElementCount()).isEqualTo(3);
     List<Task> all = new ArrayList<>();
     page.iterateAll().forEach(all::add);
     assertThat(all).hasSize(7).extracting(Task::getName).doesNotHaveDuplicates();
 
     var paused =
-        client.listQueues(
-            ListQueuesRequest.newBuilder()
-                .setParent(LOCATION.toString())
-                .setFilter("state: PAUSED")
-                .build());
+        tasks
+            .client()
+            .listQueues(
+                ListQueuesRequest.newBuilder()
+                    .setParent(LOCATION.toString())
+                    .setFilter("state: PAUSED")
+                    .build());
     List<String> pausedNames = new ArrayList<>();
     paused.iterateAll().forEach(q -> pausedNames.add(q.getName()));
     assertThat(pausedNames).contains(queue.toString());
     assertThat(pausedNames)
-        .allSatisfy(n -> assertThat(client.getQueue(n).getState()).isEqualTo(Queue.State.PAUSED));
+        .allSatisfy(
+            n -> assertThat(tasks.client().getQueue(n).getState()).isEqualTo(Queue.State.PAUSED));
   }
 
   @Test
   void updateQueueChangesMaskedFieldsAndCreatesMissingQueues() {
     QueueName queue = newQueue();
     Queue updated =
-        client.updateQueue(
-            Queue.newBuilder()
-                .setName(queue.toString())
-                .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(20))
-                .setRetryConfig(RetryConfig.newBuilder().setMaxAttempts(5))
-                .build(),
-            FieldMask.newBuilder().addPaths("rate_limits.max_dispatches_per_second").build());
+        tasks
+            .client()
+            .updateQueue(
+                Queue.newBuilder()
+                    .setName(queue.toString())
+                    .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(20))
+                    .setRetryConfig(RetryConfig.newBuilder().setMaxAttempts(5))
+                    .build(),
+                FieldMask.newBuilder().addPaths("rate_limits.max_dispatches_per_second").build());
     assertThat(updated.getRateLimits().getMaxDispatchesPerSecond()).isEqualTo(20.0);
     assertThat(updated.getRateLimits().getMaxBurstSize()).isEqualTo(4);
     assertThat(updated.getRetryConfig().getMaxAttempts()).isEqualTo(100);
 
     QueueName created = QueueName.of("simrun-test", "local", "made-by-update");
     Queue made =
-        client.updateQueue(
-            Queue.newBuilder()
-                .setName(created.toString())
-                .setRetryConfig(RetryConfig.newBuilder().setMaxAttempts(3))
-                .build(),
-            FieldMask.getDefaultInstance());
+        tasks
+            .client()
+            .updateQueue(
+                Queue.newBuilder()
+                    .setName(created.toString())
+                    .setRetryConfig(RetryConfig.newBuilder().setMaxAttempts(3))
+                    .build(),
+                FieldMask.getDefaultInstance());
     assertThat(made.getRetryConfig().getMaxAttempts()).isEqualTo(3);
-    assertThat(client.getQueue(created).getState()).isEqualTo(Queue.State.RUNNING);
+    assertThat(tasks.client().getQueue(created).getState()).isEqualTo(Queue.State.RUNNING);
   }
 
   @Test
   void deleteQueueRemovesItAndItsTasks() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
-    Task t = client.createTask(queue, httpTask("/gone"));
-    client.deleteQueue(queue);
-    assertThatThrownBy(() -> client.getQueue(queue)).isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.getTask(t.getName())).isInstanceOf(NotFoundException.class);
+    tasks.client().pauseQueue(queue);
+    Task t = tasks.client().createTask(queue, httpTask("/gone"));
+    tasks.client().deleteQueue(queue);
+    assertThatThrownBy(() -> tasks.client().getQueue(queue)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> tasks.client().getTask(t.getName()))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void fullViewReturnsTheBodyAndBasicViewOmitsIt() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
-    Task t = client.createTask(queue, httpTask("/view"));
-    assertThat(client.getTask(t.getName()).getHttpRequest().getBody().isEmpty()).isTrue();
+    tasks.client().pauseQueue(queue);
+    Task t = tasks.client().createTask(queue, httpTask("/view"));
+    assertThat(tasks.client().getTask(t.getName()).getHttpRequest().getBody().isEmpty()).isTrue();
     Task full =
-        client.getTask(
-            com.google.cloud.tasks.v2.GetTaskRequest.newBuilder()
-                .setName(t.getName())
-                .setResponseView(Task.View.FULL)
-                .build());
+        tasks
+            .client()
+            .getTask(
+                com.google.cloud.tasks.v2.GetTaskRequest.newBuilder()
+                    .setName(t.getName())
+                    .setResponseView(Task.View.FULL)
+                    .build());
     assertThat(full.getHttpRequest().getBody().toStringUtf8()).isEqualTo("{\"chunk\":1}");
   }
 }

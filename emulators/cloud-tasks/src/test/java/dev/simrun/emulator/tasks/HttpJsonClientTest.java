@@ -11,7 +11,6 @@ import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.StatusCode;
-import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.GetTaskRequest;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
@@ -31,8 +30,6 @@ import com.google.protobuf.util.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,27 +40,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HttpJsonClientTest {
   static final LocationName LOCATION = LocationName.of("httpjson-test", "local");
 
-  @RegisterExtension static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension();
-
-  static CloudTasksClient client;
-  static TestReceiver receiver;
-
-  @BeforeAll
-  static void connect() {
-    client = Clients.httpJson(tasks.emulator());
-    receiver = TestReceiver.start();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    client.close();
-    receiver.close();
-  }
+  @RegisterExtension static Harness tasks = Harness.httpJson();
 
   static QueueName newQueue() {
     QueueName name =
         QueueName.of(LOCATION.getProject(), LOCATION.getLocation(), "q-" + UUID.randomUUID());
-    client.createQueue(LOCATION, Queue.newBuilder().setName(name.toString()).build());
+    tasks.client().createQueue(LOCATION, Queue.newBuilder().setName(name.toString()).build());
     return name;
   }
 
@@ -72,7 +54,7 @@ class HttpJsonClientTest {
         Task.newBuilder()
             .setHttpRequest(
                 HttpRequest.newBuilder()
-                    .setUrl(receiver.url(path))
+                    .setUrl(tasks.receiver().url(path))
                     .setHttpMethod(HttpMethod.PUT)
                     .setBody(ByteString.copyFromUtf8(body))
                     .putHeaders("Content-Type", "application/json")
@@ -92,26 +74,29 @@ class HttpJsonClientTest {
     QueueName name =
         QueueName.of(LOCATION.getProject(), LOCATION.getLocation(), "q-" + UUID.randomUUID());
     Queue created =
-        client.createQueue(
-            LOCATION,
-            Queue.newBuilder()
-                .setName(name.toString())
-                .setRetryConfig(
-                    RetryConfig.newBuilder()
-                        .setMaxAttempts(7)
-                        .setMinBackoff(Durations.fromSeconds(1)))
-                .build());
+        tasks
+            .client()
+            .createQueue(
+                LOCATION,
+                Queue.newBuilder()
+                    .setName(name.toString())
+                    .setRetryConfig(
+                        RetryConfig.newBuilder()
+                            .setMaxAttempts(7)
+                            .setMinBackoff(Durations.fromSeconds(1)))
+                    .build());
     assertThat(created.getState()).isEqualTo(Queue.State.RUNNING);
     assertThat(created.getRetryConfig().getMaxAttempts()).isEqualTo(7);
     assertThat(created.getRateLimits().getMaxDispatchesPerSecond()).isEqualTo(500.0);
 
-    Queue fetched = client.getQueue(name);
+    Queue fetched = tasks.client().getQueue(name);
     assertThat(fetched).isEqualTo(created);
 
-    assertThat(client.pauseQueue(name).getState()).isEqualTo(Queue.State.PAUSED);
-    assertThat(client.getQueue(name).getState()).isEqualTo(Queue.State.PAUSED);
+    assertThat(tasks.client().pauseQueue(name).getState()).isEqualTo(Queue.State.PAUSED);
+    assertThat(tasks.client().getQueue(name).getState()).isEqualTo(Queue.State.PAUSED);
     List<String> paused = new ArrayList<>();
-    client
+    tasks
+        .client()
         .listQueues(
             ListQueuesRequest.newBuilder()
                 .setParent(LOCATION.toString())
@@ -120,48 +105,53 @@ class HttpJsonClientTest {
         .iterateAll()
         .forEach(q -> paused.add(q.getName()));
     assertThat(paused).contains(name.toString());
-    assertThat(client.resumeQueue(name).getState()).isEqualTo(Queue.State.RUNNING);
+    assertThat(tasks.client().resumeQueue(name).getState()).isEqualTo(Queue.State.RUNNING);
 
     Queue updated =
-        client.updateQueue(
-            Queue.newBuilder()
-                .setName(name.toString())
-                .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(10))
-                .setRetryConfig(RetryConfig.newBuilder().setMaxAttempts(2))
-                .build(),
-            FieldMask.newBuilder().addPaths("rate_limits.max_dispatches_per_second").build());
+        tasks
+            .client()
+            .updateQueue(
+                Queue.newBuilder()
+                    .setName(name.toString())
+                    .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(10))
+                    .setRetryConfig(RetryConfig.newBuilder().setMaxAttempts(2))
+                    .build(),
+                FieldMask.newBuilder().addPaths("rate_limits.max_dispatches_per_second").build());
     assertThat(updated.getRateLimits().getMaxDispatchesPerSecond()).isEqualTo(10.0);
     assertThat(updated.getRateLimits().getMaxBurstSize()).isEqualTo(2);
     assertThat(updated.getRetryConfig().getMaxAttempts()).isEqualTo(7);
-    assertThat(client.getQueue(name)).isEqualTo(updated);
+    assertThat(tasks.client().getQueue(name)).isEqualTo(updated);
 
-    assertThat(client.purgeQueue(name).hasPurgeTime()).isTrue();
-    client.deleteQueue(name);
-    assertThatThrownBy(() -> client.getQueue(name)).isInstanceOf(NotFoundException.class);
+    assertThat(tasks.client().purgeQueue(name).hasPurgeTime()).isTrue();
+    tasks.client().deleteQueue(name);
+    assertThatThrownBy(() -> tasks.client().getQueue(name)).isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void namedTaskRoundTripsAndIsPushed() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     String name = queue + "/tasks/httpjson-named";
-    Task created = client.createTask(queue, httpTask(name, "/httpjson/push", "{\"n\":1}"));
+    Task created = tasks.client().createTask(queue, httpTask(name, "/httpjson/push", "{\"n\":1}"));
     assertThat(created.getName()).isEqualTo(name);
     assertThat(created.getHttpRequest().getHttpMethod()).isEqualTo(HttpMethod.PUT);
     assertThat(created.getDispatchCount()).isZero();
 
-    Task basic = client.getTask(name);
+    Task basic = tasks.client().getTask(name);
     assertThat(basic.getView()).isEqualTo(Task.View.BASIC);
     assertThat(basic.getHttpRequest().getBody().isEmpty()).isTrue();
     assertThat(basic.getHttpRequest().getHeadersMap()).containsEntry("X-Custom", "kept");
     Task full =
-        client.getTask(
-            GetTaskRequest.newBuilder().setName(name).setResponseView(Task.View.FULL).build());
+        tasks
+            .client()
+            .getTask(
+                GetTaskRequest.newBuilder().setName(name).setResponseView(Task.View.FULL).build());
     assertThat(full.getView()).isEqualTo(Task.View.FULL);
     assertThat(full.getHttpRequest().getBody().toStringUtf8()).isEqualTo("{\"n\":1}");
 
     List<Task> listed = new ArrayList<>();
-    client
+    tasks
+        .client()
         .listTasks(
             ListTasksRequest.newBuilder()
                 .setParent(queue.toString())
@@ -171,9 +161,9 @@ class HttpJsonClientTest {
         .forEach(listed::add);
     assertThat(listed).singleElement().isEqualTo(full);
 
-    client.resumeQueue(queue);
-    await().until(() -> receiver.deliveriesOf("httpjson-named").size() == 1);
-    TestReceiver.Delivery d = receiver.deliveriesOf("httpjson-named").getFirst();
+    tasks.client().resumeQueue(queue);
+    await().until(() -> tasks.receiver().deliveriesOf("httpjson-named").size() == 1);
+    TestReceiver.Delivery d = tasks.receiver().deliveriesOf("httpjson-named").getFirst();
     assertThat(d.method()).isEqualTo("PUT");
     assertThat(d.path()).isEqualTo("/httpjson/push");
     assertThat(new String(d.body())).isEqualTo("{\"n\":1}");
@@ -182,21 +172,24 @@ class HttpJsonClientTest {
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.getTask(name))
+                assertThatThrownBy(() -> tasks.client().getTask(name))
                     .isInstanceOf(NotFoundException.class));
   }
 
   @Test
   void listTasksPagesThroughEveryTask() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     List<String> created = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      created.add(client.createTask(queue, httpTask(null, "/httpjson/page", "p")).getName());
+      created.add(
+          tasks.client().createTask(queue, httpTask(null, "/httpjson/page", "p")).getName());
     }
     var response =
-        client.listTasks(
-            ListTasksRequest.newBuilder().setParent(queue.toString()).setPageSize(2).build());
+        tasks
+            .client()
+            .listTasks(
+                ListTasksRequest.newBuilder().setParent(queue.toString()).setPageSize(2).build());
     assertThat(response.getPage().getPageElementCount()).isEqualTo(2);
     assertThat(response.getNextPageToken()).isNotEmpty();
     List<String> all = new ArrayList<>();
@@ -207,34 +200,39 @@ class HttpJsonClientTest {
   @Test
   void runTaskDispatchesAtOnceAndDeleteTaskPreventsDispatch() {
     QueueName queue = newQueue();
-    client.pauseQueue(queue);
-    Task runner = client.createTask(queue, httpTask(queue + "/tasks/hj-run", "/httpjson/run", "r"));
+    tasks.client().pauseQueue(queue);
+    Task runner =
+        tasks.client().createTask(queue, httpTask(queue + "/tasks/hj-run", "/httpjson/run", "r"));
     Task doomed =
-        client.createTask(queue, httpTask(queue + "/tasks/hj-doomed", "/httpjson/doomed", "d"));
+        tasks
+            .client()
+            .createTask(queue, httpTask(queue + "/tasks/hj-doomed", "/httpjson/doomed", "d"));
 
-    client.deleteTask(doomed.getName());
-    assertThatThrownBy(() -> client.getTask(doomed.getName()))
+    tasks.client().deleteTask(doomed.getName());
+    assertThatThrownBy(() -> tasks.client().getTask(doomed.getName()))
         .isInstanceOf(NotFoundException.class);
 
     Task ran =
-        client.runTask(
-            RunTaskRequest.newBuilder()
-                .setName(runner.getName())
-                .setResponseView(Task.View.FULL)
-                .build());
+        tasks
+            .client()
+            .runTask(
+                RunTaskRequest.newBuilder()
+                    .setName(runner.getName())
+                    .setResponseView(Task.View.FULL)
+                    .build());
     assertThat(ran.getDispatchCount()).isEqualTo(1);
     assertThat(ran.getHttpRequest().getBody().toStringUtf8()).isEqualTo("r");
-    await().until(() -> receiver.deliveriesOf(id(runner)).size() == 1);
+    await().until(() -> tasks.receiver().deliveriesOf(id(runner)).size() == 1);
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.runTask(runner.getName()))
+                assertThatThrownBy(() -> tasks.client().runTask(runner.getName()))
                     .isInstanceOf(NotFoundException.class));
 
-    client.resumeQueue(queue);
-    Task marker = client.createTask(queue, httpTask(null, "/httpjson/marker", "m"));
-    await().until(() -> receiver.deliveriesOf(id(marker)).size() == 1);
-    assertThat(receiver.deliveriesOf("hj-doomed")).isEmpty();
+    tasks.client().resumeQueue(queue);
+    Task marker = tasks.client().createTask(queue, httpTask(null, "/httpjson/marker", "m"));
+    await().until(() -> tasks.receiver().deliveriesOf(id(marker)).size() == 1);
+    assertThat(tasks.receiver().deliveriesOf("hj-doomed")).isEmpty();
   }
 
   /**
@@ -263,41 +261,47 @@ class HttpJsonClientTest {
     assertAlreadyExists(
         catchThrowable(
             () ->
-                client.createQueue(LOCATION, Queue.newBuilder().setName(queue.toString()).build())),
+                tasks
+                    .client()
+                    .createQueue(LOCATION, Queue.newBuilder().setName(queue.toString()).build())),
         queue.toString());
 
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     String name = queue + "/tasks/hj-twice";
-    client.createTask(queue, httpTask(name, "/httpjson/twice", "x"));
+    tasks.client().createTask(queue, httpTask(name, "/httpjson/twice", "x"));
     assertAlreadyExists(
-        catchThrowable(() -> client.createTask(queue, httpTask(name, "/httpjson/twice", "x"))),
+        catchThrowable(
+            () -> tasks.client().createTask(queue, httpTask(name, "/httpjson/twice", "x"))),
         name);
 
     QueueName missing = QueueName.of(LOCATION.getProject(), LOCATION.getLocation(), "missing");
-    assertThatThrownBy(() -> client.getQueue(missing))
+    assertThatThrownBy(() -> tasks.client().getQueue(missing))
         .isInstanceOfSatisfying(
             NotFoundException.class,
             e -> assertThat(e.getStatusCode().getCode()).isEqualTo(StatusCode.Code.NOT_FOUND));
-    assertThatThrownBy(() -> client.createTask(missing, httpTask(null, "/x", "x")))
+    assertThatThrownBy(() -> tasks.client().createTask(missing, httpTask(null, "/x", "x")))
         .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.getTask(queue + "/tasks/nope"))
+    assertThatThrownBy(() -> tasks.client().getTask(queue + "/tasks/nope"))
         .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.deleteTask(queue + "/tasks/nope"))
+    assertThatThrownBy(() -> tasks.client().deleteTask(queue + "/tasks/nope"))
         .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> client.deleteQueue(missing)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> tasks.client().deleteQueue(missing))
+        .isInstanceOf(NotFoundException.class);
 
     assertThatThrownBy(
             () ->
-                client.createQueue(
-                    LOCATION,
-                    Queue.newBuilder()
-                        .setName(queue + "-fast")
-                        .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(501))
-                        .build()))
+                tasks
+                    .client()
+                    .createQueue(
+                        LOCATION,
+                        Queue.newBuilder()
+                            .setName(queue + "-fast")
+                            .setRateLimits(RateLimits.newBuilder().setMaxDispatchesPerSecond(501))
+                            .build()))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("max_dispatches_per_second");
     // The rejected queue was not created.
-    assertThatThrownBy(() -> client.getQueue(queue + "-fast"))
+    assertThatThrownBy(() -> tasks.client().getQueue(queue + "-fast"))
         .isInstanceOf(NotFoundException.class);
   }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
 import com.google.cloud.tasks.v2.OidcToken;
-import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.Task;
 import com.google.protobuf.Struct;
@@ -26,35 +24,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A receiver verifies the pushed ID token exactly as it would verify Google's: via discovery. */
 class OidcTokenTest {
-  static final LocationName LOCATION = LocationName.of("simrun-test", "local");
+  static final LocationName LOCATION = Harness.LOCATION;
   static final String SERVICE_ACCOUNT = "tasks-invoker@simrun-test.iam.gserviceaccount.com";
 
-  @RegisterExtension static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension();
+  @RegisterExtension static Harness tasks = Harness.grpc();
 
-  static CloudTasksClient client;
-  static TestReceiver receiver;
   static QueueName queue;
 
   @BeforeAll
   static void connect() {
-    client = Clients.grpc(tasks.emulator());
-    receiver = TestReceiver.start();
-    queue = QueueName.of("simrun-test", "local", "oidc-" + UUID.randomUUID());
-    client.createQueue(LOCATION, Queue.newBuilder().setName(queue.toString()).build());
-  }
-
-  @AfterAll
-  static void disconnect() {
-    client.close();
-    receiver.close();
+    queue = tasks.newQueue("oidc", q -> q);
   }
 
   static String pushedToken(String id, String audience) {
@@ -62,15 +47,19 @@ class OidcTokenTest {
     if (audience != null) {
       oidc.setAudience(audience);
     }
-    client.createTask(
-        queue,
-        Task.newBuilder()
-            .setName(queue + "/tasks/" + id)
-            .setHttpRequest(
-                HttpRequest.newBuilder().setUrl(receiver.url("/secure/" + id)).setOidcToken(oidc))
-            .build());
-    await().until(() -> receiver.deliveriesOf(id).size() == 1);
-    String authorization = receiver.deliveriesOf(id).getFirst().header("Authorization");
+    tasks
+        .client()
+        .createTask(
+            queue,
+            Task.newBuilder()
+                .setName(queue + "/tasks/" + id)
+                .setHttpRequest(
+                    HttpRequest.newBuilder()
+                        .setUrl(tasks.receiver().url("/secure/" + id))
+                        .setOidcToken(oidc))
+                .build());
+    await().until(() -> tasks.receiver().deliveriesOf(id).size() == 1);
+    String authorization = tasks.receiver().deliveriesOf(id).getFirst().header("Authorization");
     assertThat(authorization).startsWith("Bearer ");
     return authorization.substring("Bearer ".length());
   }
@@ -121,7 +110,7 @@ class OidcTokenTest {
   @Test
   void withoutAnAudienceTheTargetUrlIsTheAudience() throws Exception {
     String token = pushedToken("url-audience", null);
-    String url = receiver.url("/secure/url-audience");
+    String url = tasks.receiver().url("/secure/url-audience");
     assertThat(verifier(url).process(token, null).getAudience()).containsExactly(url);
   }
 

@@ -3,10 +3,8 @@ package dev.simrun.emulator.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
-import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.RateLimits;
 import com.google.cloud.tasks.v2.RetryConfig;
@@ -15,51 +13,31 @@ import com.google.protobuf.util.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rate limits on the real clock, with tolerances stated per assertion. */
 class RateLimitTest {
-  static final LocationName LOCATION = LocationName.of("simrun-test", "local");
+  static final LocationName LOCATION = Harness.LOCATION;
 
-  @RegisterExtension static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension();
-
-  static CloudTasksClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = Clients.grpc(tasks.emulator());
-  }
-
-  @AfterAll
-  static void disconnect() {
-    client.close();
-  }
+  @RegisterExtension static Harness tasks = Harness.grpc();
 
   static QueueName pausedQueue(RateLimits limits, RetryConfig retry) {
-    QueueName name = QueueName.of("simrun-test", "local", "rate-" + UUID.randomUUID());
-    client.createQueue(
-        LOCATION,
-        Queue.newBuilder()
-            .setName(name.toString())
-            .setRateLimits(limits)
-            .setRetryConfig(retry)
-            .build());
-    client.pauseQueue(name);
+    QueueName name = tasks.newQueue("rate", q -> q.setRateLimits(limits).setRetryConfig(retry));
+    tasks.client().pauseQueue(name);
     return name;
   }
 
   static void fill(QueueName queue, TestReceiver receiver, int n) {
     for (int i = 0; i < n; i++) {
-      client.createTask(
-          queue,
-          Task.newBuilder()
-              .setHttpRequest(HttpRequest.newBuilder().setUrl(receiver.url("/rate")))
-              .build());
+      tasks
+          .client()
+          .createTask(
+              queue,
+              Task.newBuilder()
+                  .setHttpRequest(HttpRequest.newBuilder().setUrl(receiver.url("/rate")))
+                  .build());
     }
   }
 
@@ -73,9 +51,9 @@ class RateLimitTest {
           pausedQueue(
               RateLimits.newBuilder().setMaxDispatchesPerSecond(rate).build(),
               RetryConfig.getDefaultInstance());
-      assertThat(client.getQueue(queue).getRateLimits().getMaxBurstSize()).isEqualTo(burst);
+      assertThat(tasks.client().getQueue(queue).getRateLimits().getMaxBurstSize()).isEqualTo(burst);
       fill(queue, receiver, n);
-      client.resumeQueue(queue);
+      tasks.client().resumeQueue(queue);
       await().atMost(Duration.ofSeconds(10)).until(() -> receiver.deliveries().size() == n);
 
       List<Long> times = receiver.deliveries().stream().map(d -> d.nanoTime()).sorted().toList();
@@ -111,7 +89,7 @@ class RateLimitTest {
               RateLimits.newBuilder().setMaxConcurrentDispatches(3).build(),
               RetryConfig.getDefaultInstance());
       fill(queue, receiver, 30);
-      client.resumeQueue(queue);
+      tasks.client().resumeQueue(queue);
       await().atMost(Duration.ofSeconds(10)).until(() -> receiver.deliveries().size() == 30);
       assertThat(receiver.maxInFlight()).isEqualTo(3);
     }
@@ -134,7 +112,7 @@ class RateLimitTest {
                   .setMaxBackoff(Durations.fromMillis(100))
                   .build());
       fill(queue, receiver, 5);
-      client.resumeQueue(queue);
+      tasks.client().resumeQueue(queue);
       await().atMost(Duration.ofSeconds(10)).until(() -> receiver.deliveries().size() == 6);
       List<Long> times = receiver.deliveries().stream().map(d -> d.nanoTime()).toList();
       // Nothing at all is dispatched from the queue during the Retry-After period.

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.api.gax.rpc.NotFoundException;
-import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
-import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.cloud.tasks.v2.Task;
@@ -16,10 +14,7 @@ import com.google.protobuf.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,48 +24,32 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RetryBehaviourTest {
   static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
-  static final LocationName LOCATION = LocationName.of("simrun-test", "local");
+  static final LocationName LOCATION = Harness.LOCATION;
   static final ManualClock clock = new ManualClock(T0);
 
-  @RegisterExtension
-  static CloudTasksEmulatorExtension tasks = new CloudTasksEmulatorExtension(b -> b.clock(clock));
-
-  static CloudTasksClient client;
-  static TestReceiver receiver;
-
-  @BeforeAll
-  static void connect() {
-    client = Clients.grpc(tasks.emulator());
-    receiver = TestReceiver.start();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    client.close();
-    receiver.close();
-  }
+  @RegisterExtension static Harness tasks = Harness.grpc(b -> b.clock(clock));
 
   static QueueName queue(RetryConfig retry) {
-    QueueName name = QueueName.of("simrun-test", "local", "retry-" + UUID.randomUUID());
-    client.createQueue(
-        LOCATION, Queue.newBuilder().setName(name.toString()).setRetryConfig(retry).build());
-    return name;
+    return tasks.newQueue("retry", q -> q.setRetryConfig(retry));
   }
 
   static Task create(QueueName queue, String id) {
-    return client.createTask(
-        queue,
-        Task.newBuilder()
-            .setName(queue + "/tasks/" + id)
-            .setHttpRequest(HttpRequest.newBuilder().setUrl(receiver.url("/retry/" + id)))
-            .build());
+    return tasks
+        .client()
+        .createTask(
+            queue,
+            Task.newBuilder()
+                .setName(queue + "/tasks/" + id)
+                .setHttpRequest(
+                    HttpRequest.newBuilder().setUrl(tasks.receiver().url("/retry/" + id)))
+                .build());
   }
 
   /** Waits until the emulator has taken the outcome of attempt {@code n} into account. */
   static Task afterAttempt(String taskName, int n) {
     return await()
         .until(
-            () -> client.getTask(taskName),
+            () -> tasks.client().getTask(taskName),
             t -> t.getDispatchCount() == n && t.getLastAttempt().hasResponseTime());
   }
 
@@ -85,7 +64,7 @@ class RetryBehaviourTest {
                 .setMaxDoublings(3)
                 .build());
     String id = "always-fails";
-    receiver.respond(d -> TestReceiver.Response.status(d.path().endsWith(id) ? 500 : 200));
+    tasks.receiver().respond(d -> TestReceiver.Response.status(d.path().endsWith(id) ? 500 : 200));
     Task task = create(queue, id);
 
     long[] expected = {10, 20, 40, 80, 160, 240, 300, 300};
@@ -98,8 +77,8 @@ class RetryBehaviourTest {
           .isEqualTo(Duration.ofSeconds(expected[attempt - 1]));
       clock.advance(Duration.ofSeconds(expected[attempt - 1]));
       int deliveries = attempt + 1;
-      await().until(() -> receiver.deliveriesOf(id).size() == deliveries);
-      TestReceiver.Delivery retry = receiver.deliveriesOf(id).get(attempt);
+      await().until(() -> tasks.receiver().deliveriesOf(id).size() == deliveries);
+      TestReceiver.Delivery retry = tasks.receiver().deliveriesOf(id).get(attempt);
       assertThat(retry.retryCount()).isEqualTo(attempt);
       assertThat(retry.header("X-CloudTasks-TaskExecutionCount"))
           .as("5xx answers do not count as executions")
@@ -114,11 +93,11 @@ class RetryBehaviourTest {
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.getTask(task.getName()))
+                assertThatThrownBy(() -> tasks.client().getTask(task.getName()))
                     .isInstanceOf(NotFoundException.class));
     clock.advance(Duration.ofHours(1));
     tasks.emulator().wakeUp();
-    assertThat(receiver.deliveriesOf(id)).hasSize(9);
+    assertThat(tasks.receiver().deliveriesOf(id)).hasSize(9);
     assertThat(tasks.emulator().stats().queues().get(queue.toString()).deletedAfterRetries())
         .isEqualTo(1);
   }
@@ -135,17 +114,19 @@ class RetryBehaviourTest {
     String id = "mixed-answers";
     List<Integer> answers = List.of(404, 503, 429, 200);
     AtomicInteger calls = new AtomicInteger();
-    receiver.respond(
-        d ->
-            TestReceiver.Response.status(
-                d.path().endsWith(id) ? answers.get(calls.getAndIncrement()) : 200));
+    tasks
+        .receiver()
+        .respond(
+            d ->
+                TestReceiver.Response.status(
+                    d.path().endsWith(id) ? answers.get(calls.getAndIncrement()) : 200));
     Task task = create(queue, id);
     for (int attempt = 1; attempt < answers.size(); attempt++) {
       afterAttempt(task.getName(), attempt);
       clock.advance(Duration.ofMinutes(5)); // past any backoff and the 429/503 slow-down
     }
-    await().until(() -> receiver.deliveriesOf(id).size() == 4);
-    List<TestReceiver.Delivery> d = receiver.deliveriesOf(id);
+    await().until(() -> tasks.receiver().deliveriesOf(id).size() == 4);
+    List<TestReceiver.Delivery> d = tasks.receiver().deliveriesOf(id);
     assertThat(d).extracting(TestReceiver.Delivery::retryCount).containsExactly(0, 1, 2, 3);
     assertThat(d)
         .extracting(x -> x.header("X-CloudTasks-TaskExecutionCount"))
@@ -166,7 +147,7 @@ class RetryBehaviourTest {
                 .setMaxBackoff(Durations.fromSeconds(10))
                 .build());
     String id = "duration-bound";
-    receiver.respond(d -> TestReceiver.Response.status(d.path().endsWith(id) ? 500 : 200));
+    tasks.receiver().respond(d -> TestReceiver.Response.status(d.path().endsWith(id) ? 500 : 200));
     Task task = create(queue, id);
     // Attempts at T+0, 10, ..., 100: at T+100 both limits are reached.
     for (int attempt = 1; attempt <= 10; attempt++) {
@@ -176,9 +157,9 @@ class RetryBehaviourTest {
     await()
         .untilAsserted(
             () ->
-                assertThatThrownBy(() -> client.getTask(task.getName()))
+                assertThatThrownBy(() -> tasks.client().getTask(task.getName()))
                     .isInstanceOf(NotFoundException.class));
-    assertThat(receiver.deliveriesOf(id)).hasSize(11);
+    assertThat(tasks.receiver().deliveriesOf(id)).hasSize(11);
   }
 
   @Test
@@ -189,11 +170,11 @@ class RetryBehaviourTest {
                 .setMinBackoff(Durations.fromSeconds(30))
                 .setMaxBackoff(Durations.fromSeconds(30))
                 .build());
-    client.pauseQueue(queue);
+    tasks.client().pauseQueue(queue);
     String id = "run-fails";
-    receiver.respond(d -> TestReceiver.Response.status(d.path().endsWith(id) ? 500 : 200));
+    tasks.receiver().respond(d -> TestReceiver.Response.status(d.path().endsWith(id) ? 500 : 200));
     Task task = create(queue, id);
-    client.runTask(task.getName());
+    tasks.client().runTask(task.getName());
     Task failed = afterAttempt(task.getName(), 1);
     assertThat(Protos.instant(failed.getScheduleTime())).isEqualTo(clock.instant().plusSeconds(30));
     assertThat(failed.getResponseCount()).isEqualTo(1);
