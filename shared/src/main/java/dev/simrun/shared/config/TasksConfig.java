@@ -1,0 +1,43 @@
+package dev.simrun.shared.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * How SimRun reaches Cloud Tasks and how tasks reach the worker ({@code simrun.tasks.*}).
+ *
+ * @param project the Google Cloud project of the queues
+ * @param location the queues' region
+ * @param interactiveQueue queue id for people's simulations
+ * @param batchQueue queue id for scheduled batches, rate-limited apart
+ * @param workerUrl the worker's base URL; tasks POST to paths under it
+ * @param serviceAccountEmail the account whose OIDC token Cloud Tasks attaches
+ * @param audience the token's audience; the worker URL when empty
+ * @param emulatorEndpoint {@code host:port} of a Cloud Tasks emulator (plaintext, no credentials);
+ *     empty in production
+ * @param dispatchParallelism CreateTask calls in flight at once per dispatcher
+ */
+@ConfigurationProperties("simrun.tasks")
+public record TasksConfig(
+    @Bindable(defaultValue = "simrun-local") @NotBlank String project,
+    @Bindable(defaultValue = "local") @NotBlank String location,
+    @Bindable(defaultValue = "simulations-interactive") @NotBlank String interactiveQueue,
+    @Bindable(defaultValue = "simulations-batch") @NotBlank String batchQueue,
+    @Bindable(defaultValue = "http://127.0.0.1:8081") @NotBlank String workerUrl,
+    @Bindable(defaultValue = "simrun-tasks@simrun-local.iam.gserviceaccount.com") @NotBlank
+        String serviceAccountEmail,
+    @Nullable String audience,
+    @Nullable String emulatorEndpoint,
+    @Bindable(defaultValue = "64") @Min(1) int dispatchParallelism) {
+
+  public String queueName(String queueId) {
+    return "projects/" + project + "/locations/" + location + "/queues/" + queueId;
+  }
+
+  public String effectiveAudience() {
+    return audience == null || audience.isBlank() ? workerUrl : audience;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.simrun.shared.dispatch;
+
+import java.util.UUID;
+
+/** A task to create: a chunk's ({@code chunkIndex} set) or a simulation's finalize task. */
+public record OutboxRow(
+    long id, UUID simulationId, String taskType, Integer chunkIndex, int generation, String queue) {
+
+  public boolean isChunk() {
+    return chunkIndex != null;
+  }
+
+  /**
+   * The Cloud Tasks task id: derived from (simulation, chunk, generation), so creating it twice
+   * answers ALREADY_EXISTS instead of running the chunk twice.
+   */
+  public String taskId() {
+    return isChunk()
+        ? "sim-" + simulationId + "-c" + chunkIndex + "-g" + generation
+        : "sim-" + simulationId + "-finalize-g" + generation;
+  }
+}

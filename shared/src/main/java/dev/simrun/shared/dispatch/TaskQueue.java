@@ -1,0 +1,21 @@
+package dev.simrun.shared.dispatch;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where tasks go to be pushed to the worker: Cloud Tasks in production, the emulator locally.
+ * Creating a task that already exists (same id) counts as done.
+ */
+public interface TaskQueue {
+
+  /** Creates the task; completes normally when it was created or already existed. */
+  CompletableFuture<Void> create(TaskSpec task);
+
+  /**
+   * One HTTP task: POST {@code body} (JSON) to {@code path} on the worker.
+   *
+   * @param queue the queue's full name
+   * @param taskId the task id, derived from what the task does so a repeat is a no-op
+   */
+  record TaskSpec(String queue, String taskId, String path, byte[] body) {}
+}

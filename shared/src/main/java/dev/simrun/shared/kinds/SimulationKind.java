@@ -1,0 +1,48 @@
+package dev.simrun.shared.kinds;
+
+import java.util.List;
+
+/**
+ * One kind of simulation: how its parameters are checked, how its work splits into units, how a
+ * chunk of units runs, and how chunk results combine into the final result.
+ *
+ * <p>Kinds are plain Java: no HTTP, JDBC or Google types. The pipeline serializes {@code P}, {@code
+ * C} and {@code R} as JSON, so they are {@code @Serdeable} records.
+ *
+ * <p>Determinism is part of the contract: {@link #runChunk} must depend only on the parameters and
+ * the unit range (randomness keyed by seed and unit index, never by thread or time), and {@link
+ * #reduce} must give the same result for any split of the same units into chunks.
+ *
+ * @param <P> the parameters
+ * @param <C> the result of one chunk
+ * @param <R> the final result
+ */
+public interface SimulationKind<P, C, R> {
+
+  /** The name callers use in {@code kind}, e.g. {@code strategy-backtest}. */
+  String name();
+
+  Class<P> paramsType();
+
+  Class<C> chunkResultType();
+
+  Class<R> resultType();
+
+  /**
+   * Checks parameters that parsed; returns every problem found, each naming its field with a
+   * JSON-pointer-like path (e.g. {@code grid.fast[2]}). Empty when the parameters are good.
+   */
+  List<FieldError> validate(P params);
+
+  /** How many units of work the parameters describe; at least 1 for valid parameters. */
+  long unitCount(P params);
+
+  /** A sensible chunk size when the caller gives none. */
+  int defaultUnitsPerChunk(P params);
+
+  /** Runs units {@code [range.from(), range.to())}. */
+  C runChunk(P params, UnitRange range, ChunkContext context);
+
+  /** Combines all chunk results, given in chunk order, into the final result. */
+  R reduce(P params, List<C> chunkResults);
+}

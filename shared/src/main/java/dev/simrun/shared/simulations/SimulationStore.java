@@ -1,0 +1,282 @@
+package dev.simrun.shared.simulations;
+
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Simulations as the api stores and reads them; every read is scoped by owner. */
+@Singleton
+public class SimulationStore {
+  private final TransactionOperations<Connection> tx;
+  private final Clock clock;
+  private final QueueNames queues;
+
+  public SimulationStore(TransactionOperations<Connection> tx, Clock clock, QueueNames queues) {
+    this.tx = tx;
+    this.clock = clock;
+    this.queues = queues;
+  }
+
+  /** What {@link #create} did: stored a new simulation, or found the one its key names. */
+  public record Submission(UUID id, int chunkCount, SimulationStatus status, boolean created) {}
+
+  /**
+   * Stores the simulation, its chunks and one outbox row per chunk in one transaction. A second
+   * call with the same owner and idempotency key, also a concurrent one, returns the first.
+   */
+  public Submission create(NewSimulation s) {
+    return tx.executeWrite(
+        status -> {
+          Connection c = status.getConnection();
+          Instant now = clock.instant();
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      c,
+                      """
+                  INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
+                      units_per_chunk, chunk_count, idempotency_key, event_seq, created_at)
+                  VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, 1, ?)
+                  ON CONFLICT (owner, idempotency_key) DO NOTHING
+                  RETURNING id
+                  """,
+                      s.id(),
+                      s.owner(),
+                      s.kind(),
+                      s.name(),
+                      s.priority().wire(),
+                      s.paramsJson(),
+                      s.units(),
+                      s.unitsPerChunk(),
+                      s.chunkCount(),
+                      s.idempotencyKey(),
+                      now);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return existing(c, s.owner(), s.idempotencyKey());
+            }
+          }
+          int chunks = s.chunkCount();
+          Sql.update(
+              c,
+              """
+              INSERT INTO chunks (simulation_id, idx, unit_from, unit_to)
+              SELECT ?, g, g::bigint * ?, LEAST((g::bigint + 1) * ?, ?)
+              FROM generate_series(0, ? - 1) AS g
+              """,
+              s.id(),
+              (long) s.unitsPerChunk(),
+              (long) s.unitsPerChunk(),
+              s.units(),
+              chunks);
+          Sql.update(
+              c,
+              """
+              INSERT INTO outbox (simulation_id, task_type, chunk_idx, generation, queue, available_at)
+              SELECT ?, 'chunk', g, 0, ?, ?
+              FROM generate_series(0, ? - 1) AS g
+              """,
+              s.id(),
+              queues.forPriority(s.priority()),
+              now,
+              chunks);
+          Sql.update(
+              c,
+              """
+              INSERT INTO simulation_events (simulation_id, seq, type, payload, created_at)
+              VALUES (?, 1, 'simulation.queued', ?::jsonb, ?)
+              """,
+              s.id(),
+              "{\"chunkCount\":" + chunks + "}",
+              now);
+          return new Submission(s.id(), chunks, SimulationStatus.QUEUED, true);
+        });
+  }
+
+  private static Submission existing(Connection c, String owner, String key) throws SQLException {
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                "SELECT id, chunk_count, status FROM simulations WHERE owner = ? AND idempotency_key = ?",
+                owner,
+                key);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException("idempotency conflict without a row for " + key);
+      }
+      return new Submission(
+          rs.getObject("id", UUID.class),
+          rs.getInt("chunk_count"),
+          SimulationStatus.valueOf(rs.getString("status")),
+          false);
+    }
+  }
+
+  public Optional<SimulationView> find(String owner, UUID id) {
+    return tx.executeRead(
+        status -> {
+          Connection c = status.getConnection();
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      c, "SELECT * FROM simulations WHERE owner = ? AND id = ?", owner, id);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            return Optional.of(view(c, rs));
+          }
+        });
+  }
+
+  /** One page of a caller's simulations, newest first, and the cursor of the next page. */
+  public record Page(List<SimulationView> items, String nextCursor) {}
+
+  public Page list(String owner, SimulationStatus status, int limit, String cursor) {
+    Instant afterCreated;
+    UUID afterId;
+    if (cursor == null) {
+      afterCreated = null;
+      afterId = null;
+    } else {
+      Cursor k = Cursor.decode(cursor);
+      afterCreated = k.createdAt();
+      afterId = k.id();
+    }
+    return tx.executeRead(
+        st -> {
+          Connection c = st.getConnection();
+          StringBuilder sql = new StringBuilder("SELECT * FROM simulations WHERE owner = ?");
+          List<Object> params = new ArrayList<>(List.of(owner));
+          if (status != null) {
+            sql.append(" AND status = ?");
+            params.add(status.name());
+          }
+          if (afterCreated != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            params.add(afterCreated);
+            params.add(afterId);
+          }
+          sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+          params.add(limit + 1);
+          List<SimulationView> items = new ArrayList<>();
+          List<Instant> created = new ArrayList<>();
+          try (PreparedStatement ps = Sql.prepare(c, sql.toString(), params.toArray());
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              items.add(view(c, rs));
+              created.add(Sql.instant(rs, "created_at"));
+            }
+          }
+          String next = null;
+          if (items.size() > limit) {
+            items.remove(limit);
+            SimulationView last = items.get(limit - 1);
+            next = new Cursor(created.get(limit - 1), last.id()).encode();
+          }
+          return new Page(items, next);
+        });
+  }
+
+  /** The status and, once SUCCEEDED, the final result's JSON bytes. */
+  public record Outcome(SimulationStatus status, byte[] result) {}
+
+  public Optional<Outcome> outcome(String owner, UUID id) {
+    return tx.executeRead(
+        st -> {
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      st.getConnection(),
+                      "SELECT status, result FROM simulations WHERE owner = ? AND id = ?",
+                      owner,
+                      id);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            return Optional.of(
+                new Outcome(
+                    SimulationStatus.valueOf(rs.getString("status")), rs.getBytes("result")));
+          }
+        });
+  }
+
+  private static SimulationView view(Connection c, ResultSet rs) throws SQLException {
+    UUID id = rs.getObject("id", UUID.class);
+    int total = rs.getInt("chunk_count");
+    int pending = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0;
+    double runningProgress = 0;
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                "SELECT status, count(*) AS n, sum(progress) AS p FROM chunks"
+                    + " WHERE simulation_id = ? GROUP BY status",
+                id);
+        ResultSet counts = ps.executeQuery()) {
+      while (counts.next()) {
+        int n = counts.getInt("n");
+        switch (ChunkStatus.valueOf(counts.getString("status"))) {
+          case PENDING -> pending = n;
+          case RUNNING -> {
+            running = n;
+            runningProgress = counts.getDouble("p");
+          }
+          case SUCCEEDED -> succeeded = n;
+          case FAILED -> failed = n;
+          case CANCELLED -> cancelled = n;
+        }
+      }
+    }
+    double progress = (succeeded + failed + cancelled + runningProgress) / total;
+    return new SimulationView(
+        id,
+        rs.getString("kind"),
+        rs.getString("name"),
+        SimulationStatus.valueOf(rs.getString("status")),
+        Priority.fromWire(rs.getString("priority")),
+        new SimulationView.ChunkCounts(total, pending, running, succeeded, failed, cancelled),
+        Math.min(1.0, progress),
+        Sql.instant(rs, "created_at"),
+        Sql.instant(rs, "started_at"),
+        Sql.instant(rs, "finished_at"),
+        rs.getString("error"));
+  }
+
+  /** Keyset position: the last item's creation time and id, opaque to callers. */
+  record Cursor(Instant createdAt, UUID id) {
+    String encode() {
+      String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String cursor) {
+      try {
+        String[] p =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+        return new Cursor(
+            Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1])),
+            UUID.fromString(p[2]));
+      } catch (RuntimeException e) {
+        throw new InvalidCursorException(cursor);
+      }
+    }
+  }
+
+  /** A {@code cursor} that no page handed out. */
+  public static final class InvalidCursorException extends RuntimeException {
+    public InvalidCursorException(String cursor) {
+      super("cursor '" + cursor + "' is not one this service handed out");
+    }
+  }
+}
