@@ -1,0 +1,18 @@
+package dev.simrun.shared.kinds.backtest;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+
+/**
+ * The final result of a {@code strategy-backtest}.
+ *
+ * @param units how many units ran
+ * @param leaderboard every unit's result, sorted by Sharpe ratio descending, then unit index
+ *     ascending
+ */
+@Serdeable
+public record BacktestResult(long units, List<BacktestUnitResult> leaderboard) {
+  public BacktestResult {
+    leaderboard = List.copyOf(leaderboard);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.simrun.shared.kinds.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class SyntheticPricesTest {
+
+  @Test
+  void sameSeedAndSymbolGiveTheSameSeries() {
+    double[] a = SyntheticPrices.generate(42, "AAA", 5_000);
+    double[] b = SyntheticPrices.generate(42, "AAA", 5_000);
+    assertThat(b).isEqualTo(a);
+    // A shorter series is a prefix of the longer one.
+    assertThat(SyntheticPrices.generate(42, "AAA", 100)).isEqualTo(Arrays.copyOf(a, 100));
+  }
+
+  @Test
+  void differentSymbolOrSeedGiveDifferentSeries() {
+    double[] a = SyntheticPrices.generate(42, "AAA", 1_000);
+    assertThat(SyntheticPrices.generate(42, "AAB", 1_000)).isNotEqualTo(a);
+    assertThat(SyntheticPrices.generate(42, "aaa", 1_000)).isNotEqualTo(a);
+    assertThat(SyntheticPrices.generate(43, "AAA", 1_000)).isNotEqualTo(a);
+    assertThat(SyntheticPrices.seriesSeed(42, "AAA"))
+        .isNotEqualTo(SyntheticPrices.seriesSeed(42, "AAB"))
+        .isNotEqualTo(SyntheticPrices.seriesSeed(43, "AAA"));
+  }
+
+  @Test
+  void pricesArePositiveFiniteAndStartAt100() {
+    double[] closes = SyntheticPrices.generate(-7, "X", 200_000);
+    assertThat(closes[0]).isEqualTo(100.0);
+    assertThat(Arrays.stream(closes).allMatch(c -> c > 0 && Double.isFinite(c))).isTrue();
+  }
+
+  @Test
+  void logReturnsHaveTheDocumentedDriftAndVolatility() {
+    int n = 400_001;
+    double[] closes = SyntheticPrices.generate(1, "STATS", n);
+    double sum = 0;
+    double squares = 0;
+    for (int t = 1; t < n; t++) {
+      double r = Math.log(closes[t] / closes[t - 1]);
+      sum += r;
+      squares += r * r;
+    }
+    double mean = sum / (n - 1);
+    double sd = Math.sqrt(squares / (n - 1) - mean * mean);
+    double v = SyntheticPrices.VOLATILITY;
+    assertThat(sd).isCloseTo(v, within(v * 0.01));
+    // The mean's standard error is v / sqrt(n) = 1.6e-5; allow 5 of them.
+    assertThat(mean).isCloseTo(SyntheticPrices.DRIFT - v * v / 2, within(8e-5));
+  }
+
+  @Test
+  void goldenValuesPinTheAlgorithm() {
+    // If these change, every stored synthetic result changes: a JDK changed SplittableRandom or
+    // someone changed the generator. Values from the first implementation (Temurin 25).
+    double[] closes = SyntheticPrices.generate(42, "AAA", 4);
+    assertThat(Arrays.stream(closes).mapToObj(Double::toHexString).toList())
+        .containsExactly(GOLDEN);
+    assertThat(Long.toHexString(SyntheticPrices.seriesSeed(42, "AAA"))).isEqualTo(GOLDEN_SEED);
+    assertThat(Double.toHexString(SyntheticPrices.generate(42, "AAA", 100_000)[99_999]))
+        .isEqualTo(GOLDEN_LAST);
+  }
+
+  private static final String[] GOLDEN = {
+    "0x1.9p6", "0x1.90ea69d9c5b18p6", "0x1.8b66c0cba41a2p6", "0x1.8773aee3d8345p6"
+  };
+  private static final String GOLDEN_SEED = "ccdba21e9612f994";
+  private static final String GOLDEN_LAST = "0x1.24cdfd0c2848ap25";
+
+  @Test
+  void theCacheGeneratesEachSeriesOnceAndStaysWithinItsBudget() {
+    SyntheticPrices prices = new SyntheticPrices(2_500);
+    double[] a = prices.closes(1, "A", 1_000);
+    assertThat(prices.closes(1, "A", 1_000)).isSameAs(a);
+    assertThat(prices.generatedCount()).isEqualTo(1);
+    assertThat(prices.closes(1, "A", 999)).isNotSameAs(a);
+    prices.closes(1, "B", 1_000); // 2,999 doubles > 2,500: evicts the least recently used (A/1000)
+    assertThat(prices.cachedDoubles()).isLessThanOrEqualTo(2_500);
+    assertThat(prices.generatedCount()).isEqualTo(3);
+    assertThat(prices.closes(1, "A", 1_000)).isNotSameAs(a).isEqualTo(a);
+    assertThat(prices.generatedCount()).isEqualTo(4);
+    // Too big to cache at all: generated each time.
+    prices.closes(1, "C", 3_000);
+    prices.closes(1, "C", 3_000);
+    assertThat(prices.generatedCount()).isEqualTo(6);
+    assertThat(prices.cachedDoubles()).isLessThanOrEqualTo(2_500);
+  }
+}
