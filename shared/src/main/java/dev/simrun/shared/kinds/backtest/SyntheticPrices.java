@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
  *       differs between JDKs;
  *   <li>closes follow geometric Brownian motion from {@value #START_PRICE}: {@code close[t] =
  *       close[t-1] * exp(DRIFT - VOLATILITY² / 2 + VOLATILITY * z[t])}, accumulated in log space,
- *       with per-bar drift {@value #DRIFT} and per-bar volatility {@value #VOLATILITY} (about 5 % a
- *       year and 16 % annualized volatility if a bar is a trading day).
+ *       with per-bar drift {@value #DRIFT} and per-bar volatility {@value #VOLATILITY}: about 10 %
+ *       a year and 16 % annualized volatility if a bar is one minute of a 390-minute trading day
+ *       (98,280 bars a year), so 100,000 bars look like a year of one-minute bars.
  * </ol>
  *
  * <p>Transcendental functions use {@link StrictMath}, whose results are specified bit for bit, so
@@ -40,10 +41,10 @@ public final class SyntheticPrices {
   public static final double START_PRICE = 100.0;
 
   /** The expected simple return per bar ({@code μ} of the GBM). */
-  public static final double DRIFT = 0.0002;
+  public static final double DRIFT = 0.000001;
 
   /** The standard deviation of the log return per bar ({@code σ} of the GBM). */
-  public static final double VOLATILITY = 0.01;
+  public static final double VOLATILITY = 0.0005;
 
   /** The default cache budget: 4 M doubles, 32 MB. */
   public static final long DEFAULT_MAX_CACHED_DOUBLES = 4_000_000L;
