@@ -5,6 +5,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 
 /**
  * How SimRun reaches Cloud Tasks and how tasks reach the worker ({@code simrun.tasks.*}).
@@ -19,6 +21,7 @@ import jakarta.validation.constraints.NotBlank;
  * @param emulatorEndpoint {@code host:port} of a Cloud Tasks emulator (plaintext, no credentials);
  *     empty in production
  * @param dispatchParallelism CreateTask calls in flight at once per dispatcher
+ * @param createRetryDelay how long an outbox row whose CreateTask failed waits before the next try
  */
 @ConfigurationProperties("simrun.tasks")
 public record TasksConfig(
@@ -31,7 +34,8 @@ public record TasksConfig(
         String serviceAccountEmail,
     @Nullable String audience,
     @Nullable String emulatorEndpoint,
-    @Bindable(defaultValue = "64") @Min(1) int dispatchParallelism) {
+    @Bindable(defaultValue = "64") @Min(1) int dispatchParallelism,
+    @Bindable(defaultValue = "5s") @NotNull Duration createRetryDelay) {
 
   public String queueName(String queueId) {
     return "projects/" + project + "/locations/" + location + "/queues/" + queueId;

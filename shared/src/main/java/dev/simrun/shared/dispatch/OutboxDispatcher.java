@@ -29,6 +29,7 @@ public class OutboxDispatcher {
   private final TaskQueue queue;
   private final ObjectMapper json;
   private final int parallelism;
+  private final Duration retryDelay;
 
   public OutboxDispatcher(
       OutboxStore outbox, TaskQueue queue, ObjectMapper json, TasksConfig config) {
@@ -36,6 +37,7 @@ public class OutboxDispatcher {
     this.queue = queue;
     this.json = json;
     this.parallelism = config.dispatchParallelism();
+    this.retryDelay = config.createRetryDelay();
   }
 
   /** Dispatches every due row; returns how many tasks were created (or already existed). */
@@ -83,8 +85,8 @@ public class OutboxDispatcher {
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> null).join();
     outbox.delete(done);
     for (Failure f : failed) {
-      LOG.warn("CreateTask failed for {}; retrying in 5 s", f.row().taskId(), f.error());
-      outbox.release(f.row().id(), String.valueOf(f.error()), Duration.ofSeconds(5));
+      LOG.warn("CreateTask failed for {}; retrying in {}", f.row().taskId(), retryDelay, f.error());
+      outbox.release(f.row().id(), String.valueOf(f.error()), retryDelay);
     }
     return done.size();
   }

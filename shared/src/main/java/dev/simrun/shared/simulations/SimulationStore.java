@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -133,7 +135,8 @@ public class SimulationStore {
             if (!rs.next()) {
               return Optional.empty();
             }
-            return Optional.of(view(c, rs));
+            Row row = Row.read(rs);
+            return Optional.of(row.view(counts(c, List.of(id)).getOrDefault(id, Counts.NONE)));
           }
         });
   }
@@ -168,20 +171,23 @@ public class SimulationStore {
           }
           sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
           params.add(limit + 1);
-          List<SimulationView> items = new ArrayList<>();
-          List<Instant> created = new ArrayList<>();
+          List<Row> rows = new ArrayList<>();
           try (PreparedStatement ps = Sql.prepare(c, sql.toString(), params.toArray());
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              items.add(view(c, rs));
-              created.add(Sql.instant(rs, "created_at"));
+              rows.add(Row.read(rs));
             }
+          }
+          Map<UUID, Counts> counts = counts(c, rows.stream().map(Row::id).toList());
+          List<SimulationView> items = new ArrayList<>();
+          for (Row row : rows) {
+            items.add(row.view(counts.getOrDefault(row.id(), Counts.NONE)));
           }
           String next = null;
           if (items.size() > limit) {
             items.remove(limit);
             SimulationView last = items.get(limit - 1);
-            next = new Cursor(created.get(limit - 1), last.id()).encode();
+            next = new Cursor(last.createdAt(), last.id()).encode();
           }
           return new Page(items, next);
         });
@@ -210,45 +216,92 @@ public class SimulationStore {
         });
   }
 
-  private static SimulationView view(Connection c, ResultSet rs) throws SQLException {
-    UUID id = rs.getObject("id", UUID.class);
-    int total = rs.getInt("chunk_count");
-    int pending = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0;
-    double runningProgress = 0;
+  /** A simulations row, before its chunks are counted. */
+  private record Row(
+      UUID id,
+      String kind,
+      String name,
+      SimulationStatus status,
+      Priority priority,
+      int chunkCount,
+      Instant createdAt,
+      Instant startedAt,
+      Instant finishedAt,
+      String error) {
+
+    static Row read(ResultSet rs) throws SQLException {
+      return new Row(
+          rs.getObject("id", UUID.class),
+          rs.getString("kind"),
+          rs.getString("name"),
+          SimulationStatus.valueOf(rs.getString("status")),
+          Priority.fromWire(rs.getString("priority")),
+          rs.getInt("chunk_count"),
+          Sql.instant(rs, "created_at"),
+          Sql.instant(rs, "started_at"),
+          Sql.instant(rs, "finished_at"),
+          rs.getString("error"));
+    }
+
+    SimulationView view(Counts c) {
+      double progress = (c.succeeded + c.failed + c.cancelled + c.runningProgress) / chunkCount;
+      return new SimulationView(
+          id,
+          kind,
+          name,
+          status,
+          priority,
+          new SimulationView.ChunkCounts(
+              chunkCount, c.pending, c.running, c.succeeded, c.failed, c.cancelled),
+          Math.min(1.0, progress),
+          createdAt,
+          startedAt,
+          finishedAt,
+          error);
+    }
+  }
+
+  /** One simulation's chunks by status, and the progress of those running. */
+  private static final class Counts {
+    static final Counts NONE = new Counts();
+    int pending;
+    int running;
+    int succeeded;
+    int failed;
+    int cancelled;
+    double runningProgress;
+  }
+
+  /** Chunk counts of several simulations in one query (a page of a list, or one simulation). */
+  private static Map<UUID, Counts> counts(Connection c, List<UUID> ids) throws SQLException {
+    Map<UUID, Counts> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
     try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                "SELECT status, count(*) AS n, sum(progress) AS p FROM chunks"
-                    + " WHERE simulation_id = ? GROUP BY status",
-                id);
-        ResultSet counts = ps.executeQuery()) {
-      while (counts.next()) {
-        int n = counts.getInt("n");
-        switch (ChunkStatus.valueOf(counts.getString("status"))) {
-          case PENDING -> pending = n;
-          case RUNNING -> {
-            running = n;
-            runningProgress = counts.getDouble("p");
+        c.prepareStatement(
+            "SELECT simulation_id, status, count(*) AS n, sum(progress) AS p FROM chunks"
+                + " WHERE simulation_id = ANY (?) GROUP BY simulation_id, status")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Counts k =
+              out.computeIfAbsent(rs.getObject("simulation_id", UUID.class), x -> new Counts());
+          int n = rs.getInt("n");
+          switch (ChunkStatus.valueOf(rs.getString("status"))) {
+            case PENDING -> k.pending = n;
+            case RUNNING -> {
+              k.running = n;
+              k.runningProgress = rs.getDouble("p");
+            }
+            case SUCCEEDED -> k.succeeded = n;
+            case FAILED -> k.failed = n;
+            case CANCELLED -> k.cancelled = n;
           }
-          case SUCCEEDED -> succeeded = n;
-          case FAILED -> failed = n;
-          case CANCELLED -> cancelled = n;
         }
       }
     }
-    double progress = (succeeded + failed + cancelled + runningProgress) / total;
-    return new SimulationView(
-        id,
-        rs.getString("kind"),
-        rs.getString("name"),
-        SimulationStatus.valueOf(rs.getString("status")),
-        Priority.fromWire(rs.getString("priority")),
-        new SimulationView.ChunkCounts(total, pending, running, succeeded, failed, cancelled),
-        Math.min(1.0, progress),
-        Sql.instant(rs, "created_at"),
-        Sql.instant(rs, "started_at"),
-        Sql.instant(rs, "finished_at"),
-        rs.getString("error"));
+    return out;
   }
 
   /** Keyset position: the last item's creation time and id, opaque to callers. */
