@@ -154,7 +154,7 @@ public class ChunkStore {
                   """
                   UPDATE chunks
                   SET status = 'SUCCEEDED', result = ?, progress = 1, finished_at = ?,
-                      lease_until = NULL
+                      lease_until = NULL, error = NULL
                   WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
                   """,
                   result,
@@ -193,6 +193,50 @@ public class ChunkStore {
             }
           }
         });
+  }
+
+  /**
+   * Records how far attempt {@code attempt} got and extends its lease to now + {@code lease}: a
+   * chunk that shows signs of life keeps its claim. False when the attempt no longer owns the
+   * chunk.
+   */
+  public boolean reportProgress(
+      UUID simulationId, int chunkIndex, int attempt, double fractionDone, Duration lease) {
+    return tx.executeWrite(
+        st ->
+            Sql.update(
+                    st.getConnection(),
+                    """
+                    UPDATE chunks SET progress = ?, lease_until = GREATEST(lease_until, ?)
+                    WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
+                    """,
+                    fractionDone,
+                    clock.instant().plus(lease),
+                    simulationId,
+                    chunkIndex,
+                    attempt)
+                == 1);
+  }
+
+  /**
+   * Gives the chunk back after attempt {@code attempt} failed (RUNNING to PENDING, lease dropped,
+   * error kept), so the next delivery claims it at once instead of waiting for the lease. False
+   * when the attempt no longer owns the chunk.
+   */
+  public boolean release(UUID simulationId, int chunkIndex, int attempt, String error) {
+    return tx.executeWrite(
+        st ->
+            Sql.update(
+                    st.getConnection(),
+                    """
+                    UPDATE chunks SET status = 'PENDING', lease_until = NULL, progress = 0, error = ?
+                    WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
+                    """,
+                    error,
+                    simulationId,
+                    chunkIndex,
+                    attempt)
+                == 1);
   }
 
   /** What finalizing needs: the kind, its parameters, and every chunk's result in chunk order. */

@@ -1,0 +1,31 @@
+package dev.simrun.worker;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+
+/**
+ * How the worker runs chunks ({@code simrun.worker.*}).
+ *
+ * @param lease how long a claim holds a chunk without a sign of life (default 5 min): a delivery
+ *     that finds the chunk claimed and the lease live answers 409; once it lapses, the next
+ *     delivery takes the chunk over as a new attempt. Each progress report extends it.
+ * @param progressInterval the shortest time between two progress writes of one chunk (default 500
+ *     ms): kinds may report as often as they like
+ */
+@ConfigurationProperties("simrun.worker")
+public record WorkerConfig(
+    @Bindable(defaultValue = "5m") @NotNull Duration lease,
+    @Bindable(defaultValue = "500ms") @NotNull Duration progressInterval) {
+
+  public WorkerConfig {
+    if (!lease.isPositive() || !progressInterval.isPositive()) {
+      throw new IllegalArgumentException(
+          "simrun.worker.lease and progress-interval must be positive, were "
+              + lease
+              + " and "
+              + progressInterval);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.simrun.worker.chunks;
+
+import dev.simrun.shared.dispatch.TaskPayloads;
+import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
+import dev.simrun.worker.TaskAnswer;
+import dev.simrun.worker.auth.TaskDelivery;
+import dev.simrun.worker.problems.ProblemResponses;
+import dev.simrun.worker.problems.ProblemType;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /tasks/v1/chunks}: Cloud Tasks' push of one chunk. 200 when the chunk ran or needs
+ * nothing (duplicates, stale generations, lost races, unrunnable chunks); 409 while another attempt
+ * holds the chunk; 500 when the kind failed. Runs on a blocking (virtual) thread: the kind computes
+ * here.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ChunkController {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkController.class);
+
+  private final ChunkRunner runner;
+
+  ChunkController(ChunkRunner runner) {
+    this.runner = runner;
+  }
+
+  @Post(TaskPayloads.CHUNK_PATH)
+  HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) {
+    TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
+    ChunkOutcome outcome = runner.run(task);
+    String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
+    return switch (outcome) {
+      case ChunkOutcome.Committed c -> {
+        LOG.info("chunk {} committed as attempt {}, {}", chunk, c.attempt(), delivery);
+        yield HttpResponse.ok(
+            new TaskAnswer(
+                "committed",
+                c.completedSimulation() ? "last chunk: finalize enqueued" : null,
+                c.attempt()));
+      }
+      case ChunkOutcome.NothingToDo n -> {
+        LOG.debug("chunk {}: nothing to do ({}), {}", chunk, n.why(), delivery);
+        yield HttpResponse.ok(TaskAnswer.of("nothing-to-do", n.why()));
+      }
+      case ChunkOutcome.Superseded s -> {
+        LOG.info(
+            "chunk {} attempt {} superseded; result dropped, {}", chunk, s.attempt(), delivery);
+        yield HttpResponse.ok(
+            new TaskAnswer("superseded", "a newer attempt owns the chunk", s.attempt()));
+      }
+      case ChunkOutcome.Unrunnable u ->
+          HttpResponse.ok(new TaskAnswer("unrunnable", u.why(), u.attempt()));
+      case ChunkOutcome.Busy b -> {
+        LOG.debug("chunk {} busy until {}, {}", chunk, b.leaseUntil(), delivery);
+        // No Retry-After: Cloud Tasks would hold the whole queue for it.
+        yield ProblemResponses.of(
+            ProblemType.CHUNK_BUSY,
+            "another attempt holds the chunk until " + b.leaseUntil(),
+            request.getPath());
+      }
+      case ChunkOutcome.Failed f ->
+          ProblemResponses.of(
+              ProblemType.CHUNK_FAILED,
+              "attempt " + f.attempt() + " failed: " + f.error(),
+              request.getPath());
+    };
+  }
+}

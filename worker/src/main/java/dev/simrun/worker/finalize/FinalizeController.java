@@ -1,0 +1,64 @@
+package dev.simrun.worker.finalize;
+
+import dev.simrun.shared.dispatch.TaskPayloads;
+import dev.simrun.shared.dispatch.TaskPayloads.FinalizeTask;
+import dev.simrun.worker.TaskAnswer;
+import dev.simrun.worker.auth.TaskDelivery;
+import dev.simrun.worker.problems.ProblemResponses;
+import dev.simrun.worker.problems.ProblemType;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /tasks/v1/finalize}: reduce a finished simulation. 200 when it finalized, or when
+ * there is nothing to do (unknown, already terminal, lost the race to another delivery); 409 while
+ * chunks are outstanding; 500 when the reduce failed.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+class FinalizeController {
+  private static final Logger LOG = LoggerFactory.getLogger(FinalizeController.class);
+
+  private final Finalizer finalizer;
+
+  FinalizeController(Finalizer finalizer) {
+    this.finalizer = finalizer;
+  }
+
+  @Post(TaskPayloads.FINALIZE_PATH)
+  HttpResponse<?> run(@Body FinalizeTask task, HttpRequest<?> request) {
+    TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
+    return switch (finalizer.run(task)) {
+      case FinalizeOutcome.Finalized f -> {
+        LOG.info("simulation {} SUCCEEDED, {}", task.simulationId(), delivery);
+        yield HttpResponse.ok(TaskAnswer.of("finalized", null));
+      }
+      case FinalizeOutcome.NothingToDo n -> {
+        LOG.debug("finalize {}: nothing to do ({}), {}", task.simulationId(), n.why(), delivery);
+        yield HttpResponse.ok(TaskAnswer.of("nothing-to-do", n.why()));
+      }
+      case FinalizeOutcome.Unrunnable u -> HttpResponse.ok(TaskAnswer.of("unrunnable", u.why()));
+      case FinalizeOutcome.Outstanding o -> {
+        LOG.info(
+            "finalize {}: {} of {} chunks outstanding, {}",
+            task.simulationId(),
+            o.missing(),
+            o.total(),
+            delivery);
+        yield ProblemResponses.of(
+            ProblemType.CHUNKS_OUTSTANDING,
+            o.missing() + " of " + o.total() + " chunks have not succeeded",
+            request.getPath());
+      }
+      case FinalizeOutcome.Failed f ->
+          ProblemResponses.of(ProblemType.FINALIZE_FAILED, f.error(), request.getPath());
+    };
+  }
+}

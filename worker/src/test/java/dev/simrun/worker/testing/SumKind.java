@@ -1,0 +1,176 @@
+package dev.simrun.worker.testing;
+
+import dev.simrun.shared.kinds.ChunkContext;
+import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.UnitRange;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test-only kind: sums a deterministic f(unit) and folds the values into an order-sensitive hash,
+ * so the final result proves every unit was counted once, in order, whatever the chunking. Its
+ * parameters can slow units down (chunks then overlap), fail at a unit, or hold at a {@link Gates
+ * gate} until the test opens it.
+ */
+@Singleton
+public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, SumKind.Total> {
+  public static final String NAME = "test-sum";
+  private static final long BASE = 31;
+
+  /**
+   * @param unitMillis time each unit takes
+   * @param failAtUnit the unit at which the chunk throws; -1 for none
+   * @param gate the name of a gate each chunk waits at before its first unit; null for none
+   */
+  @Serdeable
+  public record Params(
+      long units,
+      long seed,
+      int unitsPerChunk,
+      long unitMillis,
+      long failAtUnit,
+      @Nullable String gate) {
+
+    public static Params of(long units, int unitsPerChunk) {
+      return new Params(units, 42, unitsPerChunk, 0, -1, null);
+    }
+
+    public Params slow(long millisPerUnit) {
+      return new Params(units, seed, unitsPerChunk, millisPerUnit, failAtUnit, gate);
+    }
+
+    public Params failingAt(long unit) {
+      return new Params(units, seed, unitsPerChunk, unitMillis, unit, gate);
+    }
+
+    public Params gated(String name) {
+      return new Params(units, seed, unitsPerChunk, unitMillis, failAtUnit, name);
+    }
+  }
+
+  /** Units {@code [from, to)}: their sum and their hash. */
+  @Serdeable
+  public record Partial(long from, long to, long sum, long hash) {}
+
+  @Serdeable
+  public record Total(long units, long sum, long hash) {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Class<Partial> chunkResultType() {
+    return Partial.class;
+  }
+
+  @Override
+  public Class<Total> resultType() {
+    return Total.class;
+  }
+
+  @Override
+  public List<FieldError> validate(Params params) {
+    List<FieldError> errors = new ArrayList<>();
+    if (params.units() < 1) {
+      errors.add(new FieldError("units", "must be >= 1"));
+    }
+    if (params.unitsPerChunk() < 1) {
+      errors.add(new FieldError("unitsPerChunk", "must be >= 1"));
+    }
+    return errors;
+  }
+
+  @Override
+  public long unitCount(Params params) {
+    return params.units();
+  }
+
+  @Override
+  public int defaultUnitsPerChunk(Params params) {
+    return params.unitsPerChunk();
+  }
+
+  @Override
+  public Partial runChunk(Params params, UnitRange range, ChunkContext context) {
+    if (params.gate() != null) {
+      Gates.pass(params.gate());
+    }
+    long sum = 0;
+    long hash = 0;
+    for (long u = range.from(); u < range.to(); u++) {
+      if (u == params.failAtUnit()) {
+        throw new IllegalStateException("unit " + u + " fails, as the parameters say");
+      }
+      if (params.unitMillis() > 0) {
+        pause(params.unitMillis());
+      }
+      long value = f(params.seed(), u);
+      sum += value;
+      hash = hash * BASE + value;
+      context.progress((double) (u - range.from() + 1) / range.size(), Map.of("unit", (Object) u));
+    }
+    return new Partial(range.from(), range.to(), sum, hash);
+  }
+
+  @Override
+  public Total reduce(Params params, List<Partial> chunks) {
+    long next = 0;
+    long sum = 0;
+    long hash = 0;
+    for (Partial p : chunks) {
+      if (p.from() != next) {
+        throw new IllegalStateException(
+            "chunk starting at " + p.from() + " where " + next + " was due");
+      }
+      sum += p.sum();
+      hash = hash * pow(BASE, p.to() - p.from()) + p.hash();
+      next = p.to();
+    }
+    if (next != params.units()) {
+      throw new IllegalStateException("units end at " + next + " of " + params.units());
+    }
+    return new Total(params.units(), sum, hash);
+  }
+
+  /** SplitMix64 of (seed, unit): the same value for the same unit, on any thread, any time. */
+  static long f(long seed, long unit) {
+    long z = seed * 0x9E3779B97F4A7C15L + unit * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (z ^ (z >>> 31)) >>> 40;
+  }
+
+  private static long pow(long base, long exponent) {
+    long result = 1;
+    long b = base;
+    for (long e = exponent; e > 0; e >>= 1) {
+      if ((e & 1) == 1) {
+        result *= b;
+      }
+      b *= b;
+    }
+    return result;
+  }
+
+  /** The simulated work of one unit. */
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
