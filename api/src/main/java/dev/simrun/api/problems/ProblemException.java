@@ -1,0 +1,45 @@
+package dev.simrun.api.problems;
+
+import dev.simrun.shared.kinds.FieldError;
+import java.util.List;
+
+/** Thrown by the api's own code to answer with a problem; mapped by {@link ProblemResponses}. */
+public class ProblemException extends RuntimeException {
+  private final ProblemType type;
+  private final List<FieldError> errors;
+
+  public ProblemException(ProblemType type, String detail, List<FieldError> errors) {
+    super(detail, null, false, false);
+    this.type = type;
+    this.errors = List.copyOf(errors);
+  }
+
+  public ProblemException(ProblemType type, String detail) {
+    this(type, detail, List.of());
+  }
+
+  /** A 422 listing every invalid field of the body. */
+  public static ProblemException invalid(List<FieldError> errors) {
+    String detail =
+        errors.size() == 1
+            ? errors.getFirst().field() + ": " + errors.getFirst().message()
+            : errors.size() + " fields are invalid";
+    return new ProblemException(ProblemType.VALIDATION, detail, errors);
+  }
+
+  /** A 400 naming one header, path or query parameter. */
+  public static ProblemException badParameter(String name, String message) {
+    return new ProblemException(
+        ProblemType.INVALID_PARAMETER,
+        name + ": " + message,
+        List.of(new FieldError(name, message)));
+  }
+
+  public ProblemType type() {
+    return type;
+  }
+
+  public List<FieldError> errors() {
+    return errors;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.simrun.api.simulations;
+
+import dev.simrun.api.dispatch.OutboxPump;
+import dev.simrun.api.identity.Caller;
+import dev.simrun.api.problems.ProblemException;
+import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.simulations.NewSimulation;
+import dev.simrun.shared.simulations.SimulationStatus;
+import dev.simrun.shared.simulations.SimulationStore;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Submit, read, list simulations and fetch results; everything is scoped to the caller. */
+@Controller("/api/v1/simulations")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class SimulationsController {
+  private final Submissions submissions;
+  private final SimulationStore store;
+  private final OutboxPump pump;
+
+  SimulationsController(Submissions submissions, SimulationStore store, OutboxPump pump) {
+    this.submissions = submissions;
+    this.store = store;
+    this.pump = pump;
+  }
+
+  /**
+   * 202 once the simulation, its chunks and their outbox rows are committed; the pump creates the
+   * tasks afterwards. A repeated {@code Idempotency-Key} answers 200 with the first submission.
+   */
+  @Post
+  @Consumes(MediaType.APPLICATION_JSON)
+  HttpResponse<SubmitResponse> submit(
+      Caller caller,
+      @Body @Nullable SubmitRequest request,
+      @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
+    NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
+    SimulationStore.Submission done = store.create(simulation);
+    if (done.created()) {
+      pump.wake();
+    }
+    MutableHttpResponse<SubmitResponse> response =
+        done.created() ? HttpResponse.accepted() : HttpResponse.ok();
+    return response
+        .header(HttpHeaders.LOCATION, "/api/v1/simulations/" + done.id())
+        .body(SubmitResponse.of(done));
+  }
+
+  @Get("/{id}")
+  SimulationResponse get(Caller caller, @PathVariable UUID id) {
+    return store
+        .find(caller.owner(), id)
+        .map(SimulationResponse::of)
+        .orElseThrow(() -> notFound(id));
+  }
+
+  /** The caller's simulations, newest first; pass {@code nextCursor} back for the next page. */
+  @Get
+  SimulationPage list(
+      Caller caller,
+      @QueryValue @Nullable String status,
+      @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
+      @QueryValue @Nullable String cursor) {
+    try {
+      return SimulationPage.of(store.list(caller.owner(), status(status), limit, cursor));
+    } catch (SimulationStore.InvalidCursorException e) {
+      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
+    }
+  }
+
+  /** The final result, byte for byte as stored, once the simulation has SUCCEEDED. */
+  @Get(value = "/{id}/result", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<byte[]> result(Caller caller, @PathVariable UUID id) {
+    SimulationStore.Outcome outcome =
+        store.outcome(caller.owner(), id).orElseThrow(() -> notFound(id));
+    if (outcome.status() != SimulationStatus.SUCCEEDED) {
+      throw new ProblemException(
+          ProblemType.RESULT_NOT_READY,
+          "simulation "
+              + id
+              + " is "
+              + outcome.status()
+              + "; a result exists once it has SUCCEEDED");
+    }
+    if (outcome.result() == null) {
+      throw new IllegalStateException("simulation " + id + " SUCCEEDED without a result");
+    }
+    return HttpResponse.ok(outcome.result()).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  private static SimulationStatus status(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return SimulationStatus.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badParameter(
+          "status", "must be one of " + Arrays.toString(SimulationStatus.values()));
+    }
+  }
+
+  private static ProblemException notFound(UUID id) {
+    return new ProblemException(ProblemType.NOT_FOUND, "no simulation " + id);
+  }
+}

@@ -1,0 +1,179 @@
+package dev.simrun.api.simulations;
+
+import dev.simrun.api.identity.Caller;
+import dev.simrun.api.problems.JsonErrors;
+import dev.simrun.api.problems.ProblemException;
+import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.SimulationKinds;
+import dev.simrun.shared.simulations.NewSimulation;
+import dev.simrun.shared.simulations.Priority;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Turns a submit request into a {@link NewSimulation}, or rejects it listing every field that is
+ * wrong. Checks that need an earlier one to pass run after it: the kind must be known before its
+ * params can be read, the params must be valid before they can be counted into chunks; the {@code
+ * Idempotency-Key} header is checked last, once the body is known to be good.
+ */
+@Singleton
+class Submissions {
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final int MAX_UNITS_PER_CHUNK = 1_000_000;
+  static final int MAX_CHUNKS = 100_000;
+  static final int MAX_NAME = 200;
+  static final int MAX_KEY = 200;
+
+  private final SimulationKinds kinds;
+  private final JsonMapper json;
+
+  Submissions(SimulationKinds kinds, JsonMapper json) {
+    this.kinds = kinds;
+    this.json = json;
+  }
+
+  NewSimulation plan(Caller caller, @Nullable SubmitRequest request, @Nullable String key) {
+    if (request == null) {
+      throw new ProblemException(
+          ProblemType.MALFORMED_BODY,
+          "the body must be a JSON object",
+          List.of(new FieldError("body", "a JSON object is required")));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    SimulationKind<?, ?, ?> kind = kind(request.kind(), errors);
+    Integer perChunk = request.chunking() == null ? null : request.chunking().unitsPerChunk();
+    if (perChunk != null && (perChunk < 1 || perChunk > MAX_UNITS_PER_CHUNK)) {
+      errors.add(
+          new FieldError("chunking.unitsPerChunk", "must be between 1 and " + MAX_UNITS_PER_CHUNK));
+    }
+    Priority priority = priority(request.priority(), errors);
+    if (request.name() != null && request.name().length() > MAX_NAME) {
+      errors.add(new FieldError("name", "must be at most " + MAX_NAME + " characters"));
+    }
+    if (kind == null) {
+      throw ProblemException.invalid(errors);
+    }
+    return plan(kind, caller, request, priority, perChunk, key, errors);
+  }
+
+  private <P> NewSimulation plan(
+      SimulationKind<P, ?, ?> kind,
+      Caller caller,
+      SubmitRequest request,
+      Priority priority,
+      Integer perChunk,
+      String key,
+      List<FieldError> errors) {
+    P params = params(kind, request, errors);
+    if (params != null) {
+      for (FieldError e : kind.validate(params)) {
+        errors.add(new FieldError(paramsField(e.field()), e.message()));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid(errors);
+    }
+    long units = kind.unitCount(params);
+    if (units < 1) {
+      throw ProblemException.invalid(List.of(new FieldError("params", "describe no work")));
+    }
+    int size =
+        perChunk != null
+            ? perChunk
+            : Math.clamp(kind.defaultUnitsPerChunk(params), 1, MAX_UNITS_PER_CHUNK);
+    long chunks = Math.ceilDiv(units, size);
+    if (chunks > MAX_CHUNKS) {
+      long least = Math.ceilDiv(units, MAX_CHUNKS);
+      throw ProblemException.invalid(
+          List.of(
+              new FieldError(
+                  "chunking.unitsPerChunk",
+                  String.format(
+                      Locale.ROOT,
+                      "%d units in chunks of %d make %d chunks, more than %d: use at least %d"
+                          + " units per chunk",
+                      units,
+                      size,
+                      chunks,
+                      MAX_CHUNKS,
+                      least))));
+    }
+    if (key != null && !validKey(key)) {
+      throw ProblemException.badParameter(
+          IDEMPOTENCY_KEY, "must be 1 to " + MAX_KEY + " printable ASCII characters");
+    }
+    return new NewSimulation(
+        UUID.randomUUID(),
+        caller.owner(),
+        kind.name(),
+        request.name(),
+        priority,
+        kinds.writeString(params),
+        units,
+        size,
+        key);
+  }
+
+  private <P> P params(
+      SimulationKind<P, ?, ?> kind, SubmitRequest request, List<FieldError> errors) {
+    if (request.params() == null) {
+      errors.add(new FieldError("params", "is required"));
+      return null;
+    }
+    try {
+      return kinds.readParams(kind, json.writeValueAsString(request.params()));
+    } catch (IOException e) {
+      errors.add(new FieldError(paramsField(JsonErrors.path(e)), JsonErrors.message(e)));
+      return null;
+    }
+  }
+
+  private SimulationKind<?, ?, ?> kind(String name, List<FieldError> errors) {
+    String known = "known kinds: " + String.join(", ", kinds.names());
+    if (name == null || name.isBlank()) {
+      errors.add(new FieldError("kind", "is required; " + known));
+      return null;
+    }
+    return kinds
+        .find(name)
+        .orElseGet(
+            () -> {
+              errors.add(new FieldError("kind", "unknown kind '" + name + "'; " + known));
+              return null;
+            });
+  }
+
+  private static Priority priority(String value, List<FieldError> errors) {
+    if (value == null) {
+      return Priority.INTERACTIVE;
+    }
+    for (Priority p : Priority.values()) {
+      if (p.wire().equals(value)) {
+        return p;
+      }
+    }
+    errors.add(
+        new FieldError(
+            "priority", "must be " + Priority.INTERACTIVE.wire() + " or " + Priority.BATCH.wire()));
+    return Priority.INTERACTIVE;
+  }
+
+  private static String paramsField(String field) {
+    return field == null || field.isEmpty() ? "params" : "params." + field;
+  }
+
+  static boolean validKey(String key) {
+    if (key.isEmpty() || key.length() > MAX_KEY) {
+      return false;
+    }
+    return key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.simrun.api.problems;
+
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+
+/** A route that fails unexpectedly, to see what a caller learns from a 500. */
+@Controller("/test/boom")
+class BoomController {
+  @Get
+  String boom() {
+    throw new IllegalStateException("secret connection string");
+  }
+}

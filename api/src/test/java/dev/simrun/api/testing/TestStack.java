@@ -1,0 +1,98 @@
+package dev.simrun.api.testing;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.cloud.tasks.v2.CloudTasksClient;
+import com.google.cloud.tasks.v2.CloudTasksSettings;
+import com.google.cloud.tasks.v2.Task;
+import dev.simrun.emulator.tasks.CloudTasksEmulator;
+import dev.simrun.shared.testing.TestDatabase;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What every api test runs against, started once per JVM: a Cloud Tasks emulator with both queues,
+ * paused so that created tasks stay listable, the real client to look at them, and a fresh embedded
+ * PostgreSQL database per application context.
+ */
+public final class TestStack {
+  public static final String INTERACTIVE =
+      "projects/simrun-local/locations/local/queues/simulations-interactive";
+  public static final String BATCH =
+      "projects/simrun-local/locations/local/queues/simulations-batch";
+
+  private static CloudTasksEmulator emulator;
+  private static CloudTasksClient tasks;
+
+  private TestStack() {}
+
+  private static synchronized void start() {
+    if (emulator != null) {
+      return;
+    }
+    emulator = CloudTasksEmulator.builder().queue(INTERACTIVE).queue(BATCH).start();
+    try {
+      tasks =
+          CloudTasksClient.create(
+              CloudTasksSettings.newBuilder()
+                  .setCredentialsProvider(NoCredentialsProvider.create())
+                  .setTransportChannelProvider(
+                      InstantiatingGrpcChannelProvider.newBuilder()
+                          .setEndpoint(emulator.endpoint())
+                          .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                          .build())
+                  .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    tasks.pauseQueue(INTERACTIVE);
+    tasks.pauseQueue(BATCH);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  tasks.close();
+                  emulator.close();
+                }));
+  }
+
+  /** Properties for one application context: its own database, the shared emulator. */
+  public static Map<String, String> properties() {
+    start();
+    Map<String, String> p = new HashMap<>(TestDatabase.properties());
+    p.put("micronaut.server.port", "-1");
+    p.put("simrun.tasks.emulator-endpoint", emulator.endpoint());
+    // Queues are paused: nothing is ever pushed here.
+    p.put("simrun.tasks.worker-url", "http://127.0.0.1:9");
+    p.put("simrun.tasks.create-retry-delay", "300ms");
+    return p;
+  }
+
+  /** The ids of the tasks a queue holds for one simulation. */
+  public static List<String> taskIds(String queue, UUID simulationId) {
+    start();
+    String prefix = queue + "/tasks/sim-" + simulationId + "-";
+    List<String> ids = new ArrayList<>();
+    for (Task t : tasks.listTasks(queue).iterateAll()) {
+      if (t.getName().startsWith(prefix)) {
+        ids.add(t.getName().substring(queue.length() + "/tasks/".length()));
+      }
+    }
+    return ids;
+  }
+
+  /** {@code sim-<id>-c<i>-g0} for every chunk: the names the outbox gives chunk tasks. */
+  public static List<String> chunkTaskIds(UUID simulationId, int chunkCount) {
+    List<String> ids = new ArrayList<>(chunkCount);
+    for (int i = 0; i < chunkCount; i++) {
+      ids.add("sim-" + simulationId + "-c" + i + "-g0");
+    }
+    return ids;
+  }
+}
