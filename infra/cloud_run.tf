@@ -1,0 +1,284 @@
+# The two Cloud Run services. Terraform owns their configuration; Cloud Build only rolls out new
+# images (`gcloud run deploy --image`), so the image is ignored after creation, together with the
+# client fields gcloud stamps on the service and the traffic split (an emergency
+# `gcloud run services update-traffic` must not be undone by the next apply). A `terraform apply`
+# that changes the configuration creates a revision with the image currently deployed.
+
+locals {
+  # Configuration both services read. Names match the application's configuration classes
+  # (simrun.tasks.* in TasksConfig, simrun.auth.*, DATABASE_*; see docs/deploy.md).
+  common_env = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+
+    DATABASE_URL  = local.jdbc_url
+    DATABASE_USER = google_sql_user.simrun.name
+
+    SIMRUN_TASKS_PROJECT               = var.project_id
+    SIMRUN_TASKS_LOCATION              = var.region
+    SIMRUN_TASKS_INTERACTIVE_QUEUE     = google_cloud_tasks_queue.interactive.name
+    SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.batch.name
+    SIMRUN_TASKS_WORKER_URL            = local.worker_url
+    SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL = google_service_account.tasks.email
+    SIMRUN_TASKS_AUDIENCE              = local.worker_url
+
+    SIMRUN_PUBSUB_PROJECT           = var.project_id
+    SIMRUN_PUBSUB_EVENTS_TOPIC      = google_pubsub_topic.events.name
+    SIMRUN_PUBSUB_DEAD_LETTER_TOPIC = google_pubsub_topic.dead_letters.name
+
+    # Google's ID tokens (Cloud Tasks, Cloud Scheduler) are issued by accounts.google.com.
+    SIMRUN_AUTH_ISSUER = "https://accounts.google.com"
+  }
+
+  api_env = merge(local.common_env, {
+    # Migrations run once per deploy in Cloud Build, never at instance start.
+    SIMRUN_MIGRATE_AT_START = "false"
+
+    # /internal/** (Cloud Scheduler) is verified by the api itself, the api being public:
+    # a Google-signed token for the api's URL from the scheduler account.
+    SIMRUN_AUTH_AUDIENCE                 = local.api_url
+    SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS = google_service_account.scheduler.email
+
+    # Public (invoker IAM check off): the token reaches the api with its signature, verified in full.
+    SIMRUN_AUTH_PLATFORM_VERIFIED = tostring(!var.api_allow_unauthenticated)
+
+    DATABASE_POOL_SIZE = tostring(var.api_db_pool_size)
+  }, var.api_extra_env)
+
+  worker_env = merge(local.common_env, {
+    # Pushes must carry a Google-signed token for the worker's URL from the tasks account. With the
+    # invoker IAM check on, Cloud Run verifies it and forwards it with the signature replaced by
+    # SIGNATURE_REMOVED_BY_GOOGLE; the worker then checks issuer, audience, expiry and account
+    # (SIMRUN_AUTH_PLATFORM_VERIFIED=true). With the check off, the worker verifies the signature too.
+    SIMRUN_AUTH_AUDIENCE                 = local.worker_url
+    SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS = google_service_account.tasks.email
+    SIMRUN_AUTH_PLATFORM_VERIFIED        = tostring(var.worker_invoker_iam_check)
+
+    # The worker records a dead letter on a task's last attempt.
+    SIMRUN_TASKS_MAX_ATTEMPTS = tostring(var.tasks_max_attempts)
+
+    DATABASE_POOL_SIZE = tostring(local.worker_db_pool_size)
+  }, var.worker_extra_env)
+}
+
+resource "google_cloud_run_v2_service" "api" {
+  project             = var.project_id
+  location            = var.region
+  name                = local.api_service_name
+  description         = "SimRun api: REST, SSE progress, outbox dispatcher, scheduler and dead-letter endpoints, web app."
+  ingress             = "INGRESS_TRAFFIC_ALL"
+  deletion_protection = var.deletion_protection
+
+  # Public without an allUsers binding (see var.api_allow_unauthenticated). /internal/** is
+  # protected by the api itself: Cloud Scheduler's OIDC token, verified in full.
+  invoker_iam_disabled = var.api_allow_unauthenticated
+
+  template {
+    service_account                  = google_service_account.api.email
+    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
+    timeout                          = "${var.api_timeout_seconds}s"
+    max_instance_request_concurrency = var.api_concurrency
+    # SSE reconnects land on the instance that already follows the simulation when possible.
+    session_affinity = true
+
+    scaling {
+      min_instance_count = var.api_min_instances
+      max_instance_count = var.api_max_instances
+    }
+
+    containers {
+      image = var.api_image
+
+      ports {
+        container_port = 8080
+      }
+
+      resources {
+        limits = {
+          cpu    = var.api_cpu
+          memory = var.api_memory
+        }
+        # CPU always allocated: SSE streams, the Pub/Sub streaming pull and the outbox dispatcher
+        # work between requests.
+        cpu_idle          = false
+        startup_cpu_boost = true
+      }
+
+      dynamic "env" {
+        for_each = local.api_env
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      env {
+        name = "DATABASE_PASSWORD"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.db_password.secret_id
+            version = google_secret_manager_secret_version.db_password.version
+          }
+        }
+      }
+
+      # Ready once /health answers 200 (database included): a revision that cannot reach the
+      # database never takes traffic, and the previous one keeps serving.
+      startup_probe {
+        http_get {
+          path = var.api_health_path
+          port = 8080
+        }
+        initial_delay_seconds = 5
+        period_seconds        = 5
+        timeout_seconds       = 3
+        failure_threshold     = 24
+      }
+
+      dynamic "liveness_probe" {
+        for_each = var.api_liveness_path == "" ? [] : [var.api_liveness_path]
+        content {
+          http_get {
+            path = liveness_probe.value
+            port = 8080
+          }
+          period_seconds    = 30
+          timeout_seconds   = 5
+          failure_threshold = 3
+        }
+      }
+    }
+  }
+
+  traffic {
+    type    = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+    percent = 100
+  }
+
+  lifecycle {
+    ignore_changes = [
+      template[0].containers[0].image,
+      client,
+      client_version,
+      traffic,
+    ]
+  }
+
+  depends_on = [
+    google_project_service.enabled,
+    google_secret_manager_secret_iam_member.db_password_accessor,
+    google_project_iam_member.cloudsql_client,
+  ]
+}
+
+resource "google_cloud_run_v2_service" "worker" {
+  project             = var.project_id
+  location            = var.region
+  name                = local.worker_service_name
+  description         = "SimRun worker: runs chunks and finalizes simulations, pushed by Cloud Tasks."
+  ingress             = var.worker_ingress
+  deletion_protection = var.deletion_protection
+
+  # Private: only the tasks service account holds run.invoker (iam.tf). See var.worker_invoker_iam_check.
+  invoker_iam_disabled = !var.worker_invoker_iam_check
+
+  template {
+    service_account                  = google_service_account.worker.email
+    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
+    timeout                          = "${var.worker_timeout_seconds}s"
+    max_instance_request_concurrency = var.worker_concurrency
+
+    scaling {
+      min_instance_count = var.worker_min_instances
+      max_instance_count = var.worker_max_instances
+    }
+
+    containers {
+      image = var.worker_image
+
+      ports {
+        container_port = 8080
+      }
+
+      resources {
+        limits = {
+          cpu    = var.worker_cpu
+          memory = var.worker_memory
+        }
+        # Billed per request: a chunk's work happens inside its request (results committed,
+        # progress published and flushed, finalize enqueued before the response).
+        cpu_idle          = true
+        startup_cpu_boost = true
+      }
+
+      dynamic "env" {
+        for_each = local.worker_env
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      env {
+        name = "DATABASE_PASSWORD"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.db_password.secret_id
+            version = google_secret_manager_secret_version.db_password.version
+          }
+        }
+      }
+
+      dynamic "startup_probe" {
+        for_each = var.worker_health_path == "" ? [] : [var.worker_health_path]
+        content {
+          http_get {
+            path = startup_probe.value
+            port = 8080
+          }
+          initial_delay_seconds = 5
+          period_seconds        = 5
+          timeout_seconds       = 3
+          failure_threshold     = 24
+        }
+      }
+
+      dynamic "startup_probe" {
+        for_each = var.worker_health_path == "" ? [8080] : []
+        content {
+          tcp_socket {
+            port = startup_probe.value
+          }
+          initial_delay_seconds = 0
+          period_seconds        = 2
+          timeout_seconds       = 2
+          failure_threshold     = 60
+        }
+      }
+    }
+  }
+
+  traffic {
+    type    = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+    percent = 100
+  }
+
+  lifecycle {
+    ignore_changes = [
+      template[0].containers[0].image,
+      client,
+      client_version,
+      traffic,
+    ]
+
+    precondition {
+      condition     = var.worker_timeout_seconds >= var.tasks_dispatch_deadline_seconds
+      error_message = "worker_timeout_seconds (${var.worker_timeout_seconds}) must be at least tasks_dispatch_deadline_seconds (${var.tasks_dispatch_deadline_seconds}): Cloud Run would cut chunks Cloud Tasks still waits for."
+    }
+  }
+
+  depends_on = [
+    google_project_service.enabled,
+    google_secret_manager_secret_iam_member.db_password_accessor,
+    google_project_iam_member.cloudsql_client,
+  ]
+}

@@ -1,0 +1,378 @@
+# ---------------------------------------------------------------------------------------------------
+# Project
+# ---------------------------------------------------------------------------------------------------
+
+variable "project_id" {
+  description = "Google Cloud project that holds every SimRun resource."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of Cloud Run, Cloud Tasks, Cloud Scheduler, Cloud SQL and Artifact Registry. Keep them together: Cloud Tasks counts as internal traffic for the worker only from the same project, and Cloud SQL round trips stay in-region."
+  type        = string
+  default     = "us-central1"
+}
+
+variable "name_prefix" {
+  description = "Prefix of resource names: services <prefix>-api and <prefix>-worker, service accounts <prefix>-api@..., the Cloud SQL instance <prefix>-pg. Short: service account ids are limited to 30 characters."
+  type        = string
+  default     = "simrun"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}$", var.name_prefix))
+    error_message = "name_prefix must be 2-19 characters: lower-case letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "labels" {
+  description = "Labels put on every resource that takes labels (provider default_labels, and the Cloud SQL instance)."
+  type        = map(string)
+  default = {
+    app        = "simrun"
+    managed-by = "terraform"
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Images. Only used when a service is first created: afterwards Cloud Build deploys images with
+# `gcloud run services update --image` and Terraform ignores the image (see cloud_run.tf).
+# ---------------------------------------------------------------------------------------------------
+
+variable "api_image" {
+  description = "Image of the api when the service is first created. The default is Google's sample container, so the first apply works before any image was built; the first Cloud Build run replaces it."
+  type        = string
+  default     = "us-docker.pkg.dev/cloudrun/container/hello"
+}
+
+variable "worker_image" {
+  description = "Image of the worker when the service is first created (see api_image)."
+  type        = string
+  default     = "us-docker.pkg.dev/cloudrun/container/hello"
+}
+
+variable "artifact_repository_id" {
+  description = "Artifact Registry Docker repository for the api and worker images."
+  type        = string
+  default     = "simrun"
+}
+
+variable "image_versions_to_keep" {
+  description = "Most recent versions of each image kept by the cleanup policy, whatever their age; older ones are deleted after image_max_age_days. Keep enough to roll back."
+  type        = number
+  default     = 30
+}
+
+variable "image_max_age_days" {
+  description = "Images older than this (and not among the most recent image_versions_to_keep) are deleted."
+  type        = number
+  default     = 90
+}
+
+variable "create_dockerhub_mirror" {
+  description = "Create an Artifact Registry remote repository 'dockerhub' that caches Docker Hub (base images, the Maven and Flyway build images), so builds do not hit Docker Hub's anonymous pull limits. cloudbuild.yaml pulls through it by default (_DOCKERHUB)."
+  type        = bool
+  default     = true
+}
+
+# ---------------------------------------------------------------------------------------------------
+# api service
+# ---------------------------------------------------------------------------------------------------
+
+variable "api_cpu" {
+  description = "vCPUs per api instance. CPU is always allocated (SSE, Pub/Sub streaming pull and the outbox dispatcher run outside requests)."
+  type        = string
+  default     = "1"
+}
+
+variable "api_memory" {
+  description = "Memory per api instance; the JVM heap takes 75% (-XX:MaxRAMPercentage=75)."
+  type        = string
+  default     = "1Gi"
+}
+
+variable "api_min_instances" {
+  description = "Minimum api instances. At least 1: the dispatcher drains the outbox every second and Pub/Sub subscriptions must exist for SSE clients."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.api_min_instances >= 1
+    error_message = "api_min_instances must be at least 1 (the outbox dispatcher and the SSE hub live in the api)."
+  }
+}
+
+variable "api_max_instances" {
+  description = "Maximum api instances. Each holds api_db_pool_size database connections and one Pub/Sub subscription."
+  type        = number
+  default     = 4
+}
+
+variable "api_concurrency" {
+  description = "Concurrent requests per api instance. Open SSE streams count as requests, so this is high; they are cheap (no thread per stream)."
+  type        = number
+  default     = 200
+}
+
+variable "api_timeout_seconds" {
+  description = "Request timeout of the api. SSE streams are cut at this point and clients reconnect with Last-Event-ID. 3600 is Cloud Run's maximum."
+  type        = number
+  default     = 3600
+}
+
+variable "api_db_pool_size" {
+  description = "Maximum JDBC connections per api instance (Hikari maximum-pool-size)."
+  type        = number
+  default     = 10
+}
+
+variable "api_allow_unauthenticated" {
+  description = "Make the api public (a web app) by disabling Cloud Run's invoker IAM check (invoker_iam_disabled) rather than granting run.invoker to allUsers: it works under the 'Domain restricted sharing' organisation policy, and Cloud Run then passes Authorization headers to the api untouched, so the api can verify Cloud Scheduler's token itself. Set false to require IAM (e.g. behind IAP)."
+  type        = bool
+  default     = true
+}
+
+variable "api_health_path" {
+  description = "Path of the api's startup probe (must answer 200 without authentication once the api can serve; Micronaut management's /health includes the database)."
+  type        = string
+  default     = "/health"
+}
+
+variable "api_liveness_path" {
+  description = "Path of the api's liveness probe; empty for none. Must not depend on the database or Pub/Sub, or an outage of either would restart every instance."
+  type        = string
+  default     = "/health/liveness"
+}
+
+variable "api_extra_env" {
+  description = "Additional plain environment variables for the api (name => value)."
+  type        = map(string)
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------------------------------
+# worker service
+# ---------------------------------------------------------------------------------------------------
+
+variable "worker_cpu" {
+  description = "vCPUs per worker instance. Chunks are CPU-bound: keep worker_concurrency close to this."
+  type        = string
+  default     = "4"
+}
+
+variable "worker_memory" {
+  description = "Memory per worker instance (datasets are cached per instance, see the cost notes)."
+  type        = string
+  default     = "4Gi"
+}
+
+variable "worker_min_instances" {
+  description = "Minimum worker instances. 0 scales to zero between runs (the first chunk of a run pays a cold start)."
+  type        = number
+  default     = 0
+}
+
+variable "worker_max_instances" {
+  description = "Maximum worker instances. With worker_concurrency this is the fleet's capacity, which the queues' max concurrent dispatches are derived from, and it bounds the worker's database connections."
+  type        = number
+  default     = 10
+}
+
+variable "worker_concurrency" {
+  description = "Concurrent chunk requests per worker instance. Low: chunks are CPU-bound."
+  type        = number
+  default     = 4
+}
+
+variable "worker_timeout_seconds" {
+  description = "Request timeout of the worker. Must be at least the Cloud Tasks dispatch deadline, or Cloud Run cuts a chunk that Cloud Tasks still waits for. 1800 s covers Cloud Tasks' maximum deadline for HTTP targets."
+  type        = number
+  default     = 1800
+}
+
+variable "worker_ingress" {
+  description = "Ingress of the worker. INGRESS_TRAFFIC_INTERNAL_ONLY admits Cloud Tasks of the same project calling the run.app URL; IAM (run.invoker for the tasks service account only) applies either way."
+  type        = string
+  default     = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+
+  validation {
+    condition     = contains(["INGRESS_TRAFFIC_ALL", "INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"], var.worker_ingress)
+    error_message = "worker_ingress must be INGRESS_TRAFFIC_ALL, INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER."
+  }
+}
+
+variable "worker_health_path" {
+  description = "HTTP path of the worker's startup probe (Micronaut management's /health, database included); empty means a TCP probe on the port."
+  type        = string
+  default     = "/health"
+}
+
+variable "worker_invoker_iam_check" {
+  description = <<-EOT
+    true: Cloud Run's IAM layer admits only callers with run.invoker on the worker (the tasks
+    service account) and verifies their token; it then forwards the token with its signature
+    replaced by SIGNATURE_REMOVED_BY_GOOGLE, so the worker must check the claims without the
+    signature (SIMRUN_AUTH_PLATFORM_VERIFIED=true). false: the invoker check is disabled
+    (invoker_iam_disabled), ingress still limits callers to the project, and the worker verifies
+    the full token, signature included.
+  EOT
+  type        = bool
+  default     = true
+}
+
+variable "worker_extra_env" {
+  description = "Additional plain environment variables for the worker (name => value)."
+  type        = map(string)
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Cloud Tasks
+# ---------------------------------------------------------------------------------------------------
+
+variable "tasks_dispatch_deadline_seconds" {
+  description = "Dispatch deadline the application sets on its tasks (Cloud Tasks' default for HTTP targets is 600 s, maximum 1800 s). Only checked here: worker_timeout_seconds must not be shorter."
+  type        = number
+  default     = 600
+}
+
+variable "tasks_max_attempts" {
+  description = "Attempts per task, the same on both queues. The worker records a dead letter on the last attempt, so it is given this number too (SIMRUN_TASKS_MAX_ATTEMPTS)."
+  type        = number
+  default     = 10
+}
+
+variable "interactive_max_dispatches_per_second" {
+  description = "Dispatch rate of the interactive queue (Cloud Tasks' maximum is 500)."
+  type        = number
+  default     = 100
+}
+
+variable "batch_max_dispatches_per_second" {
+  description = "Dispatch rate of the batch queue; lower than interactive so nightly work never starves people."
+  type        = number
+  default     = 20
+}
+
+variable "batch_capacity_percent" {
+  description = "Share of the worker fleet's capacity (worker_max_instances x worker_concurrency) the batch queue may occupy at once; the interactive queue gets the rest."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.batch_capacity_percent > 0 && var.batch_capacity_percent < 100
+    error_message = "batch_capacity_percent must be between 1 and 99."
+  }
+}
+
+variable "tasks_log_sampling_ratio" {
+  description = "Fraction of task attempts Cloud Tasks logs to Cloud Logging (0.0-1.0). One log entry per attempt: at 10,000 chunks a run, 1.0 is noisy and billed."
+  type        = number
+  default     = 0.1
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Pub/Sub
+# ---------------------------------------------------------------------------------------------------
+
+variable "events_topic_retention" {
+  description = "Message retention of the simulation-events topic. Short: progress is live only; the durable history is in PostgreSQL (SSE resume reads it)."
+  type        = string
+  default     = "600s"
+}
+
+variable "dead_letters_retention" {
+  description = "Retention of the simulation-dead-letters topic and of its Console subscription (maximum 7 days for the subscription)."
+  type        = string
+  default     = "604800s"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Cloud SQL
+# ---------------------------------------------------------------------------------------------------
+
+variable "db_tier" {
+  description = "Cloud SQL machine type (Enterprise edition). db-custom-<vCPUs>-<MiB>."
+  type        = string
+  default     = "db-custom-1-3840"
+}
+
+variable "db_availability_type" {
+  description = "ZONAL (one zone, cheaper) or REGIONAL (high availability with a standby in another zone, twice the price)."
+  type        = string
+  default     = "ZONAL"
+
+  validation {
+    condition     = contains(["ZONAL", "REGIONAL"], var.db_availability_type)
+    error_message = "db_availability_type must be ZONAL or REGIONAL."
+  }
+}
+
+variable "db_disk_size_gb" {
+  description = "Initial SSD size; the disk grows automatically."
+  type        = number
+  default     = 20
+}
+
+variable "db_max_connections" {
+  description = "PostgreSQL max_connections. Must cover api_max_instances x api_db_pool_size + worker_max_instances x (worker_concurrency + 2) + db_reserved_connections (checked at plan). Changing it restarts the instance."
+  type        = number
+  default     = 200
+}
+
+variable "db_reserved_connections" {
+  description = "Connections kept free for migrations, operators and Cloud SQL itself in the connection budget."
+  type        = number
+  default     = 15
+}
+
+variable "db_idle_in_transaction_timeout_ms" {
+  description = "idle_in_transaction_session_timeout: a session idle inside a transaction for longer is ended. Long transactions hold back vacuum and slow every SKIP LOCKED queue (cost notes); 0 disables."
+  type        = number
+  default     = 60000
+}
+
+variable "db_name" {
+  description = "Database name."
+  type        = string
+  default     = "simrun"
+}
+
+variable "db_user" {
+  description = "Database user of both services and of the migrations (its password is generated and kept in Secret Manager)."
+  type        = string
+  default     = "simrun"
+}
+
+variable "db_deletion_protection" {
+  description = "Protect the Cloud SQL instance from deletion (both Terraform's and Cloud SQL's own protection)."
+  type        = bool
+  default     = true
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Cloud Scheduler
+# ---------------------------------------------------------------------------------------------------
+
+variable "scheduled_batches" {
+  description = "Named batches Cloud Scheduler starts: name => cron schedule. Each job POSTs {api}/internal/v1/batches/<name>/runs with an OIDC token."
+  type        = map(string)
+  default = {
+    nightly = "0 2 * * *"
+  }
+}
+
+variable "scheduler_time_zone" {
+  description = "Time zone of the batch schedules (tz database name)."
+  type        = string
+  default     = "Etc/UTC"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Deployment
+# ---------------------------------------------------------------------------------------------------
+
+variable "deletion_protection" {
+  description = "Terraform deletion protection of the Cloud Run services."
+  type        = bool
+  default     = true
+}
