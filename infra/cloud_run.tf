@@ -42,6 +42,9 @@ locals {
     SIMRUN_AUTH_PLATFORM_VERIFIED = tostring(!var.api_allow_unauthenticated)
 
     DATABASE_POOL_SIZE = tostring(var.api_db_pool_size)
+
+    # /health is public on the api: say UP or DOWN, never the JDBC URL or disk details.
+    SIMRUN_HEALTH_DETAILS_VISIBLE = "NEVER"
   }, var.api_extra_env)
 
   worker_env = merge(local.common_env, {

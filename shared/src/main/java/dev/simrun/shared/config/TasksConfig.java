@@ -22,6 +22,9 @@ import java.time.Duration;
  *     empty in production
  * @param dispatchParallelism CreateTask calls in flight at once per dispatcher
  * @param createRetryDelay how long an outbox row whose CreateTask failed waits before the next try
+ * @param dispatchDeadline how long Cloud Tasks waits for the worker's answer to one push before
+ *     counting the attempt as failed (15 s to 30 min; Cloud Tasks' default is 10 min): longer than
+ *     the slowest chunk, or a chunk still running gets retried
  */
 @ConfigurationProperties("simrun.tasks")
 public record TasksConfig(
@@ -35,7 +38,16 @@ public record TasksConfig(
     @Nullable String audience,
     @Nullable String emulatorEndpoint,
     @Bindable(defaultValue = "64") @Min(1) int dispatchParallelism,
-    @Bindable(defaultValue = "5s") @NotNull Duration createRetryDelay) {
+    @Bindable(defaultValue = "5s") @NotNull Duration createRetryDelay,
+    @Bindable(defaultValue = "10m") @NotNull Duration dispatchDeadline) {
+
+  public TasksConfig {
+    if (dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
+        || dispatchDeadline.compareTo(Duration.ofMinutes(30)) > 0) {
+      throw new IllegalArgumentException(
+          "simrun.tasks.dispatch-deadline must be between 15s and 30m, was " + dispatchDeadline);
+    }
+  }
 
   public String queueName(String queueId) {
     return "projects/" + project + "/locations/" + location + "/queues/" + queueId;

@@ -43,6 +43,9 @@ public class CloudTasksTaskQueue implements TaskQueue {
                         OidcToken.newBuilder()
                             .setServiceAccountEmail(config.serviceAccountEmail())
                             .setAudience(config.effectiveAudience())))
+            .setDispatchDeadline(
+                com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(config.dispatchDeadline().toSeconds()))
             .build();
     ApiFuture<Task> call =
         client
