@@ -178,7 +178,7 @@ class PipelineTest implements TestPropertyProvider {
     SumKind.Params params = SumKind.Params.of(chunks * 10L, 10).gated(gate);
     UUID id = simulations.create(params);
     // This test pushes the chunks itself; the tasks the outbox holds are not needed.
-    List<OutboxRow> pending = outbox.claimDue(1_000, Duration.ofMinutes(1));
+    List<OutboxRow> pending = outbox.claimDue(1_000, Duration.ofMinutes(1), 0);
     outbox.delete(pending.stream().map(OutboxRow::id).toList());
 
     String token = tasks.token();

@@ -40,14 +40,24 @@ public class OutboxDispatcher {
     this.retryDelay = config.createRetryDelay();
   }
 
-  /** Dispatches every due row; returns how many tasks were created (or already existed). */
+  /**
+   * Dispatches every due row; returns how many tasks were created (or already existed). Walks the
+   * outbox forward by id, then once more from the start for rows that became due again (a failed
+   * CreateTask) or were released by another dispatcher.
+   */
   public int drain() {
     int sent = 0;
+    long after = 0;
     while (true) {
-      List<OutboxRow> rows = outbox.claimDue(BATCH, CLAIM);
+      List<OutboxRow> rows = outbox.claimDue(BATCH, CLAIM, after);
       if (rows.isEmpty()) {
-        return sent;
+        if (after == 0) {
+          return sent; // nothing is due anywhere
+        }
+        after = 0; // once more from the start: rows due again, or released by others
+        continue;
       }
+      after = rows.getLast().id();
       sent += send(rows);
     }
   }

@@ -31,8 +31,13 @@ public class OutboxStore {
     this.clock = clock;
   }
 
-  /** Claims up to {@code limit} due rows for {@code claimFor}; rows by id, oldest first. */
-  public List<OutboxRow> claimDue(int limit, Duration claimFor) {
+  /**
+   * Claims up to {@code limit} due rows with ids above {@code afterId} for {@code claimFor}; rows
+   * by id, oldest first. Starting after the last id a drain claimed keeps each claim an index range
+   * scan: the rows already dispatched leave dead tuples at the head of the table, and a claim that
+   * started from the first id would walk over all of them every time.
+   */
+  public List<OutboxRow> claimDue(int limit, Duration claimFor, long afterId) {
     return tx.executeWrite(
         st -> {
           Instant now = clock.instant();
@@ -43,15 +48,17 @@ public class OutboxStore {
               UPDATE outbox SET claimed_until = ?
               WHERE id IN (
                   SELECT id FROM outbox
-                  WHERE available_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+                  WHERE id > ? AND available_at <= ?
+                    AND (claimed_until IS NULL OR claimed_until < ?)
                   ORDER BY id LIMIT ?
                   FOR UPDATE SKIP LOCKED)
               RETURNING id, simulation_id, task_type, chunk_idx, generation, queue
               """)) {
             ps.setTimestamp(1, Timestamp.from(now.plus(claimFor)));
-            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setLong(2, afterId);
             ps.setTimestamp(3, Timestamp.from(now));
-            ps.setInt(4, limit);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setInt(5, limit);
             List<OutboxRow> rows = rows(ps);
             rows.sort((a, b) -> Long.compare(a.id(), b.id()));
             return rows;

@@ -65,13 +65,35 @@ class StoresTest implements TestPropertyProvider {
 
     Set<Integer> indexes = new HashSet<>();
     List<OutboxRow> rows;
-    while (!(rows = outbox.claimDue(2_000, Duration.ofMinutes(1))).isEmpty()) {
+    while (!(rows = outbox.claimDue(2_000, Duration.ofMinutes(1), 0)).isEmpty()) {
       rows.stream()
           .filter(r -> r.simulationId().equals(s.id()))
           .forEach(r -> indexes.add(r.chunkIndex()));
       outbox.delete(rows.stream().map(OutboxRow::id).toList());
     }
     assertThat(indexes).hasSize(10_000);
+  }
+
+  @Test
+  void aClaimContinuesAfterTheLastIdItWasGiven() {
+    NewSimulation s = aSimulation("keyset", 3, 1, null);
+    simulations.create(s);
+    List<Long> ids = new ArrayList<>();
+    for (OutboxRow row : outbox.claimDue(10_000, Duration.ZERO, 0)) {
+      if (row.simulationId().equals(s.id())) {
+        ids.add(row.id());
+      }
+    }
+    assertThat(ids).hasSize(3).isSorted();
+    // Claims of zero length expire at once: the rows are due again, and only those after the
+    // given id are handed out.
+    List<Long> after =
+        outbox.claimDue(10_000, Duration.ofMinutes(1), ids.getFirst()).stream()
+            .filter(r -> r.simulationId().equals(s.id()))
+            .map(OutboxRow::id)
+            .toList();
+    assertThat(after).containsExactly(ids.get(1), ids.get(2));
+    outbox.delete(ids);
   }
 
   @Test
