@@ -1,0 +1,259 @@
+package dev.simrun.bench;
+
+import dev.simrun.bench.noop.NoopKind;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The api or the worker in a process of its own, started as {@code e2e}'s ServiceProcess starts
+ * them: the classpath is {@code bench/target/classpath-services.txt} without the other service's
+ * jar, plus this module's classes (for the {@code noop} kind) at the end, so each service still
+ * finds its own {@code logback.xml} first. Output goes to a log file.
+ */
+final class ServiceProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final int port;
+  private final Path log;
+  private final List<String> jvmArgs;
+
+  private ServiceProcess(String name, Process process, int port, Path log, List<String> jvmArgs) {
+    this.name = name;
+    this.process = process;
+    this.port = port;
+    this.log = log;
+    this.jvmArgs = jvmArgs;
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code env} (plus PORT) and waits until {@code /health} answers
+   * 200.
+   *
+   * @param otherModule the other service's module (api or worker), left out of the classpath
+   */
+  static ServiceProcess start(
+      String name,
+      int port,
+      String mainClass,
+      String otherModule,
+      Map<String, String> env,
+      List<String> jvmArgs,
+      Path logDir) {
+    ServiceProcess service =
+        launch(name, port, mainClass, List.of(), otherModule, env, jvmArgs, logDir);
+    service.awaitHealthy(Duration.ofSeconds(90));
+    return service;
+  }
+
+  /**
+   * Starts the Cloud Tasks emulator standalone ({@code dev.simrun.emulator.tasks.Main}, as {@code
+   * ./simrun emulator} runs it) on {@code port} and waits for its ready line. Its per-dispatch log
+   * is switched off.
+   */
+  static ServiceProcess startEmulator(
+      int port, List<String> options, List<String> jvmArgs, Path logDir) {
+    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port)));
+    args.addAll(options);
+    List<String> jvm = new ArrayList<>(jvmArgs);
+    jvm.add("-Dsimrun.emulator.dispatchLog=OFF");
+    ServiceProcess emulator =
+        launch(
+            "cloud-tasks-emulator",
+            port,
+            "dev.simrun.emulator.tasks.Main",
+            args,
+            "api/worker",
+            Map.of(),
+            jvm,
+            logDir);
+    emulator.awaitLine("ready on", Duration.ofSeconds(60));
+    return emulator;
+  }
+
+  private static ServiceProcess launch(
+      String name,
+      int port,
+      String mainClass,
+      List<String> args,
+      String otherModule,
+      Map<String, String> env,
+      List<String> jvmArgs,
+      Path logDir) {
+    List<String> others = List.of(otherModule.split("/"));
+    String classpath =
+        Arrays.stream(servicesClasspath().split(File.pathSeparator))
+                .filter(
+                    entry ->
+                        others.stream()
+                            .noneMatch(
+                                other ->
+                                    entry.contains("/" + other + "/target/")
+                                        || entry.contains("/simrun-" + other + "/")))
+                .collect(Collectors.joining(File.pathSeparator))
+            + File.pathSeparator
+            + benchClasses();
+    try {
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(name + ".log");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmArgs);
+      command.addAll(List.of("-cp", classpath, mainClass));
+      command.addAll(args);
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      pb.environment().put("PORT", Integer.toString(port));
+      return new ServiceProcess(name, pb.start(), port, log, jvmArgs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code bench/target/classes} (or wherever this module's classes are). */
+  static Path benchClasses() {
+    try {
+      return Path.of(NoopKind.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The runtime classpath with the api and the worker, written by {@code mvn package}. */
+  private static String servicesClasspath() {
+    Path file = benchClasses().getParent().resolve("classpath-services.txt");
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read " + file + "; build with ./mvnw -pl bench -am package -DskipTests", e);
+    }
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** {@code host:port}, for a gRPC client. */
+  String endpoint() {
+    return "127.0.0.1:" + port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  List<String> jvmArgs() {
+    return jvmArgs;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitLine(String text, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited during start:\n" + tail());
+      }
+      try {
+        if (Files.exists(log) && Files.readString(log).contains(text)) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // retried
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + tail());
+  }
+
+  private void awaitHealthy(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited during start:\n" + tail());
+      }
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url() + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException(name + " not healthy within " + timeout + ":\n" + tail());
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
