@@ -36,6 +36,11 @@ public class OutboxStore {
    * by id, oldest first. Starting after the last id a drain claimed keeps each claim an index range
    * scan: the rows already dispatched leave dead tuples at the head of the table, and a claim that
    * started from the first id would walk over all of them every time.
+   *
+   * <p>The ids are picked inside {@code ARRAY(…)}, which PostgreSQL evaluates exactly once. Written
+   * as {@code id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)}, a plan made while the outbox was
+   * empty re-runs the subquery for every row of the table and claims all of them, each run skipping
+   * the rows the previous ones locked (OutboxClaimPlanTest).
    */
   public List<OutboxRow> claimDue(int limit, Duration claimFor, long afterId) {
     return tx.executeWrite(
@@ -46,12 +51,12 @@ public class OutboxStore {
                   .prepareStatement(
                       """
               UPDATE outbox SET claimed_until = ?
-              WHERE id IN (
+              WHERE id = ANY (ARRAY(
                   SELECT id FROM outbox
                   WHERE id > ? AND available_at <= ?
                     AND (claimed_until IS NULL OR claimed_until < ?)
                   ORDER BY id LIMIT ?
-                  FOR UPDATE SKIP LOCKED)
+                  FOR UPDATE SKIP LOCKED))
               RETURNING id, simulation_id, task_type, chunk_idx, generation, queue
               """)) {
             ps.setTimestamp(1, Timestamp.from(now.plus(claimFor)));
