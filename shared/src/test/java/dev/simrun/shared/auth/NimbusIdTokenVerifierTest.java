@@ -209,6 +209,16 @@ class NimbusIdTokenVerifierTest {
   }
 
   @Test
+  void aRememberedTokenIsStillRefusedOnceItExpires() {
+    NimbusIdTokenVerifier verifier = verifier();
+    String valid = token().signedWith(KEY);
+    assertThat(verifier.verify(valid)).isInstanceOf(Verified.class);
+    assertThat(verifier.verify(valid)).as("again, from memory").isInstanceOf(Verified.class);
+    clock.advance(Duration.ofHours(1).plusSeconds(61));
+    assertThat(reasonOf(verifier.verify(valid))).isEqualTo(Reason.EXPIRED);
+  }
+
+  @Test
   void theEmailMustBeVerified() {
     NimbusIdTokenVerifier verifier = verifier();
     assertThat(reasonOf(verifier.verify(token().emailVerified(false).signedWith(KEY))))
