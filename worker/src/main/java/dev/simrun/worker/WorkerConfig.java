@@ -13,14 +13,20 @@ import java.time.Duration;
  *     delivery takes the chunk over as a new attempt. Each progress report extends it.
  * @param progressInterval the shortest time between two progress writes of one chunk (default 500
  *     ms): kinds may report as often as they like
+ * @param progressEventInterval the shortest time between two {@code chunk.progress} events of one
+ *     chunk (default 250 ms, so at most 4 per second): the latest report at each tick is sent, the
+ *     ones between are dropped, so a fast engine cannot flood the topic
  */
 @ConfigurationProperties("simrun.worker")
 public record WorkerConfig(
     @Bindable(defaultValue = "5m") @NotNull Duration lease,
-    @Bindable(defaultValue = "500ms") @NotNull Duration progressInterval) {
+    @Bindable(defaultValue = "500ms") @NotNull Duration progressInterval,
+    @Bindable(defaultValue = "250ms") @NotNull Duration progressEventInterval) {
 
   public WorkerConfig {
-    if (!lease.isPositive() || !progressInterval.isPositive()) {
+    if (!lease.isPositive()
+        || !progressInterval.isPositive()
+        || progressEventInterval.isNegative()) {
       throw new IllegalArgumentException(
           "simrun.worker.lease and progress-interval must be positive, were "
               + lease

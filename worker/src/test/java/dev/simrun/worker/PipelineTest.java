@@ -125,7 +125,7 @@ class PipelineTest implements TestPropertyProvider {
     assertThat(deliveries.ofTask(Simulations.finalizeTaskName(id)))
         .filteredOn(d -> "finalized".equals(d.outcome()))
         .hasSize(1);
-    assertThat(rows.eventTypes(id)).containsExactly("simulation.queued", "simulation.succeeded");
+    rows.assertSuccessfulRunLogged(id, CHUNKS);
     assertThat(rows.finalizeRowsInOutbox(id)).isZero();
   }
 
@@ -210,7 +210,7 @@ class PipelineTest implements TestPropertyProvider {
     assertThat(deliveries.ofTask(Simulations.finalizeTaskName(id)))
         .extracting(DeliveryLog.Delivery::outcome)
         .containsExactly("finalized");
-    assertThat(rows.eventTypes(id)).containsExactly("simulation.queued", "simulation.succeeded");
+    rows.assertSuccessfulRunLogged(id, chunks);
     assertThat(store.outcome(Simulations.OWNER, id).orElseThrow().result())
         .isEqualTo(directRun(params));
   }

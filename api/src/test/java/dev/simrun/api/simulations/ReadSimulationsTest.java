@@ -166,7 +166,8 @@ class ReadSimulationsTest implements TestPropertyProvider {
     assertThat(running.status()).isEqualTo(409);
     assertThat(running.text("detail")).contains("RUNNING");
     String result = "{\"units\": 1, \"note\": \"stored as is\"}";
-    assertThat(chunks.finalizeSucceeded(id, result.getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(chunks.finalizeSucceeded(id, result.getBytes(StandardCharsets.UTF_8), Map.of()))
+        .isPresent();
 
     Api.Reply done = api.get("ann", "/api/v1/simulations/" + id + "/result");
     assertThat(done.status()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.simrun.shared.kinds;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One kind of simulation: how its parameters are checked, how its work splits into units, how a
@@ -45,4 +46,12 @@ public interface SimulationKind<P, C, R> {
 
   /** Combines all chunk results, given in chunk order, into the final result. */
   R reduce(P params, List<C> chunkResults);
+
+  /**
+   * A few fields that say how the result came out, for the {@code simulation.succeeded} event
+   * (kilobytes at most: the result itself is fetched by its link). None by default.
+   */
+  default Map<String, Object> summary(R result) {
+    return Map.of();
+  }
 }

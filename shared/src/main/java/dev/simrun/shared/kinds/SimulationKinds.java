@@ -67,12 +67,16 @@ public class SimulationKinds {
     }
   }
 
-  /** Reduces stored chunk results (JSON, in chunk order) into the final result's JSON bytes. */
-  public <P, C, R> byte[] reduce(SimulationKind<P, C, R> kind, P params, List<byte[]> chunks) {
+  /** A final result as stored (JSON) and the kind's summary of it. */
+  public record Reduced(byte[] json, Map<String, Object> summary) {}
+
+  /** Reduces stored chunk results (JSON, in chunk order) into the final result. */
+  public <P, C, R> Reduced reduce(SimulationKind<P, C, R> kind, P params, List<byte[]> chunks) {
     List<C> results = new ArrayList<>(chunks.size());
     for (byte[] c : chunks) {
       results.add(read(c, kind.chunkResultType()));
     }
-    return write(kind.reduce(params, results));
+    R result = kind.reduce(params, results);
+    return new Reduced(write(result), kind.summary(result));
   }
 }

@@ -1,5 +1,8 @@
 package dev.simrun.shared.simulations;
 
+import dev.simrun.shared.events.EventLog;
+import dev.simrun.shared.events.EventType;
+import dev.simrun.shared.events.SimulationEvent;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -10,7 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -22,17 +28,24 @@ public class ChunkStore {
   private final TransactionOperations<Connection> tx;
   private final Clock clock;
   private final QueueNames queues;
+  private final EventLog events;
 
-  public ChunkStore(TransactionOperations<Connection> tx, Clock clock, QueueNames queues) {
+  public ChunkStore(
+      TransactionOperations<Connection> tx, Clock clock, QueueNames queues, EventLog events) {
     this.tx = tx;
     this.clock = clock;
     this.queues = queues;
+    this.events = events;
   }
 
   /** What a delivery found. */
   public sealed interface Claim {}
 
-  /** This delivery runs the chunk, as attempt {@code attempt}. */
+  /**
+   * This delivery runs the chunk, as attempt {@code attempt}. {@code events} are what the claim
+   * changed ({@code simulation.started} when it was the first, then {@code chunk.started}), for the
+   * caller to publish.
+   */
   public record Claimed(
       UUID simulationId,
       int chunkIndex,
@@ -40,7 +53,9 @@ public class ChunkStore {
       long unitFrom,
       long unitTo,
       String kind,
-      String paramsJson)
+      String paramsJson,
+      String owner,
+      List<SimulationEvent> events)
       implements Claim {}
 
   /** Nothing to do: the chunk is finished, superseded by a newer generation, or unknown. */
@@ -66,7 +81,7 @@ public class ChunkStore {
                         AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
                         AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
                       RETURNING c.attempt, c.unit_from, c.unit_to, s.kind, s.params::text AS params,
-                          s.status AS simulation_status
+                          s.status AS simulation_status, s.owner
                       """,
                       now.plus(lease),
                       now,
@@ -76,26 +91,54 @@ public class ChunkStore {
                       now);
               ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
+              String owner = rs.getString("owner");
+              int attempt = rs.getInt("attempt");
+              List<SimulationEvent> changes = new ArrayList<>(2);
               if (rs.getString("simulation_status").equals("QUEUED")) {
-                Sql.update(
-                    c,
-                    "UPDATE simulations SET status = 'RUNNING', started_at = ?"
-                        + " WHERE id = ? AND status = 'QUEUED'",
-                    now,
-                    simulationId);
+                started(c, simulationId, owner, now).ifPresent(changes::add);
               }
+              changes.add(
+                  SimulationEvent.transientEvent(
+                      EventType.CHUNK_STARTED,
+                      simulationId,
+                      owner,
+                      now,
+                      Map.of("chunk", chunkIndex, "attempt", attempt)));
               return new Claimed(
                   simulationId,
                   chunkIndex,
-                  rs.getInt("attempt"),
+                  attempt,
                   rs.getLong("unit_from"),
                   rs.getLong("unit_to"),
                   rs.getString("kind"),
-                  rs.getString("params"));
+                  rs.getString("params"),
+                  owner,
+                  List.copyOf(changes));
             }
           }
           return whyNot(c, simulationId, chunkIndex, generation, now);
         });
+  }
+
+  /** QUEUED to RUNNING, once: the first claim of a simulation logs {@code simulation.started}. */
+  private Optional<SimulationEvent> started(
+      Connection c, UUID simulationId, String owner, Instant now) throws SQLException {
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                "UPDATE simulations SET status = 'RUNNING', started_at = ?,"
+                    + " event_seq = event_seq + 1 WHERE id = ? AND status = 'QUEUED'"
+                    + " RETURNING event_seq",
+                now,
+                simulationId);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          events.insert(
+              c, simulationId, owner, rs.getLong(1), EventType.SIMULATION_STARTED, Map.of(), now));
+    }
   }
 
   private static Claim whyNot(
@@ -136,9 +179,10 @@ public class ChunkStore {
 
   /**
    * The result is stored. {@code finalizeOutboxId} is set when this commit completed the last
-   * outstanding chunk: the finalize task is then in the outbox, to be created once.
+   * outstanding chunk: the finalize task is then in the outbox, to be created once. {@code event}
+   * is the {@code chunk.succeeded} this commit logged.
    */
-  public record Committed(Long finalizeOutboxId) implements Commit {}
+  public record Committed(Long finalizeOutboxId, SimulationEvent event) implements Commit {}
 
   /** A newer attempt owns the chunk (or it was cancelled): this result is dropped. */
   public record Superseded() implements Commit {}
@@ -165,16 +209,33 @@ public class ChunkStore {
           if (updated == 0) {
             return new Superseded();
           }
+          // One update of the simulation row counts the chunk and takes the event's id.
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
-                      "UPDATE simulations SET chunks_done = chunks_done + 1 WHERE id = ?"
-                          + " RETURNING chunks_done, chunk_count, priority",
+                      "UPDATE simulations SET chunks_done = chunks_done + 1,"
+                          + " event_seq = event_seq + 1 WHERE id = ?"
+                          + " RETURNING chunks_done, chunk_count, priority, event_seq, owner",
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
             rs.next();
-            if (rs.getInt("chunks_done") < rs.getInt("chunk_count")) {
-              return new Committed(null);
+            int done = rs.getInt("chunks_done");
+            int count = rs.getInt("chunk_count");
+            SimulationEvent event =
+                events.insert(
+                    c,
+                    simulationId,
+                    rs.getString("owner"),
+                    rs.getLong("event_seq"),
+                    EventType.CHUNK_SUCCEEDED,
+                    Map.of(
+                        "chunk", chunkIndex,
+                        "attempt", attempt,
+                        "chunksDone", done,
+                        "chunkCount", count),
+                    now);
+            if (done < count) {
+              return new Committed(null, event);
             }
             String queue = queues.forPriority(Priority.fromWire(rs.getString("priority")));
             try (PreparedStatement insert =
@@ -189,7 +250,7 @@ public class ChunkStore {
                         now);
                 ResultSet id = insert.executeQuery()) {
               id.next();
-              return new Committed(id.getLong(1));
+              return new Committed(id.getLong(1), event);
             }
           }
         });
@@ -223,20 +284,33 @@ public class ChunkStore {
    * error kept), so the next delivery claims it at once instead of waiting for the lease. False
    * when the attempt no longer owns the chunk.
    */
-  public boolean release(UUID simulationId, int chunkIndex, int attempt, String error) {
+  public Optional<SimulationEvent> release(
+      UUID simulationId, int chunkIndex, int attempt, String error) {
     return tx.executeWrite(
-        st ->
-            Sql.update(
-                    st.getConnection(),
-                    """
-                    UPDATE chunks SET status = 'PENDING', lease_until = NULL, progress = 0, error = ?
-                    WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
-                    """,
-                    error,
-                    simulationId,
-                    chunkIndex,
-                    attempt)
-                == 1);
+        st -> {
+          Connection c = st.getConnection();
+          int released =
+              Sql.update(
+                  c,
+                  """
+                  UPDATE chunks SET status = 'PENDING', lease_until = NULL, progress = 0, error = ?
+                  WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
+                  """,
+                  error,
+                  simulationId,
+                  chunkIndex,
+                  attempt);
+          if (released == 0) {
+            return Optional.<SimulationEvent>empty();
+          }
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("chunk", chunkIndex);
+          data.put("attempt", attempt);
+          data.put("error", error == null ? "" : error);
+          data.put("willRetry", true);
+          return Optional.of(
+              events.append(c, simulationId, EventType.CHUNK_FAILED, data, clock.instant()));
+        });
   }
 
   /** What finalizing needs: the kind, its parameters, and every chunk's result in chunk order. */
@@ -279,35 +353,43 @@ public class ChunkStore {
         });
   }
 
-  /** Sets SUCCEEDED with the final result; true only for the one call that made the change. */
-  public boolean finalizeSucceeded(UUID simulationId, byte[] result) {
+  /**
+   * Sets SUCCEEDED with the final result and logs {@code simulation.succeeded} with {@code data};
+   * the event only for the one call that made the change, empty for every other.
+   */
+  public Optional<SimulationEvent> finalizeSucceeded(
+      UUID simulationId, byte[] result, Map<String, Object> data) {
     return tx.executeWrite(
         st -> {
           Connection c = st.getConnection();
           Instant now = clock.instant();
-          int updated =
-              Sql.update(
-                  c,
-                  """
-                  UPDATE simulations
-                  SET status = 'SUCCEEDED', result = ?, finished_at = ?, event_seq = event_seq + 1
-                  WHERE id = ? AND status IN ('QUEUED', 'RUNNING')
-                  """,
-                  result,
-                  now,
-                  simulationId);
-          if (updated == 1) {
-            Sql.update(
-                c,
-                """
-                INSERT INTO simulation_events (simulation_id, seq, type, payload, created_at)
-                SELECT id, event_seq, 'simulation.succeeded', '{}'::jsonb, ? FROM simulations
-                WHERE id = ?
-                """,
-                now,
-                simulationId);
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      c,
+                      """
+                      UPDATE simulations
+                      SET status = 'SUCCEEDED', result = ?, finished_at = ?,
+                          event_seq = event_seq + 1
+                      WHERE id = ? AND status IN ('QUEUED', 'RUNNING')
+                      RETURNING event_seq, owner
+                      """,
+                      result,
+                      now,
+                      simulationId);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.<SimulationEvent>empty();
+            }
+            return Optional.of(
+                events.insert(
+                    c,
+                    simulationId,
+                    rs.getString("owner"),
+                    rs.getLong("event_seq"),
+                    EventType.SIMULATION_SUCCEEDED,
+                    data,
+                    now));
           }
-          return updated == 1;
         });
   }
 }

@@ -1,5 +1,9 @@
 package dev.simrun.shared.simulations;
 
+import dev.simrun.shared.events.EventLog;
+import dev.simrun.shared.events.EventType;
+import dev.simrun.shared.events.SimulationEvent;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,15 +28,26 @@ public class SimulationStore {
   private final TransactionOperations<Connection> tx;
   private final Clock clock;
   private final QueueNames queues;
+  private final EventLog events;
 
-  public SimulationStore(TransactionOperations<Connection> tx, Clock clock, QueueNames queues) {
+  public SimulationStore(
+      TransactionOperations<Connection> tx, Clock clock, QueueNames queues, EventLog events) {
     this.tx = tx;
     this.clock = clock;
     this.queues = queues;
+    this.events = events;
   }
 
-  /** What {@link #create} did: stored a new simulation, or found the one its key names. */
-  public record Submission(UUID id, int chunkCount, SimulationStatus status, boolean created) {}
+  /**
+   * What {@link #create} did: stored a new simulation, with its {@code simulation.queued} event, or
+   * found the one its key names (no event).
+   */
+  public record Submission(
+      UUID id,
+      int chunkCount,
+      SimulationStatus status,
+      boolean created,
+      @Nullable SimulationEvent queued) {}
 
   /**
    * Stores the simulation, its chunks and one outbox row per chunk in one transaction. A second
@@ -92,16 +108,17 @@ public class SimulationStore {
               queues.forPriority(s.priority()),
               now,
               chunks);
-          Sql.update(
-              c,
-              """
-              INSERT INTO simulation_events (simulation_id, seq, type, payload, created_at)
-              VALUES (?, 1, 'simulation.queued', ?::jsonb, ?)
-              """,
-              s.id(),
-              "{\"chunkCount\":" + chunks + "}",
-              now);
-          return new Submission(s.id(), chunks, SimulationStatus.QUEUED, true);
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("kind", s.kind());
+          if (s.name() != null) {
+            data.put("name", s.name());
+          }
+          data.put("priority", s.priority().wire());
+          data.put("chunkCount", chunks);
+          // event_seq starts at 1: this is event 1.
+          SimulationEvent queued =
+              events.insert(c, s.id(), s.owner(), 1, EventType.SIMULATION_QUEUED, data, now);
+          return new Submission(s.id(), chunks, SimulationStatus.QUEUED, true, queued);
         });
   }
 
@@ -120,7 +137,8 @@ public class SimulationStore {
           rs.getObject("id", UUID.class),
           rs.getInt("chunk_count"),
           SimulationStatus.valueOf(rs.getString("status")),
-          false);
+          false,
+          null);
     }
   }
 

@@ -10,10 +10,11 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** Small JDBC helpers shared by the stores: binding parameters in order, reading instants. */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
-  static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+  public static PreparedStatement prepare(Connection c, String sql, Object... params)
+      throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     for (int i = 0; i < params.length; i++) {
       Object p = params[i];
@@ -30,13 +31,13 @@ final class Sql {
     return ps;
   }
 
-  static int update(Connection c, String sql, Object... params) throws SQLException {
+  public static int update(Connection c, String sql, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params)) {
       return ps.executeUpdate();
     }
   }
 
-  static Instant instant(ResultSet rs, String column) throws SQLException {
+  public static Instant instant(ResultSet rs, String column) throws SQLException {
     Timestamp t = rs.getTimestamp(column);
     return t == null ? null : t.toInstant();
   }

@@ -30,10 +30,12 @@ class DependencyRulesTest {
   static final ArchRule onlyAdaptersImportGoogleSdks =
       noClasses()
           .that()
-          .resideOutsideOfPackages("dev.simrun.shared.dispatch.cloudtasks..")
+          .resideOutsideOfPackages(
+              "dev.simrun.shared.dispatch.cloudtasks..", "dev.simrun.shared.events.pubsub..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("com.google.cloud..", "com.google.api.gax..", "io.grpc..")
+          .resideInAnyPackage(
+              "com.google.cloud..", "com.google.api.gax..", "com.google.pubsub..", "io.grpc..")
           .because("adapters to Google Cloud are the only code that imports Google SDKs");
 
   /** The state rules and stores know nothing of HTTP. */
@@ -41,7 +43,10 @@ class DependencyRulesTest {
   static final ArchRule domainKnowsNoHttp =
       noClasses()
           .that()
-          .resideInAnyPackage("dev.simrun.shared.simulations..", "dev.simrun.shared.dispatch..")
+          .resideInAnyPackage(
+              "dev.simrun.shared.simulations..",
+              "dev.simrun.shared.dispatch..",
+              "dev.simrun.shared.events..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.micronaut.http..")

@@ -216,7 +216,9 @@ class StoresTest implements TestPropertyProvider {
             pool.submit(
                 () -> {
                   start.await();
-                  return chunks.finalizeSucceeded(s.id(), ("result-" + k).getBytes());
+                  return chunks
+                      .finalizeSucceeded(s.id(), ("result-" + k).getBytes(), Map.of())
+                      .isPresent();
                 }));
       }
       start.countDown();

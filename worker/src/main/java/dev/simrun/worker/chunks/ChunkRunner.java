@@ -2,6 +2,7 @@ package dev.simrun.worker.chunks;
 
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
+import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
@@ -28,13 +29,16 @@ public class ChunkRunner {
   private final OutboxDispatcher dispatcher;
   private final WorkerConfig config;
   private final Clock clock;
+  private final EventPublisher events;
 
   public ChunkRunner(
       ChunkStore chunks,
       SimulationKinds kinds,
       OutboxDispatcher dispatcher,
       WorkerConfig config,
-      Clock clock) {
+      Clock clock,
+      EventPublisher events) {
+    this.events = events;
     this.chunks = chunks;
     this.kinds = kinds;
     this.dispatcher = dispatcher;
@@ -47,11 +51,13 @@ public class ChunkRunner {
         task.simulationId(), task.chunkIndex(), task.generation(), config.lease())) {
       case ChunkStore.NothingToDo n -> new ChunkOutcome.NothingToDo(n.why());
       case ChunkStore.Busy b -> new ChunkOutcome.Busy(b.leaseUntil());
-      case Claimed claimed ->
-          kinds
-              .find(claimed.kind())
-              .map(kind -> runAs(kind, claimed))
-              .orElseGet(() -> unrunnable(claimed, "no simulation kind named " + claimed.kind()));
+      case Claimed claimed -> {
+        events.publish(claimed.events());
+        yield kinds
+            .find(claimed.kind())
+            .map(kind -> runAs(kind, claimed))
+            .orElseGet(() -> unrunnable(claimed, "no simulation kind named " + claimed.kind()));
+      }
     };
   }
 
@@ -68,14 +74,7 @@ public class ChunkRunner {
           kind.runChunk(
               params,
               new UnitRange(claimed.unitFrom(), claimed.unitTo()),
-              new ProgressContext(
-                  chunks,
-                  clock,
-                  claimed.simulationId(),
-                  claimed.chunkIndex(),
-                  claimed.attempt(),
-                  config.progressInterval(),
-                  config.lease()));
+              new ProgressContext(chunks, events, clock, claimed, config));
       result = kinds.write(chunkResult);
     } catch (RuntimeException e) {
       LOG.warn(
@@ -91,6 +90,7 @@ public class ChunkRunner {
         claimed.simulationId(), claimed.chunkIndex(), claimed.attempt(), result)) {
       case ChunkStore.Superseded s -> new ChunkOutcome.Superseded(claimed.attempt());
       case ChunkStore.Committed c -> {
+        events.publish(c.event());
         if (c.finalizeOutboxId() != null) {
           dispatchFinalize(claimed, c.finalizeOutboxId());
         }
@@ -112,7 +112,9 @@ public class ChunkRunner {
 
   private void release(Claimed claimed, String error) {
     try {
-      chunks.release(claimed.simulationId(), claimed.chunkIndex(), claimed.attempt(), error);
+      chunks
+          .release(claimed.simulationId(), claimed.chunkIndex(), claimed.attempt(), error)
+          .ifPresent(events::publish);
     } catch (RuntimeException e) {
       LOG.warn(
           "chunk {}/{} not released; its lease will lapse instead: {}",

@@ -1,9 +1,15 @@
 package dev.simrun.worker.chunks;
 
+import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.events.EventType;
+import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.shared.simulations.ChunkStore.Claimed;
+import dev.simrun.worker.WorkerConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The context of one running attempt: progress goes to the chunk row (fenced by the attempt, and
- * extending its lease) at most once per {@code interval}, however often the kind reports. A failed
- * write is logged and forgotten: progress is a hint, the result is what counts.
+ * extending its lease) at most once per {@code interval}, and out as a {@code chunk.progress} event
+ * at most once per {@code eventInterval}, however often the kind reports. A failed write is logged
+ * and forgotten: progress is a hint, the result is what counts.
  */
 final class ProgressContext implements ChunkContext {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressContext.class);
@@ -26,33 +33,41 @@ final class ProgressContext implements ChunkContext {
   private final long intervalMillis;
   private final Duration lease;
   private final AtomicLong nextWriteAt;
+  private final EventPublisher publisher;
+  private final String owner;
+  private final long eventIntervalMillis;
+  private final AtomicLong nextEventAt;
 
   ProgressContext(
       ChunkStore chunks,
+      EventPublisher publisher,
       Clock clock,
-      UUID simulationId,
-      int chunkIndex,
-      int attempt,
-      Duration interval,
-      Duration lease) {
+      Claimed claimed,
+      WorkerConfig config) {
     this.chunks = chunks;
+    this.publisher = publisher;
+    this.owner = claimed.owner();
+    this.eventIntervalMillis = config.progressEventInterval().toMillis();
+    this.nextEventAt = new AtomicLong(clock.millis());
     this.clock = clock;
-    this.simulationId = simulationId;
-    this.chunkIndex = chunkIndex;
-    this.attempt = attempt;
-    this.intervalMillis = interval.toMillis();
-    this.lease = lease;
+    this.simulationId = claimed.simulationId();
+    this.chunkIndex = claimed.chunkIndex();
+    this.attempt = claimed.attempt();
+    this.intervalMillis = config.progressInterval().toMillis();
+    this.lease = config.lease();
     this.nextWriteAt = new AtomicLong(clock.millis());
   }
 
   @Override
   public void progress(double fractionDone, Map<String, Object> details) {
     long now = clock.millis();
-    long due = nextWriteAt.get();
-    if (now < due || !nextWriteAt.compareAndSet(due, now + intervalMillis)) {
+    double fraction = Double.isNaN(fractionDone) ? 0 : Math.clamp(fractionDone, 0.0, 1.0);
+    if (due(nextEventAt, now, eventIntervalMillis)) {
+      publish(fraction, details);
+    }
+    if (!due(nextWriteAt, now, intervalMillis)) {
       return;
     }
-    double fraction = Double.isNaN(fractionDone) ? 0 : Math.clamp(fractionDone, 0.0, 1.0);
     try {
       if (!chunks.reportProgress(simulationId, chunkIndex, attempt, fraction, lease)) {
         LOG.debug(
@@ -60,6 +75,29 @@ final class ProgressContext implements ChunkContext {
       }
     } catch (RuntimeException e) {
       LOG.warn("progress of chunk {}/{} not recorded: {}", simulationId, chunkIndex, e.toString());
+    }
+  }
+
+  /** True for the one caller that moves {@code next} on: the tick is its to use. */
+  private static boolean due(AtomicLong next, long now, long interval) {
+    long due = next.get();
+    return now >= due && next.compareAndSet(due, now + interval);
+  }
+
+  private void publish(double fraction, Map<String, Object> details) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    if (details != null) {
+      data.putAll(details);
+    }
+    data.put("chunk", chunkIndex);
+    data.put("attempt", attempt);
+    data.put("fraction", fraction);
+    try {
+      publisher.publish(
+          SimulationEvent.transientEvent(
+              EventType.CHUNK_PROGRESS, simulationId, owner, clock.instant(), data));
+    } catch (RuntimeException e) {
+      LOG.debug("progress event of {}/{} not sent: {}", simulationId, chunkIndex, e.toString());
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.simrun.worker.finalize;
 
 import dev.simrun.shared.dispatch.TaskPayloads.FinalizeTask;
+import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.ChunkStore;
@@ -8,7 +10,10 @@ import dev.simrun.shared.simulations.ChunkStore.Finalization;
 import dev.simrun.shared.simulations.SimulationStatus;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +27,12 @@ public class Finalizer {
 
   private final ChunkStore chunks;
   private final SimulationKinds kinds;
+  private final EventPublisher events;
 
-  public Finalizer(ChunkStore chunks, SimulationKinds kinds) {
+  public Finalizer(ChunkStore chunks, SimulationKinds kinds, EventPublisher events) {
     this.chunks = chunks;
     this.kinds = kinds;
+    this.events = events;
   }
 
   public FinalizeOutcome run(FinalizeTask task) {
@@ -54,14 +61,20 @@ public class Finalizer {
     } catch (IOException | RuntimeException e) {
       return unrunnable(task, "parameters do not fit " + kind.name() + ": " + e.getMessage());
     }
-    byte[] result;
+    SimulationKinds.Reduced result;
     try {
       result = kinds.reduce(kind, params, f.chunkResults());
     } catch (RuntimeException e) {
       LOG.warn("reducing {} failed", task.simulationId(), e);
       return new FinalizeOutcome.Failed(e.toString());
     }
-    return chunks.finalizeSucceeded(task.simulationId(), result)
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("result", "/api/v1/simulations/" + task.simulationId() + "/result");
+    data.put("summary", result.summary());
+    Optional<SimulationEvent> succeeded =
+        chunks.finalizeSucceeded(task.simulationId(), result.json(), data);
+    succeeded.ifPresent(events::publish);
+    return succeeded.isPresent()
         ? new FinalizeOutcome.Finalized()
         : new FinalizeOutcome.NothingToDo("finalized by another delivery");
   }

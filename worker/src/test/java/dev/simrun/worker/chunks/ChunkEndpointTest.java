@@ -3,10 +3,12 @@ package dev.simrun.worker.chunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.testing.Gates;
 import dev.simrun.worker.testing.Rows;
 import dev.simrun.worker.testing.Simulations;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -200,14 +203,20 @@ class ChunkEndpointTest implements TestPropertyProvider {
   }
 
   @Test
-  void progressIsWrittenAtMostOncePerIntervalAndExtendsTheLease() {
+  void progressIsWrittenAndPublishedAtMostOncePerIntervalAndExtendsTheLease() {
     UUID id = simulations.create(SumKind.Params.of(10, 10));
     var claimed = (ChunkStore.Claimed) chunks.claim(id, 0, 0, Duration.ofMinutes(1));
+    List<SimulationEvent> published = new CopyOnWriteArrayList<>();
     var context =
         new ProgressContext(
-            chunks, clock, id, 0, claimed.attempt(), Duration.ofMillis(500), Duration.ofMinutes(5));
+            chunks,
+            published::addAll,
+            clock,
+            claimed,
+            new WorkerConfig(
+                Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofMillis(250)));
 
-    context.progress(0.1, Map.of());
+    context.progress(0.1, Map.of("day", 3));
     Rows.Chunk first = rows.chunk(id, 0);
     assertThat(first.progress()).isEqualTo(0.1);
     assertThat(first.leaseUntil()).isAfter(clock.instant().plus(Duration.ofMinutes(4)));
@@ -215,8 +224,22 @@ class ChunkEndpointTest implements TestPropertyProvider {
       context.progress(i / 10.0, Map.of());
     }
     assertThat(rows.chunk(id, 0).progress()).as("within the interval").isEqualTo(0.1);
+    assertThat(published).as("one event per 250 ms").hasSize(1);
+    SimulationEvent event = published.getFirst();
+    assertThat(event.type()).isEqualTo("chunk.progress");
+    assertThat(event.id()).as("progress is not durable").isNull();
+    assertThat(event.data())
+        .containsEntry("fraction", 0.1)
+        .containsEntry("day", 3)
+        .containsEntry("chunk", 0);
 
-    clock.advance(Duration.ofMillis(500));
+    clock.advance(Duration.ofMillis(250));
+    context.progress(0.5, Map.of());
+    assertThat(published).hasSize(2);
+    assertThat(published.getLast().data()).containsEntry("fraction", 0.5);
+    assertThat(rows.chunk(id, 0).progress()).as("the row waits 500 ms").isEqualTo(0.1);
+
+    clock.advance(Duration.ofMillis(250));
     context.progress(0.95, Map.of());
     assertThat(rows.chunk(id, 0).progress()).isEqualTo(0.95);
 

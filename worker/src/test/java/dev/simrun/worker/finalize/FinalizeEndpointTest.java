@@ -128,7 +128,7 @@ class FinalizeEndpointTest implements TestPropertyProvider {
       assertThat(bodies).filteredOn(b -> b.contains("\"finalized\"")).hasSize(1);
       assertThat(bodies).filteredOn(b -> b.contains("nothing-to-do")).hasSize(deliveries - 1);
     }
-    assertThat(rows.eventTypes(id)).containsExactly("simulation.queued", "simulation.succeeded");
+    rows.assertSuccessfulRunLogged(id, 4);
     assertThat(store.outcome(Simulations.OWNER, id).orElseThrow().result())
         .isEqualTo(kinds.write(InMemoryRun.run(kind, params, 10)));
 

@@ -73,6 +73,35 @@ public class Rows {
         rs -> rs.getString(1));
   }
 
+  /** The durable event ids of a simulation, in order. */
+  public List<Long> eventIds(UUID simulationId) {
+    return query(
+        "SELECT seq FROM simulation_events WHERE simulation_id = ? ORDER BY seq",
+        simulationId,
+        rs -> rs.getLong(1));
+  }
+
+  /** The durable events of a run where every chunk succeeded once: one per change, in order. */
+  public static List<String> successfulRun(int chunks) {
+    List<String> types = new java.util.ArrayList<>();
+    types.add("simulation.queued");
+    types.add("simulation.started");
+    for (int i = 0; i < chunks; i++) {
+      types.add("chunk.succeeded");
+    }
+    types.add("simulation.succeeded");
+    return types;
+  }
+
+  /** Asserts the log of a run where every chunk succeeded once: types in order, ids 1, 2, 3, …. */
+  public void assertSuccessfulRunLogged(UUID simulationId, int chunks) {
+    org.assertj.core.api.Assertions.assertThat(eventTypes(simulationId))
+        .containsExactlyElementsOf(successfulRun(chunks));
+    org.assertj.core.api.Assertions.assertThat(eventIds(simulationId))
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, chunks + 3).boxed().toList());
+  }
+
   public int finalizeRowsInOutbox(UUID simulationId) {
     return query(
             "SELECT count(*) FROM outbox WHERE simulation_id = ? AND task_type = 'finalize'",

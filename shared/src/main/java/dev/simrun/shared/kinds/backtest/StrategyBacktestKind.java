@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -486,5 +487,24 @@ public final class StrategyBacktestKind
     }
     all.sort(LEADERBOARD_ORDER);
     return new BacktestResult(units, all);
+  }
+
+  /** The number of units and the leader: symbol, parameters, Sharpe and total return. */
+  @Override
+  public Map<String, Object> summary(BacktestResult result) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("units", result.units());
+    if (!result.leaderboard().isEmpty()) {
+      BacktestUnitResult best = result.leaderboard().getFirst();
+      Map<String, Object> leader = new LinkedHashMap<>();
+      leader.put("symbol", best.symbol());
+      leader.put("fast", best.fast());
+      leader.put("slow", best.slow());
+      // JSON has no NaN: a metric without a value is null.
+      leader.put("sharpe", Double.isFinite(best.sharpe()) ? best.sharpe() : null);
+      leader.put("totalReturn", Double.isFinite(best.totalReturn()) ? best.totalReturn() : null);
+      summary.put("best", leader);
+    }
+    return summary;
   }
 }
