@@ -67,24 +67,18 @@ public final class Submit {
         id, accepted.path("chunkCount").asInt(), (System.nanoTime() - start) / 1e6);
 
     Progress bar = new Progress(System.console() != null);
-    JsonNode view;
-    while (true) {
-      view = get(http, api + "/api/v1/simulations/" + id, user);
-      bar.show(view, (System.nanoTime() - start) / 1e9);
-      String status = view.path("status").asText();
-      if (status.equals("SUCCEEDED")
-          || status.equals("FAILED")
-          || status.equals("CANCELLED")
-          || status.equals("PARTIAL")) {
-        break;
-      }
-      if (System.nanoTime() - start > timeout.toNanos()) {
+    Watch watch = new Watch(accepted.path("chunkCount").asInt());
+    long deadline = start + timeout.toNanos();
+    while (!watch.finished()) {
+      if (System.nanoTime() > deadline) {
         bar.end();
         System.err.println("gave up waiting after " + timeout.toSeconds() + " s");
         return 1;
       }
-      Thread.sleep(250);
+      // The stream closes after the last event; if it breaks first, resume after the last id.
+      stream(http, api + "/api/v1/simulations/" + id + "/events", user, watch, bar, start);
     }
+    JsonNode view = get(http, api + "/api/v1/simulations/" + id, user);
     bar.end();
     String status = view.path("status").asText();
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -96,6 +90,99 @@ public final class Submit {
     JsonNode result = get(http, api + "/api/v1/simulations/" + id + "/result", user);
     printResult(result, top);
     return 0;
+  }
+
+  /** Reads one connection of the simulation's event stream into {@code watch}. */
+  private static void stream(
+      HttpClient http, String url, String user, Watch watch, Progress bar, long start)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Accept", "text/event-stream")
+            .header("X-SimRun-User", user);
+    if (watch.lastId > 0) {
+      request.header("Last-Event-ID", Long.toString(watch.lastId));
+    }
+    HttpResponse<java.util.stream.Stream<String>> r =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + url + " answered " + r.statusCode());
+    }
+    String id = null;
+    String name = null;
+    String data = null;
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+        String line = it.next();
+        if (line.startsWith("id:")) {
+          id = line.substring(3).strip();
+        } else if (line.startsWith("event:")) {
+          name = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          data = line.substring(5).strip();
+        } else if (line.isEmpty() && data != null) {
+          watch.apply(id, name, JSON.readTree(data));
+          bar.show(watch, (System.nanoTime() - start) / 1e9);
+          id = null;
+          name = null;
+          data = null;
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      // the connection broke: the caller resumes after the last id
+    }
+  }
+
+  /**
+   * What the stream said so far: the last durable id, chunk counts and running chunks' progress.
+   */
+  static final class Watch {
+    long lastId;
+    int done;
+    int total;
+    String status = "QUEUED";
+    final java.util.Map<Integer, Double> running = new java.util.HashMap<>();
+
+    Watch(int total) {
+      this.total = total;
+    }
+
+    void apply(String id, String name, JsonNode event) {
+      if (id != null) {
+        lastId = Long.parseLong(id);
+      }
+      JsonNode data = event.path("data");
+      switch (name == null ? "" : name) {
+        case "snapshot" -> {
+          status = event.path("status").asText(status);
+          done = event.path("chunks").path("succeeded").asInt(done);
+          total = event.path("chunks").path("total").asInt(total);
+        }
+        case "simulation.started" -> status = "RUNNING";
+        case "chunk.progress" ->
+            running.put(data.path("chunk").asInt(), data.path("fraction").asDouble());
+        case "chunk.succeeded" -> {
+          running.remove(data.path("chunk").asInt());
+          done = Math.max(done, data.path("chunksDone").asInt());
+        }
+        case "simulation.succeeded" -> status = "SUCCEEDED";
+        case "simulation.failed" -> status = "FAILED";
+        case "simulation.cancelled" -> status = "CANCELLED";
+        default -> {}
+      }
+    }
+
+    double fraction() {
+      double partial = running.values().stream().mapToDouble(Double::doubleValue).sum();
+      return total == 0 ? 0 : Math.min(1, (done + partial) / total);
+    }
+
+    boolean finished() {
+      return switch (status) {
+        case "SUCCEEDED", "FAILED", "CANCELLED", "PARTIAL" -> true;
+        default -> false;
+      };
+    }
   }
 
   private static JsonNode get(HttpClient http, String url, String user) throws Exception {
@@ -169,7 +256,9 @@ public final class Submit {
     }
   }
 
-  /** One line that redraws in a terminal, or a line every few seconds in a log. */
+  /**
+   * One line that redraws in a terminal (10 times a second at most), or a line every 2 s in a log.
+   */
   private static final class Progress {
     private final boolean tty;
     private double lastPrinted = -10;
@@ -178,13 +267,12 @@ public final class Submit {
       this.tty = tty;
     }
 
-    void show(JsonNode view, double seconds) {
-      if (!tty && seconds - lastPrinted < 2) {
+    void show(Watch watch, double seconds) {
+      if (seconds - lastPrinted < (tty ? 0.1 : 2) && !watch.finished()) {
         return;
       }
       lastPrinted = seconds;
-      double p = view.path("progress").asDouble();
-      JsonNode c = view.path("chunks");
+      double p = watch.fraction();
       int width = 30;
       int filled = (int) Math.round(p * width);
       String line =
@@ -194,9 +282,9 @@ public final class Submit {
               "#".repeat(filled),
               ".".repeat(width - filled),
               p * 100,
-              c.path("succeeded").asInt(),
-              c.path("total").asInt(),
-              view.path("status").asText(),
+              watch.done,
+              watch.total,
+              watch.status,
               seconds);
       System.out.print(tty ? "\r" + line : line + "\n");
       System.out.flush();

@@ -1,7 +1,10 @@
 package dev.simrun.api.problems;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
@@ -19,8 +22,11 @@ class ProblemExceptionHandler implements ExceptionHandler<ProblemException, Http
 
   @Override
   public HttpResponse<?> handle(HttpRequest request, ProblemException exception) {
+    MutableHttpResponse<?> response = HttpResponse.status(exception.type().status());
+    if (exception.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      response.header(HttpHeaders.RETRY_AFTER, "5");
+    }
     return problems.processResponse(
-        ErrorContext.builder(request).cause(exception).build(),
-        HttpResponse.status(exception.type().status()));
+        ErrorContext.builder(request).cause(exception).build(), response);
   }
 }

@@ -28,7 +28,7 @@ public record SimulationResponse(
   public record Chunks(
       int total, int pending, int running, int succeeded, int failed, int cancelled) {}
 
-  static SimulationResponse of(SimulationView v) {
+  public static SimulationResponse of(SimulationView v) {
     SimulationView.ChunkCounts c = v.chunks();
     return new SimulationResponse(
         v.id(),

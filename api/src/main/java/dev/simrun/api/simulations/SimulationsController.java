@@ -4,6 +4,7 @@ import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -36,10 +37,14 @@ class SimulationsController {
   private final SimulationStore store;
   private final OutboxPump pump;
 
-  SimulationsController(Submissions submissions, SimulationStore store, OutboxPump pump) {
+  private final EventPublisher events;
+
+  SimulationsController(
+      Submissions submissions, SimulationStore store, OutboxPump pump, EventPublisher events) {
     this.submissions = submissions;
     this.store = store;
     this.pump = pump;
+    this.events = events;
   }
 
   /**
@@ -56,6 +61,7 @@ class SimulationsController {
     SimulationStore.Submission done = store.create(simulation);
     if (done.created()) {
       pump.wake();
+      events.publish(done.queued());
     }
     MutableHttpResponse<SubmitResponse> response =
         done.created() ? HttpResponse.accepted() : HttpResponse.ok();

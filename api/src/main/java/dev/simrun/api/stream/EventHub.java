@@ -1,0 +1,98 @@
+package dev.simrun.api.stream;
+
+import dev.simrun.shared.events.SimulationEvent;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Routes each event to the streams of this instance that watch its simulation or its owner. An idle
+ * stream costs an entry in two maps; routing an event touches only its watchers.
+ */
+@Singleton
+class EventHub {
+  private final Map<UUID, Set<EventStream>> bySimulation = new ConcurrentHashMap<>();
+  private final Map<String, Set<EventStream>> byOwner = new ConcurrentHashMap<>();
+  private final AtomicInteger streams = new AtomicInteger();
+
+  /** Adds a stream unless {@code max} are held already. */
+  boolean add(EventStream stream, int max) {
+    if (streams.incrementAndGet() > max) {
+      streams.decrementAndGet();
+      return false;
+    }
+    if (stream.simulationId() != null) {
+      attach(bySimulation, stream.simulationId(), stream);
+    } else {
+      attach(byOwner, stream.owner(), stream);
+    }
+    return true;
+  }
+
+  /** Removes a stream {@link #add} took; once per stream. */
+  void remove(EventStream stream) {
+    if (stream.simulationId() != null) {
+      detach(bySimulation, stream.simulationId(), stream);
+    } else {
+      detach(byOwner, stream.owner(), stream);
+    }
+    streams.decrementAndGet();
+  }
+
+  private static <K> void attach(Map<K, Set<EventStream>> index, K key, EventStream stream) {
+    index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(stream);
+  }
+
+  private static <K> void detach(Map<K, Set<EventStream>> index, K key, EventStream stream) {
+    index.computeIfPresent(
+        key,
+        (k, set) -> {
+          set.remove(stream);
+          return set.isEmpty() ? null : set;
+        });
+  }
+
+  void deliver(SimulationEvent event) {
+    deliver(bySimulation.get(event.simulationId()), event);
+    deliver(byOwner.get(event.owner()), event);
+  }
+
+  private static void deliver(Set<EventStream> watchers, SimulationEvent event) {
+    if (watchers != null) {
+      for (EventStream stream : watchers) {
+        stream.offer(event);
+      }
+    }
+  }
+
+  /** For each watched simulation, the lowest last id among its live streams. */
+  Map<UUID, Long> waitingFor() {
+    Map<UUID, Long> after = new HashMap<>();
+    for (Set<EventStream> set : bySimulation.values()) {
+      collect(set, after);
+    }
+    for (Set<EventStream> set : byOwner.values()) {
+      collect(set, after);
+    }
+    return after;
+  }
+
+  private static void collect(Set<EventStream> set, Map<UUID, Long> after) {
+    for (EventStream stream : set) {
+      stream.waitingFor().forEach((id, last) -> after.merge(id, last, Math::min));
+    }
+  }
+
+  void heartbeat() {
+    bySimulation.values().forEach(set -> set.forEach(EventStream::heartbeat));
+    byOwner.values().forEach(set -> set.forEach(EventStream::heartbeat));
+  }
+
+  int streams() {
+    return streams.get();
+  }
+}

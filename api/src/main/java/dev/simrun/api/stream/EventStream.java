@@ -1,0 +1,178 @@
+package dev.simrun.api.stream;
+
+import dev.simrun.shared.events.SimulationEvent;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.sse.Event;
+import io.micronaut.serde.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One client's stream: the durable events of one simulation (or of every simulation of an owner)
+ * exactly once and in id order, plus live progress, through a bounded buffer.
+ *
+ * <p>A durable event is passed on only if its id is the next one the client needs: a repeat is
+ * dropped, and one that comes early (its predecessor was lost on the way) is dropped too; the log
+ * tail brings both again in order. Progress is passed on only while there is room. A client whose
+ * buffer is full of durable events is disconnected: it reconnects with {@code Last-Event-ID} and
+ * catches up from the log, at its own pace.
+ */
+final class EventStream {
+  private final @Nullable UUID simulationId;
+  private final String owner;
+  private final ObjectMapper json;
+  private final Sinks.Many<Event<String>> sink;
+
+  /** Per simulation, the id of the last durable event the client has; guarded by this. */
+  private final Map<UUID, Long> lastIds = new HashMap<>();
+
+  private boolean live;
+  private boolean finished;
+
+  private EventStream(
+      @Nullable UUID simulationId, String owner, long lastId, int buffer, ObjectMapper json) {
+    this.simulationId = simulationId;
+    this.owner = owner;
+    this.json = json;
+    this.sink =
+        Sinks.many().unicast().onBackpressureBuffer(Queues.<Event<String>>get(buffer).get());
+    if (simulationId != null) {
+      lastIds.put(simulationId, lastId);
+    }
+  }
+
+  /** A stream of one simulation for a client that has every durable event up to {@code lastId}. */
+  static EventStream ofSimulation(
+      UUID simulationId, String owner, long lastId, int buffer, ObjectMapper json) {
+    return new EventStream(simulationId, owner, lastId, buffer, json);
+  }
+
+  /** A live stream of every simulation of {@code owner}. */
+  static EventStream ofOwner(String owner, int buffer, ObjectMapper json) {
+    EventStream stream = new EventStream(null, owner, 0, buffer, json);
+    stream.live = true;
+    return stream;
+  }
+
+  @Nullable
+  UUID simulationId() {
+    return simulationId;
+  }
+
+  String owner() {
+    return owner;
+  }
+
+  Flux<Event<String>> events() {
+    return sink.asFlux();
+  }
+
+  /** Marks an event of the replay as sent and turns it into an SSE event. */
+  synchronized Event<String> replayed(SimulationEvent event) {
+    lastIds.put(event.simulationId(), event.id());
+    if (event.terminal()) {
+      finished = true;
+    }
+    return toSse(event);
+  }
+
+  /** After the replay: the snapshot goes out first, then live events. */
+  synchronized void goLive(Event<String> snapshot) {
+    emit(snapshot);
+    live = true;
+  }
+
+  /** Passes an event on if the client needs it now; false once the stream is closed. */
+  synchronized boolean offer(SimulationEvent event) {
+    if (finished || !live) {
+      return !finished;
+    }
+    if (!event.durable()) {
+      sink.tryEmitNext(toSse(event)); // no room: progress is dropped, the next one comes soon
+      return true;
+    }
+    Long last = lastIds.get(event.simulationId());
+    if (last == null && simulationId == null) {
+      last = event.id() - 1; // an owner stream joins a simulation where it finds it
+    }
+    if (last == null || event.id() != last + 1) {
+      return true; // a repeat, or early: the log tail brings it in order
+    }
+    if (!emit(toSse(event))) {
+      return false;
+    }
+    if (event.terminal()) {
+      lastIds.remove(event.simulationId());
+      if (simulationId != null) {
+        finish();
+        return false;
+      }
+    } else {
+      lastIds.put(event.simulationId(), event.id());
+    }
+    return true;
+  }
+
+  /** Simulations whose durable events this stream waits for, with the last id it has. */
+  synchronized Map<UUID, Long> waitingFor() {
+    return live && !finished ? Map.copyOf(lastIds) : Map.of();
+  }
+
+  synchronized void heartbeat() {
+    if (live && !finished) {
+      sink.tryEmitNext(Event.of("").comment("heartbeat"));
+    }
+  }
+
+  synchronized boolean finished() {
+    return finished;
+  }
+
+  /** Ends the stream after what it holds has been sent. */
+  synchronized void finish() {
+    finished = true;
+    sink.tryEmitComplete();
+  }
+
+  private boolean emit(Event<String> event) {
+    Sinks.EmitResult result = sink.tryEmitNext(event);
+    if (result.isSuccess()) {
+      return true;
+    }
+    // Full (the client is too slow) or gone: the client resumes from the log.
+    finished = true;
+    sink.tryEmitError(new SlowClientException());
+    return false;
+  }
+
+  private Event<String> toSse(SimulationEvent event) {
+    String data;
+    try {
+      data = json.writeValueAsString(event);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Event<String> sse = Event.of(data).name(event.type());
+    if (event.durable()) {
+      sse =
+          sse.id(
+              simulationId != null
+                  ? Long.toString(event.id())
+                  : event.simulationId() + "/" + event.id());
+    }
+    return sse;
+  }
+
+  /** Ends a stream whose client fell too far behind. */
+  static final class SlowClientException extends RuntimeException {
+    SlowClientException() {
+      super("the client fell too far behind; reconnect with Last-Event-ID", null, false, false);
+    }
+  }
+}

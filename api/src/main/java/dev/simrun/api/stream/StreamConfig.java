@@ -1,0 +1,35 @@
+package dev.simrun.api.stream;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+
+/**
+ * Server-Sent Event streams ({@code simrun.stream.*}).
+ *
+ * @param heartbeat how often an idle stream gets a comment line, so proxies keep it open (15 s)
+ * @param buffer events a stream may hold for a slow client; a client further behind is disconnected
+ *     and resumes from the log with {@code Last-Event-ID} (256)
+ * @param tailInterval how often the api reads the durable log for events the feed did not bring:
+ *     all of them while Pub/Sub is down, otherwise only gaps (1 s)
+ * @param replayPage durable events read from the log per query while replaying (500)
+ * @param maxStreams streams this instance holds at most; beyond, 503 with {@code Retry-After}
+ *     (20,000)
+ */
+@ConfigurationProperties("simrun.stream")
+public record StreamConfig(
+    @Bindable(defaultValue = "15s") @NotNull Duration heartbeat,
+    @Bindable(defaultValue = "256") @Min(8) @Max(100_000) int buffer,
+    @Bindable(defaultValue = "1s") @NotNull Duration tailInterval,
+    @Bindable(defaultValue = "500") @Min(1) @Max(10_000) int replayPage,
+    @Bindable(defaultValue = "20000") @Min(1) int maxStreams) {
+
+  public StreamConfig {
+    if (!heartbeat.isPositive() || !tailInterval.isPositive()) {
+      throw new IllegalArgumentException("simrun.stream.heartbeat and tail-interval must be > 0");
+    }
+  }
+}
