@@ -9,6 +9,7 @@ import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.shared.kinds.InMemoryRun;
 import dev.simrun.shared.kinds.backtest.BacktestParams;
 import dev.simrun.shared.kinds.backtest.StrategyBacktestKind;
+import dev.simrun.shared.testing.PubSubEmulator;
 import dev.simrun.shared.testing.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -16,8 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +63,9 @@ class PipelineEndToEndTest {
     env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
     env.put("SIMRUN_AUTH_ISSUER", tasks.issuer());
     env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
+    env.put("SIMRUN_PUBSUB_ENABLED", "true");
+    env.put("SIMRUN_PUBSUB_CREATE_TOPICS", "true");
+    env.put("PUBSUB_EMULATOR_HOST", PubSubEmulator.shared().host());
     api =
         ServiceProcess.start(
             "api", ServiceProcess.freePort(), "dev.simrun.api.Application", "worker", env);
@@ -130,6 +137,59 @@ class PipelineEndToEndTest {
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Reads a Server-Sent Events stream until the server closes it: (id, event, data) each. */
+  static List<String[]> readStream(String path, Duration timeout) throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(api.url() + path))
+                .header("X-SimRun-User", "e2e")
+                .header("Accept", "text/event-stream")
+                .timeout(timeout)
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<String[]> events = new ArrayList<>();
+    String[] current = new String[3];
+    try (var lines = r.body()) {
+      for (var it = lines.iterator(); it.hasNext(); ) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (current[2] != null) {
+            events.add(current);
+          }
+          current = new String[3];
+        } else if (line.startsWith("id:")) {
+          current[0] = line.substring(3).strip();
+        } else if (line.startsWith("event:")) {
+          current[1] = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          current[2] = line.substring(5).strip();
+        }
+      }
+    }
+    return events;
+  }
+
+  @Test
+  void theWorkersEventsReachTheStreamLiveThroughPubSub() throws Exception {
+    String id = submit(request(1));
+    List<String[]> events =
+        readStream("/api/v1/simulations/" + id + "/events", Duration.ofMinutes(2));
+    List<Long> ids =
+        events.stream().filter(e -> e[0] != null).map(e -> Long.parseLong(e[0])).toList();
+    // queued, started, 18 × chunk.succeeded, succeeded: every one once, in order.
+    assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, 21).boxed().toList());
+    List<String> names = events.stream().map(e -> e[1]).toList();
+    assertThat(names)
+        .as("transient events come only from the worker process, through Pub/Sub")
+        .contains("chunk.started", "chunk.progress");
+    String[] last = events.getLast();
+    assertThat(last[1]).isEqualTo("simulation.succeeded");
+    JsonNode summary = JSON.readTree(last[2]).path("data").path("summary");
+    assertThat(summary.path("units").asInt()).isEqualTo(18);
+    assertThat(summary.path("best").path("symbol").asText()).isIn("AAA", "BBB", "CCC");
   }
 
   @Test
