@@ -151,6 +151,10 @@ final class ServiceProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  int port() {
+    return port;
+  }
+
   /** {@code host:port}, for a gRPC client. */
   String endpoint() {
     return "127.0.0.1:" + port;
