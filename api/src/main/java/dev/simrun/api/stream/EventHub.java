@@ -1,6 +1,7 @@
 package dev.simrun.api.stream;
 
 import dev.simrun.shared.events.SimulationEvent;
+import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +19,11 @@ class EventHub {
   private final Map<UUID, Set<EventStream>> bySimulation = new ConcurrentHashMap<>();
   private final Map<String, Set<EventStream>> byOwner = new ConcurrentHashMap<>();
   private final AtomicInteger streams = new AtomicInteger();
+  private final ObjectMapper json;
+
+  EventHub(ObjectMapper json) {
+    this.json = json;
+  }
 
   /** Adds a stream unless {@code max} are held already. */
   boolean add(EventStream stream, int max) {
@@ -56,15 +62,22 @@ class EventHub {
         });
   }
 
+  /** Routes the event; its JSON is made once, however many streams watch it. */
   void deliver(SimulationEvent event) {
-    deliver(bySimulation.get(event.simulationId()), event);
-    deliver(byOwner.get(event.owner()), event);
+    Set<EventStream> ofSimulation = bySimulation.get(event.simulationId());
+    Set<EventStream> ofOwner = byOwner.get(event.owner());
+    if (ofSimulation == null && ofOwner == null) {
+      return;
+    }
+    String data = EventStream.json(json, event);
+    deliver(ofSimulation, event, data);
+    deliver(ofOwner, event, data);
   }
 
-  private static void deliver(Set<EventStream> watchers, SimulationEvent event) {
+  private static void deliver(Set<EventStream> watchers, SimulationEvent event, String data) {
     if (watchers != null) {
       for (EventStream stream : watchers) {
-        stream.offer(event);
+        stream.offer(event, data);
       }
     }
   }
@@ -83,13 +96,26 @@ class EventHub {
 
   private static void collect(Set<EventStream> set, Map<UUID, Long> after) {
     for (EventStream stream : set) {
-      stream.waitingFor().forEach((id, last) -> after.merge(id, last, Math::min));
+      stream.collectWaiting(after);
     }
   }
 
-  void heartbeat() {
-    bySimulation.values().forEach(set -> set.forEach(EventStream::heartbeat));
-    byOwner.values().forEach(set -> set.forEach(EventStream::heartbeat));
+  /**
+   * Sends a heartbeat to slice {@code slice} of {@code slices} of the streams: called once per
+   * slice over the heartbeat interval, it spreads 10,000 heartbeats over the interval instead of
+   * writing them all at once in front of live events.
+   */
+  void heartbeat(int slice, int slices) {
+    bySimulation.values().forEach(set -> beat(set, slice, slices));
+    byOwner.values().forEach(set -> beat(set, slice, slices));
+  }
+
+  private static void beat(Set<EventStream> set, int slice, int slices) {
+    for (EventStream stream : set) {
+      if (Math.floorMod(System.identityHashCode(stream), slices) == slice) {
+        stream.heartbeat();
+      }
+    }
   }
 
   int streams() {

@@ -79,7 +79,7 @@ final class EventStream {
     if (event.terminal()) {
       finished = true;
     }
-    return toSse(event);
+    return toSse(event, json(event));
   }
 
   /** After the replay: the snapshot goes out first, then live events. */
@@ -89,12 +89,17 @@ final class EventStream {
   }
 
   /** Passes an event on if the client needs it now; false once the stream is closed. */
-  synchronized boolean offer(SimulationEvent event) {
+  boolean offer(SimulationEvent event) {
+    return offer(event, json(event));
+  }
+
+  /** As {@link #offer(SimulationEvent)}, with the event's JSON made once for all its streams. */
+  synchronized boolean offer(SimulationEvent event, String data) {
     if (finished || !live) {
       return !finished;
     }
     if (!event.durable()) {
-      sink.tryEmitNext(toSse(event)); // no room: progress is dropped, the next one comes soon
+      sink.tryEmitNext(toSse(event, data)); // no room: progress is dropped, the next one comes soon
       return true;
     }
     Long last = lastIds.get(event.simulationId());
@@ -104,7 +109,7 @@ final class EventStream {
     if (last == null || event.id() != last + 1) {
       return true; // a repeat, or early: the log tail brings it in order
     }
-    if (!emit(toSse(event))) {
+    if (!emit(toSse(event, data))) {
       return false;
     }
     if (event.terminal()) {
@@ -122,6 +127,13 @@ final class EventStream {
   /** Simulations whose durable events this stream waits for, with the last id it has. */
   synchronized Map<UUID, Long> waitingFor() {
     return live && !finished ? Map.copyOf(lastIds) : Map.of();
+  }
+
+  /** Merges into {@code after} the lowest last id per simulation this stream waits for. */
+  synchronized void collectWaiting(Map<UUID, Long> after) {
+    if (live && !finished) {
+      lastIds.forEach((id, last) -> after.merge(id, last, Math::min));
+    }
   }
 
   synchronized void heartbeat() {
@@ -151,13 +163,19 @@ final class EventStream {
     return false;
   }
 
-  private Event<String> toSse(SimulationEvent event) {
-    String data;
+  private String json(SimulationEvent event) {
+    return json(json, event);
+  }
+
+  static String json(ObjectMapper json, SimulationEvent event) {
     try {
-      data = json.writeValueAsString(event);
+      return json.writeValueAsString(event);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private Event<String> toSse(SimulationEvent event, String data) {
     Event<String> sse = Event.of(data).name(event.type());
     if (event.durable()) {
       sse =

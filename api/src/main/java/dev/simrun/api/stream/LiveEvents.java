@@ -28,6 +28,12 @@ class LiveEvents {
   /** Durable events read per tail at most; a longer backlog is read on the next ticks. */
   static final int TAIL_LIMIT = 5_000;
 
+  /** Each stream's heartbeat interval is split into this many ticks, a slice of streams each. */
+  static final int HEARTBEAT_SLICES = 15;
+
+  private final java.util.concurrent.atomic.AtomicLong beats =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final EventHub hub;
   private final EventFeed feed;
   private final EventLog log;
@@ -47,8 +53,12 @@ class LiveEvents {
     feed.start(hub::deliver);
     long tail = config.tailInterval().toMillis();
     timer.scheduleWithFixedDelay(this::tail, tail, tail, TimeUnit.MILLISECONDS);
-    long beat = config.heartbeat().toMillis();
-    timer.scheduleAtFixedRate(hub::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    long slice = Math.max(1, config.heartbeat().toMillis() / HEARTBEAT_SLICES);
+    timer.scheduleAtFixedRate(
+        () -> hub.heartbeat((int) (beats.getAndIncrement() % HEARTBEAT_SLICES), HEARTBEAT_SLICES),
+        slice,
+        slice,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Reads the log after what every watching stream has, and routes what it finds. */

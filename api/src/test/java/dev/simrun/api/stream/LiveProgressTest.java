@@ -51,6 +51,7 @@ class LiveProgressTest {
   void start() {
     properties = new HashMap<>(TestStack.properties());
     properties.putAll(pubsub(PubSubEmulator.shared()));
+    properties.put("simrun.stream.heartbeat", "1s");
     a = ApplicationContext.run(EmbeddedServer.class, properties);
     b = ApplicationContext.run(EmbeddedServer.class, properties);
   }
@@ -166,6 +167,18 @@ class LiveProgressTest {
       assertThat(health.body()).contains("DEGRADED");
     } finally {
       own.close();
+    }
+  }
+
+  @Test
+  void anIdleStreamGetsHeartbeatComments() throws Exception {
+    UUID id = submit(a, "fay");
+    try (SseClient idle = open(a, "fay", id, Map.of())) {
+      untilSnapshot(idle);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> idle.comments() >= 2);
+      assertThat(idle.isClosed()).isFalse();
     }
   }
 
