@@ -16,12 +16,15 @@ import java.time.Duration;
  * @param progressEventInterval the shortest time between two {@code chunk.progress} events of one
  *     chunk (default 250 ms, so at most 4 per second): the latest report at each tick is sent, the
  *     ones between are dropped, so a fast engine cannot flood the topic
+ * @param cancelCheckInterval how often a running chunk asks whether its simulation was cancelled
+ *     (default 250 ms: kinds check every few units, so a cancel stops them within a second)
  */
 @ConfigurationProperties("simrun.worker")
 public record WorkerConfig(
     @Bindable(defaultValue = "5m") @NotNull Duration lease,
     @Bindable(defaultValue = "500ms") @NotNull Duration progressInterval,
-    @Bindable(defaultValue = "250ms") @NotNull Duration progressEventInterval) {
+    @Bindable(defaultValue = "250ms") @NotNull Duration progressEventInterval,
+    @Bindable(defaultValue = "250ms") @NotNull Duration cancelCheckInterval) {
 
   public WorkerConfig {
     if (!lease.isPositive()

@@ -20,6 +20,8 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Payload too large"),
   /** The simulation has no result (yet): it has not SUCCEEDED. */
   RESULT_NOT_READY("result-not-ready", HttpStatus.CONFLICT, "Result not available"),
+  /** The simulation has already ended: it cannot be cancelled. */
+  ALREADY_FINISHED("already-finished", HttpStatus.CONFLICT, "Simulation already finished"),
   /** This instance holds as many event streams as it may; try again shortly (Retry-After). */
   TOO_MANY_STREAMS("too-many-streams", HttpStatus.SERVICE_UNAVAILABLE, "Too many event streams"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error");

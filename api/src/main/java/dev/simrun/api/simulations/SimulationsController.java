@@ -38,13 +38,19 @@ class SimulationsController {
   private final OutboxPump pump;
 
   private final EventPublisher events;
+  private final TaskDeleter tasks;
 
   SimulationsController(
-      Submissions submissions, SimulationStore store, OutboxPump pump, EventPublisher events) {
+      Submissions submissions,
+      SimulationStore store,
+      OutboxPump pump,
+      EventPublisher events,
+      TaskDeleter tasks) {
     this.submissions = submissions;
     this.store = store;
     this.pump = pump;
     this.events = events;
+    this.tasks = tasks;
   }
 
   /**
@@ -110,6 +116,32 @@ class SimulationsController {
       throw new IllegalStateException("simulation " + id + " SUCCEEDED without a result");
     }
     return HttpResponse.ok(outcome.result()).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  /**
+   * 202 with the simulation, CANCELLING until its running chunks have stopped (they notice within a
+   * second), then CANCELLED; again for a simulation already cancelling. 409 once it has ended.
+   */
+  @Post("/{id}/cancel")
+  HttpResponse<SimulationResponse> cancel(Caller caller, @PathVariable UUID id) {
+    switch (store.cancel(caller.owner(), id)) {
+      case SimulationStore.NoSuchSimulation n -> throw notFound(id);
+      case SimulationStore.AlreadyFinished f ->
+          throw new ProblemException(
+              ProblemType.ALREADY_FINISHED,
+              "simulation "
+                  + id
+                  + " is "
+                  + f.status()
+                  + "; only a queued or running one can be"
+                  + " cancelled");
+      case SimulationStore.Cancelling c -> {
+        c.cancelled().ifPresent(events::publish);
+        tasks.deleteLater(c.pendingTasks());
+      }
+    }
+    return HttpResponse.accepted()
+        .body(store.find(caller.owner(), id).map(SimulationResponse::of).orElseThrow());
   }
 
   private static SimulationStatus status(String value) {

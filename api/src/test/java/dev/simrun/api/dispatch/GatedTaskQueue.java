@@ -38,6 +38,11 @@ class GatedTaskQueue implements TaskQueue {
     return gate.thenCompose(open -> real.create(task));
   }
 
+  @Override
+  public CompletableFuture<Void> delete(String queue, String taskId) {
+    return real.delete(queue, taskId);
+  }
+
   void close() {
     gate = new CompletableFuture<>();
   }

@@ -223,7 +223,7 @@ class LiveProgressTest {
           (ChunkStore.Committed)
               chunks.commitSuccess(
                   id, chunk, claimed.attempt(), "{\"units\":1}".getBytes(StandardCharsets.UTF_8));
-      events.publish(committed.event());
+      events.publish(committed.events());
     }
 
     void finish(UUID id) {

@@ -1,5 +1,6 @@
 package dev.simrun.shared.dispatch;
 
+import dev.simrun.shared.simulations.TaskIds;
 import java.util.UUID;
 
 /** A task to create: a chunk's ({@code chunkIndex} set) or a simulation's finalize task. */
@@ -16,7 +17,7 @@ public record OutboxRow(
    */
   public String taskId() {
     return isChunk()
-        ? "sim-" + simulationId + "-c" + chunkIndex + "-g" + generation
-        : "sim-" + simulationId + "-finalize-g" + generation;
+        ? TaskIds.chunk(simulationId, chunkIndex, generation)
+        : TaskIds.finalizeTask(simulationId, generation);
   }
 }

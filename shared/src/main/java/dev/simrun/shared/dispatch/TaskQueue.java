@@ -12,6 +12,12 @@ public interface TaskQueue {
   CompletableFuture<Void> create(TaskSpec task);
 
   /**
+   * Deletes a task that has not run yet; completes normally also when there is no such task
+   * (already run, deleted, or never created).
+   */
+  CompletableFuture<Void> delete(String queue, String taskId);
+
+  /**
    * One HTTP task: POST {@code body} (JSON) to {@code path} on the worker.
    *
    * @param queue the queue's full name

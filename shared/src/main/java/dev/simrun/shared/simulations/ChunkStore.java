@@ -179,10 +179,11 @@ public class ChunkStore {
 
   /**
    * The result is stored. {@code finalizeOutboxId} is set when this commit completed the last
-   * outstanding chunk: the finalize task is then in the outbox, to be created once. {@code event}
-   * is the {@code chunk.succeeded} this commit logged.
+   * outstanding chunk: the finalize task is then in the outbox, to be created once. {@code events}
+   * are what this commit logged: {@code chunk.succeeded}, and {@code simulation.cancelled} when it
+   * was the last running chunk of a cancelling simulation.
    */
-  public record Committed(Long finalizeOutboxId, SimulationEvent event) implements Commit {}
+  public record Committed(Long finalizeOutboxId, List<SimulationEvent> events) implements Commit {}
 
   /** A newer attempt owns the chunk (or it was cancelled): this result is dropped. */
   public record Superseded() implements Commit {}
@@ -215,7 +216,7 @@ public class ChunkStore {
                       c,
                       "UPDATE simulations SET chunks_done = chunks_done + 1,"
                           + " event_seq = event_seq + 1 WHERE id = ?"
-                          + " RETURNING chunks_done, chunk_count, priority, event_seq, owner",
+                          + " RETURNING chunks_done, chunk_count, priority, event_seq, owner, status",
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -234,8 +235,13 @@ public class ChunkStore {
                         "chunksDone", done,
                         "chunkCount", count),
                     now);
+            if (rs.getString("status").equals("CANCELLING")) {
+              List<SimulationEvent> logged = new ArrayList<>(List.of(event));
+              CancelCompletion.ifNothingRuns(c, events, simulationId, now).ifPresent(logged::add);
+              return new Committed(null, logged);
+            }
             if (done < count) {
-              return new Committed(null, event);
+              return new Committed(null, List.of(event));
             }
             String queue = queues.forPriority(Priority.fromWire(rs.getString("priority")));
             try (PreparedStatement insert =
@@ -250,7 +256,7 @@ public class ChunkStore {
                         now);
                 ResultSet id = insert.executeQuery()) {
               id.next();
-              return new Committed(id.getLong(1), event);
+              return new Committed(id.getLong(1), List.of(event));
             }
           }
         });
@@ -289,6 +295,9 @@ public class ChunkStore {
     return tx.executeWrite(
         st -> {
           Connection c = st.getConnection();
+          if (CancelCompletion.lock(c, simulationId).orElse(null) == SimulationStatus.CANCELLING) {
+            return stopped(c, simulationId, chunkIndex, attempt);
+          }
           int released =
               Sql.update(
                   c,
@@ -310,6 +319,54 @@ public class ChunkStore {
           data.put("willRetry", true);
           return Optional.of(
               events.append(c, simulationId, EventType.CHUNK_FAILED, data, clock.instant()));
+        });
+  }
+
+  /**
+   * Attempt {@code attempt} stopped because its simulation is being cancelled: the chunk becomes
+   * CANCELLED, and the simulation CANCELLED if no other chunk runs. Returns {@code
+   * simulation.cancelled} when this stop completed the cancellation.
+   */
+  public Optional<SimulationEvent> stopCancelled(UUID simulationId, int chunkIndex, int attempt) {
+    return tx.executeWrite(
+        st -> {
+          Connection c = st.getConnection();
+          CancelCompletion.lock(c, simulationId);
+          return stopped(c, simulationId, chunkIndex, attempt);
+        });
+  }
+
+  /** With the simulation row locked: the attempt's chunk CANCELLED, then the completion check. */
+  private Optional<SimulationEvent> stopped(
+      Connection c, UUID simulationId, int chunkIndex, int attempt) throws SQLException {
+    Instant now = clock.instant();
+    Sql.update(
+        c,
+        """
+        UPDATE chunks SET status = 'CANCELLED', lease_until = NULL, finished_at = ?
+        WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
+        """,
+        now,
+        simulationId,
+        chunkIndex,
+        attempt);
+    return CancelCompletion.ifNothingRuns(c, events, simulationId, now);
+  }
+
+  /** The simulation's status, for a running chunk's cheap "was I cancelled?" check. */
+  public Optional<SimulationStatus> simulationStatus(UUID simulationId) {
+    return tx.executeRead(
+        st -> {
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      st.getConnection(),
+                      "SELECT status FROM simulations WHERE id = ?",
+                      simulationId);
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                ? Optional.of(SimulationStatus.valueOf(rs.getString(1)))
+                : Optional.<SimulationStatus>empty();
+          }
         });
   }
 

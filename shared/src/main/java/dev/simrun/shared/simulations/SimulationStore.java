@@ -122,6 +122,89 @@ public class SimulationStore {
         });
   }
 
+  /** What {@link #cancel} found. */
+  public sealed interface Cancel {}
+
+  /** No simulation of the owner has that id. */
+  public record NoSuchSimulation() implements Cancel {}
+
+  /** The simulation had already ended: nothing to cancel. */
+  public record AlreadyFinished(SimulationStatus status) implements Cancel {}
+
+  /**
+   * The simulation is CANCELLING (or already CANCELLED when no chunk was running). {@code
+   * pendingTasks} are the queue tasks of the chunks this call cancelled, to delete (best effort: a
+   * task that still arrives finds its chunk CANCELLED and does nothing). {@code cancelled} is the
+   * {@code simulation.cancelled} event when this call finished the cancellation.
+   */
+  public record Cancelling(
+      SimulationStatus status, List<PendingTask> pendingTasks, Optional<SimulationEvent> cancelled)
+      implements Cancel {}
+
+  /** A queue task that would have run a cancelled chunk. */
+  public record PendingTask(String queue, String taskId) {}
+
+  /**
+   * Cancels in one transaction: CANCELLING, every PENDING chunk CANCELLED, their outbox rows
+   * removed; CANCELLED at once when no chunk runs, otherwise when the last running chunk stops.
+   * Cancelling a cancelling simulation again changes nothing.
+   */
+  public Cancel cancel(String owner, UUID id) {
+    return tx.executeWrite(
+        st -> {
+          Connection c = st.getConnection();
+          Instant now = clock.instant();
+          SimulationStatus status;
+          Priority priority;
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      c,
+                      "SELECT status, priority FROM simulations WHERE id = ? AND owner = ?"
+                          + " FOR UPDATE",
+                      id,
+                      owner);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return new NoSuchSimulation();
+            }
+            status = SimulationStatus.valueOf(rs.getString("status"));
+            priority = Priority.fromWire(rs.getString("priority"));
+          }
+          if (status == SimulationStatus.CANCELLING) {
+            return new Cancelling(status, List.of(), Optional.empty());
+          }
+          if (!status.canBecome(SimulationStatus.CANCELLING)) {
+            return new AlreadyFinished(status);
+          }
+          Sql.update(c, "UPDATE simulations SET status = 'CANCELLING' WHERE id = ?", id);
+          List<PendingTask> pending = new ArrayList<>();
+          String queue = queues.forPriority(priority);
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      c,
+                      """
+                      UPDATE chunks SET status = 'CANCELLED', finished_at = ?
+                      WHERE simulation_id = ? AND status = 'PENDING'
+                      RETURNING idx, generation
+                      """,
+                      now,
+                      id);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              pending.add(
+                  new PendingTask(
+                      queue, TaskIds.chunk(id, rs.getInt("idx"), rs.getInt("generation"))));
+            }
+          }
+          Sql.update(c, "DELETE FROM outbox WHERE simulation_id = ? AND task_type = 'chunk'", id);
+          Optional<SimulationEvent> cancelled = CancelCompletion.ifNothingRuns(c, events, id, now);
+          return new Cancelling(
+              cancelled.isPresent() ? SimulationStatus.CANCELLED : SimulationStatus.CANCELLING,
+              pending,
+              cancelled);
+        });
+  }
+
   private static Submission existing(Connection c, String owner, String key) throws SQLException {
     try (PreparedStatement ps =
             Sql.prepare(

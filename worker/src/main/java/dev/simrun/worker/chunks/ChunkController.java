@@ -57,6 +57,9 @@ class ChunkController {
         yield HttpResponse.ok(
             new TaskAnswer("superseded", "a newer attempt owns the chunk", s.attempt()));
       }
+      case ChunkOutcome.Cancelled x ->
+          HttpResponse.ok(
+              new TaskAnswer("cancelled", "the simulation is being cancelled", x.attempt()));
       case ChunkOutcome.Unrunnable u ->
           HttpResponse.ok(new TaskAnswer("unrunnable", u.why(), u.attempt()));
       case ChunkOutcome.Busy b -> {

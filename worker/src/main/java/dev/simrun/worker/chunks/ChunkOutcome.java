@@ -20,6 +20,9 @@ public sealed interface ChunkOutcome {
   /** Cannot ever run as stored (unknown kind, unreadable parameters): retrying will not help. */
   record Unrunnable(int attempt, String why) implements ChunkOutcome {}
 
+  /** The simulation is being cancelled and the kind stopped: the chunk is CANCELLED. */
+  record Cancelled(int attempt) implements ChunkOutcome {}
+
   /** The kind threw; the chunk was given back so that a retry runs it as a new attempt. */
   record Failed(int attempt, String error) implements ChunkOutcome {}
 }

@@ -3,6 +3,7 @@ package dev.simrun.worker.chunks;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
@@ -76,6 +77,16 @@ public class ChunkRunner {
               new UnitRange(claimed.unitFrom(), claimed.unitTo()),
               new ProgressContext(chunks, events, clock, claimed, config));
       result = kinds.write(chunkResult);
+    } catch (ChunkCancelledException e) {
+      LOG.info(
+          "chunk {}/{} attempt {} stopped: the simulation is being cancelled",
+          claimed.simulationId(),
+          claimed.chunkIndex(),
+          claimed.attempt());
+      chunks
+          .stopCancelled(claimed.simulationId(), claimed.chunkIndex(), claimed.attempt())
+          .ifPresent(events::publish);
+      return new ChunkOutcome.Cancelled(claimed.attempt());
     } catch (RuntimeException e) {
       LOG.warn(
           "chunk {}/{} attempt {} failed; giving it back for a retry",
@@ -90,7 +101,7 @@ public class ChunkRunner {
         claimed.simulationId(), claimed.chunkIndex(), claimed.attempt(), result)) {
       case ChunkStore.Superseded s -> new ChunkOutcome.Superseded(claimed.attempt());
       case ChunkStore.Committed c -> {
-        events.publish(c.event());
+        events.publish(c.events());
         if (c.finalizeOutboxId() != null) {
           dispatchFinalize(claimed, c.finalizeOutboxId());
         }

@@ -6,6 +6,7 @@ import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.ChunkStore.Claimed;
+import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.worker.WorkerConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,9 @@ final class ProgressContext implements ChunkContext {
   private final String owner;
   private final long eventIntervalMillis;
   private final AtomicLong nextEventAt;
+  private final long cancelCheckMillis;
+  private final AtomicLong nextCancelCheckAt;
+  private volatile boolean cancelled;
 
   ProgressContext(
       ChunkStore chunks,
@@ -49,6 +53,8 @@ final class ProgressContext implements ChunkContext {
     this.owner = claimed.owner();
     this.eventIntervalMillis = config.progressEventInterval().toMillis();
     this.nextEventAt = new AtomicLong(clock.millis());
+    this.cancelCheckMillis = config.cancelCheckInterval().toMillis();
+    this.nextCancelCheckAt = new AtomicLong(clock.millis() + cancelCheckMillis);
     this.clock = clock;
     this.simulationId = claimed.simulationId();
     this.chunkIndex = claimed.chunkIndex();
@@ -101,8 +107,28 @@ final class ProgressContext implements ChunkContext {
     }
   }
 
+  /**
+   * Asks the database at most once per {@code cancelCheckInterval} whether the simulation is still
+   * meant to run (a primary-key read); once cancelled, stays cancelled. A failed read answers
+   * false: the chunk goes on, and its commit is fenced anyway.
+   */
   @Override
   public boolean cancelled() {
-    return false;
+    if (cancelled) {
+      return true;
+    }
+    if (!due(nextCancelCheckAt, clock.millis(), cancelCheckMillis)) {
+      return false;
+    }
+    try {
+      cancelled =
+          chunks
+              .simulationStatus(simulationId)
+              .map(s -> s == SimulationStatus.CANCELLING || s.terminal())
+              .orElse(true);
+    } catch (RuntimeException e) {
+      LOG.debug("cancel check of {} failed: {}", simulationId, e.toString());
+    }
+    return cancelled;
   }
 }

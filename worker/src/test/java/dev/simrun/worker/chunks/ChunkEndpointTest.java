@@ -214,7 +214,10 @@ class ChunkEndpointTest implements TestPropertyProvider {
             clock,
             claimed,
             new WorkerConfig(
-                Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofMillis(250)));
+                Duration.ofMinutes(5),
+                Duration.ofMillis(500),
+                Duration.ofMillis(250),
+                Duration.ofMillis(250)));
 
     context.progress(0.1, Map.of("day", 3));
     Rows.Chunk first = rows.chunk(id, 0);

@@ -1,5 +1,6 @@
 package dev.simrun.worker.testing;
 
+import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
@@ -112,6 +113,9 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
     for (long u = range.from(); u < range.to(); u++) {
       if (u == params.failAtUnit()) {
         throw new IllegalStateException("unit " + u + " fails, as the parameters say");
+      }
+      if (context.cancelled()) {
+        throw new ChunkCancelledException();
       }
       if (params.unitMillis() > 0) {
         pause(params.unitMillis());

@@ -4,14 +4,17 @@ import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
 import com.google.api.gax.rpc.AlreadyExistsException;
+import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.CreateTaskRequest;
+import com.google.cloud.tasks.v2.DeleteTaskRequest;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.OidcToken;
 import com.google.cloud.tasks.v2.Task;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
 import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.dispatch.TaskQueue;
 import jakarta.inject.Singleton;
@@ -52,19 +55,36 @@ public class CloudTasksTaskQueue implements TaskQueue {
             .createTaskCallable()
             .futureCall(
                 CreateTaskRequest.newBuilder().setParent(spec.queue()).setTask(task).build());
+    // Created before: a repeat is a no-op by design.
+    return completion(call, AlreadyExistsException.class);
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String queue, String taskId) {
+    ApiFuture<Empty> call =
+        client
+            .deleteTaskCallable()
+            .futureCall(DeleteTaskRequest.newBuilder().setName(queue + "/tasks/" + taskId).build());
+    // Already run, deleted or never created: gone either way.
+    return completion(call, NotFoundException.class);
+  }
+
+  /** Completes when the call does; a failure of type {@code fine} counts as success. */
+  private static <T> CompletableFuture<Void> completion(
+      ApiFuture<T> call, Class<? extends Throwable> fine) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     ApiFutures.addCallback(
         call,
         new ApiFutureCallback<>() {
           @Override
-          public void onSuccess(Task created) {
+          public void onSuccess(T result) {
             done.complete(null);
           }
 
           @Override
           public void onFailure(Throwable t) {
-            if (t instanceof AlreadyExistsException) {
-              done.complete(null); // created before: a repeat is a no-op by design
+            if (fine.isInstance(t)) {
+              done.complete(null);
             } else {
               done.completeExceptionally(t);
             }
