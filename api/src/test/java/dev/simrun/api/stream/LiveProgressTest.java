@@ -171,6 +171,43 @@ class LiveProgressTest {
   }
 
   @Test
+  void anOwnersStreamCarriesEverySimulationOfThatOwnerOnly() throws Exception {
+    try (SseClient gus = ownerStream(b, "gus");
+        SseClient other = ownerStream(b, "hal")) {
+      UUID first = submit(a, "gus");
+      UUID second = submit(a, "gus");
+      UUID foreign = submit(a, "hal");
+      Worker worker = new Worker(a);
+      worker.runChunk(first, 0);
+      worker.runChunk(second, 0);
+      List<Sse> seen = new ArrayList<>();
+      org.awaitility.Awaitility.await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                seen.add(gus.next(WAIT));
+                return seen.stream().filter(e -> "chunk.succeeded".equals(e.name())).count() == 2;
+              });
+      assertThat(seen)
+          .extracting(Sse::data)
+          .allMatch(d -> d.contains(first.toString()) || d.contains(second.toString()));
+      assertThat(seen)
+          .filteredOn(e -> e.id() != null)
+          .extracting(Sse::id)
+          .contains(first + "/1", second + "/1", first + "/3", second + "/3");
+      Sse theirs = other.next(WAIT);
+      assertThat(theirs.data()).contains(foreign.toString());
+    }
+  }
+
+  static SseClient ownerStream(EmbeddedServer server, String owner) throws Exception {
+    SseClient client =
+        SseClient.open(URI.create(server.getURL() + "/api/v1/events"), owner, Map.of());
+    assertThat(client.status()).isEqualTo(200);
+    return client;
+  }
+
+  @Test
   void anIdleStreamGetsHeartbeatComments() throws Exception {
     UUID id = submit(a, "fay");
     try (SseClient idle = open(a, "fay", id, Map.of())) {
