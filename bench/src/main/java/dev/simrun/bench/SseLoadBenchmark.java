@@ -193,6 +193,9 @@ public final class SseLoadBenchmark {
       env.put("DATABASE_URL", pg.createDatabase("simrun_sse"));
       env.put("DATABASE_USER", BenchPostgres.USER);
       env.put("DATABASE_PASSWORD", BenchPostgres.PASSWORD);
+      // The benchmark queues far more work for one owner than a person may: limits off.
+      env.put("SIMRUN_ADMISSION_MAX_ACTIVE_PER_OWNER", Integer.toString(Integer.MAX_VALUE));
+      env.put("SIMRUN_ADMISSION_MAX_QUEUED_CHUNKS", Long.toString(Long.MAX_VALUE));
       env.put("SIMRUN_TASKS_PROJECT", PROJECT);
       env.put("SIMRUN_TASKS_LOCATION", "local");
       env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", tasks.endpoint());

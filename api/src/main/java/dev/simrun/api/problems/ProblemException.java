@@ -1,17 +1,35 @@
 package dev.simrun.api.problems;
 
 import dev.simrun.shared.kinds.FieldError;
+import java.time.Duration;
 import java.util.List;
 
 /** Thrown by the api's own code to answer with a problem; mapped by {@link ProblemResponses}. */
 public class ProblemException extends RuntimeException {
   private final ProblemType type;
   private final List<FieldError> errors;
+  private final Duration retryAfter;
 
   public ProblemException(ProblemType type, String detail, List<FieldError> errors) {
+    this(type, detail, errors, null);
+  }
+
+  private ProblemException(
+      ProblemType type, String detail, List<FieldError> errors, Duration retryAfter) {
     super(detail, null, false, false);
     this.type = type;
     this.errors = List.copyOf(errors);
+    this.retryAfter = retryAfter;
+  }
+
+  /** A refusal that tells the caller when to try again ({@code Retry-After}). */
+  public static ProblemException retryLater(ProblemType type, String detail, Duration after) {
+    return new ProblemException(type, detail, List.of(), after);
+  }
+
+  /** When to try again, or null when the caller should not simply retry. */
+  public Duration retryAfter() {
+    return retryAfter;
   }
 
   public ProblemException(ProblemType type, String detail) {

@@ -23,7 +23,10 @@ class ProblemExceptionHandler implements ExceptionHandler<ProblemException, Http
   @Override
   public HttpResponse<?> handle(HttpRequest request, ProblemException exception) {
     MutableHttpResponse<?> response = HttpResponse.status(exception.type().status());
-    if (exception.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
+    if (exception.retryAfter() != null) {
+      response.header(
+          HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, exception.retryAfter().toSeconds())));
+    } else if (exception.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
       response.header(HttpHeaders.RETRY_AFTER, "5");
     }
     return problems.processResponse(

@@ -22,6 +22,8 @@ public enum ProblemType {
   RESULT_NOT_READY("result-not-ready", HttpStatus.CONFLICT, "Result not available"),
   /** The simulation has already ended: it cannot be cancelled. */
   ALREADY_FINISHED("already-finished", HttpStatus.CONFLICT, "Simulation already finished"),
+  /** Beyond an admission limit (active simulations per owner, queued chunks); Retry-After. */
+  OVER_LIMIT("over-limit", HttpStatus.TOO_MANY_REQUESTS, "Too much work queued"),
   /** This instance holds as many event streams as it may; try again shortly (Retry-After). */
   TOO_MANY_STREAMS("too-many-streams", HttpStatus.SERVICE_UNAVAILABLE, "Too many event streams"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error");

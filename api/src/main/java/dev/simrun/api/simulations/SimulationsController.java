@@ -5,6 +5,7 @@ import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
 import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.simulations.AdmissionRefused;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -64,7 +65,12 @@ class SimulationsController {
       @Body @Nullable SubmitRequest request,
       @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
     NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
-    SimulationStore.Submission done = store.create(simulation);
+    SimulationStore.Submission done;
+    try {
+      done = store.create(simulation);
+    } catch (AdmissionRefused e) {
+      throw ProblemException.retryLater(ProblemType.OVER_LIMIT, e.getMessage(), e.retryAfter());
+    }
     if (done.created()) {
       pump.wake();
       events.publish(done.queued());

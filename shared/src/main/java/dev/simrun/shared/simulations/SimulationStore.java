@@ -1,5 +1,6 @@
 package dev.simrun.shared.simulations;
 
+import dev.simrun.shared.config.AdmissionConfig;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
@@ -29,13 +30,19 @@ public class SimulationStore {
   private final Clock clock;
   private final QueueNames queues;
   private final EventLog events;
+  private final AdmissionConfig admission;
 
   public SimulationStore(
-      TransactionOperations<Connection> tx, Clock clock, QueueNames queues, EventLog events) {
+      TransactionOperations<Connection> tx,
+      Clock clock,
+      QueueNames queues,
+      EventLog events,
+      AdmissionConfig admission) {
     this.tx = tx;
     this.clock = clock;
     this.queues = queues;
     this.events = events;
+    this.admission = admission;
   }
 
   /**
@@ -52,12 +59,27 @@ public class SimulationStore {
   /**
    * Stores the simulation, its chunks and one outbox row per chunk in one transaction. A second
    * call with the same owner and idempotency key, also a concurrent one, returns the first.
+   *
+   * @throws AdmissionRefused beyond a limit of {@link AdmissionConfig}; nothing is stored
    */
   public Submission create(NewSimulation s) {
     return tx.executeWrite(
         status -> {
           Connection c = status.getConnection();
           Instant now = clock.instant();
+          // One owner's submits take turns, so the owner's count below is exact.
+          try (PreparedStatement ps =
+                  Sql.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", s.owner());
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+          }
+          if (s.idempotencyKey() != null) {
+            Submission known = existing(c, s.owner(), s.idempotencyKey());
+            if (known != null) {
+              return known;
+            }
+          }
+          admit(c, s);
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
@@ -81,7 +103,11 @@ public class SimulationStore {
                       now);
               ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
-              return existing(c, s.owner(), s.idempotencyKey());
+              Submission known = existing(c, s.owner(), s.idempotencyKey());
+              if (known == null) {
+                throw new IllegalStateException("idempotency conflict without a row");
+              }
+              return known;
             }
           }
           int chunks = s.chunkCount();
@@ -205,7 +231,52 @@ public class SimulationStore {
         });
   }
 
-  private static Submission existing(Connection c, String owner, String key) throws SQLException {
+  private void admit(Connection c, NewSimulation s) throws SQLException {
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                """
+                SELECT count(*) FROM simulations
+                WHERE owner = ? AND status IN ('QUEUED', 'RUNNING', 'CANCELLING')
+                """,
+                s.owner());
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      if (rs.getLong(1) >= admission.maxActivePerOwner()) {
+        throw new AdmissionRefused(
+            s.owner()
+                + " has "
+                + rs.getLong(1)
+                + " active simulations, the most one owner may have ("
+                + admission.maxActivePerOwner()
+                + "); submit again when one has ended",
+            admission.retryAfter());
+      }
+    }
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                """
+                SELECT coalesce(sum(chunk_count - chunks_done), 0) FROM simulations
+                WHERE status IN ('QUEUED', 'RUNNING', 'CANCELLING')
+                """);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      long queued = rs.getLong(1);
+      if (queued + s.chunkCount() > admission.maxQueuedChunks()) {
+        throw new AdmissionRefused(
+            queued
+                + " chunks are waiting or running; "
+                + s.chunkCount()
+                + " more would pass the limit of "
+                + admission.maxQueuedChunks(),
+            admission.retryAfter());
+      }
+    }
+  }
+
+  private static @Nullable Submission existing(Connection c, String owner, String key)
+      throws SQLException {
     try (PreparedStatement ps =
             Sql.prepare(
                 c,
@@ -214,7 +285,7 @@ public class SimulationStore {
                 key);
         ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
-        throw new IllegalStateException("idempotency conflict without a row for " + key);
+        return null;
       }
       return new Submission(
           rs.getObject("id", UUID.class),
