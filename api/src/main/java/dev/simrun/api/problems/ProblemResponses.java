@@ -1,10 +1,12 @@
 package dev.simrun.api.problems;
 
 import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.simulations.DatabaseFailures;
 import io.micronaut.core.annotation.AnnotatedElement;
 import io.micronaut.core.bind.exceptions.UnsatisfiedArgumentException;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
@@ -55,6 +57,10 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
     HttpRequest<?> request = context.getRequest();
     Problem problem = problem(context, response.status());
     MutableHttpResponse<?> out = response.status(problem.status());
+    if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE.getCode()
+        && !out.getHeaders().contains(HttpHeaders.RETRY_AFTER)) {
+      out.header(HttpHeaders.RETRY_AFTER, "5");
+    }
     if (request.getMethod() == HttpMethod.HEAD) {
       return (MutableHttpResponse<Problem>) out;
     }
@@ -66,6 +72,12 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
   private Problem problem(ErrorContext context, HttpStatus status) {
     String path = context.getRequest().getPath();
     return switch (context.getRootCause().orElse(null)) {
+      case Throwable t when DatabaseFailures.unavailable(t) ->
+          of(
+              ProblemType.DATABASE_UNAVAILABLE,
+              "the database cannot be reached right now; nothing was changed, try again shortly",
+              List.of(),
+              path);
       case ProblemException p -> of(p.type(), p.getMessage(), p.errors(), path);
       case JsonSyntaxException e -> malformed("", JsonErrors.message(e), path);
       case ConversionErrorException e when isBody(e.getArgument()) ->

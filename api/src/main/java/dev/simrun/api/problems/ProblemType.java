@@ -26,6 +26,9 @@ public enum ProblemType {
   OVER_LIMIT("over-limit", HttpStatus.TOO_MANY_REQUESTS, "Too much work queued"),
   /** This instance holds as many event streams as it may; try again shortly (Retry-After). */
   TOO_MANY_STREAMS("too-many-streams", HttpStatus.SERVICE_UNAVAILABLE, "Too many event streams"),
+  /** PostgreSQL cannot be reached right now; nothing was changed. Retry-After. */
+  DATABASE_UNAVAILABLE(
+      "database-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error");
 
   public static final String BASE = "https://simrun.dev/problems/";
