@@ -48,12 +48,46 @@ class LiveProgressTest {
   EmbeddedServer b;
 
   @BeforeAll
-  void start() {
+  void start() throws Exception {
     properties = new HashMap<>(TestStack.properties());
     properties.putAll(pubsub(PubSubEmulator.shared()));
     properties.put("simrun.stream.heartbeat", "1s");
     a = ApplicationContext.run(EmbeddedServer.class, properties);
     b = ApplicationContext.run(EmbeddedServer.class, properties);
+    awaitFeedsLive();
+  }
+
+  /**
+   * A fresh subscription's first streaming pull takes a moment to flow; until then durable events
+   * arrive from the log alone. Wait until a progress event reaches a stream on each instance.
+   */
+  void awaitFeedsLive() throws Exception {
+    UUID probe = submit(a, "probe");
+    try (SseClient onA = open(a, "probe", probe, Map.of());
+        SseClient onB = open(b, "probe", probe, Map.of())) {
+      untilSnapshot(onA);
+      untilSnapshot(onB);
+      EventPublisher events = a.getApplicationContext().getBean(EventPublisher.class);
+      for (SseClient client : List.of(onA, onB)) {
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  events.publish(
+                      SimulationEvent.transientEvent(
+                          EventType.CHUNK_PROGRESS,
+                          probe,
+                          "probe",
+                          java.time.Instant.now(),
+                          Map.of("chunk", 0, "fraction", 0.1)));
+                  try {
+                    return "chunk.progress".equals(client.next(Duration.ofMillis(500)).name());
+                  } catch (AssertionError noneYet) {
+                    return false;
+                  }
+                });
+      }
+    }
   }
 
   static Map<String, String> pubsub(PubSubEmulator emulator) {

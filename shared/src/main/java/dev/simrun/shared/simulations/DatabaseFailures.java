@@ -1,6 +1,6 @@
 package dev.simrun.shared.simulations;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -21,7 +21,13 @@ public final class DatabaseFailures {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLTransientConnectionException
           || t instanceof SQLNonTransientConnectionException
-          || t instanceof ConnectException) {
+          || t instanceof SocketException) {
+        return true;
+      }
+      // HikariCP's stand-in for a connection it closed under a caller says so without a SQLState.
+      if (t instanceof SQLException sql
+          && sql.getSQLState() == null
+          && "Connection is closed".equals(sql.getMessage())) {
         return true;
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
