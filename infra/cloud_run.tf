@@ -21,6 +21,7 @@ locals {
     SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL = google_service_account.tasks.email
     SIMRUN_TASKS_AUDIENCE              = local.worker_url
 
+    SIMRUN_PUBSUB_ENABLED           = "true"
     SIMRUN_PUBSUB_PROJECT           = var.project_id
     SIMRUN_PUBSUB_EVENTS_TOPIC      = google_pubsub_topic.events.name
     SIMRUN_PUBSUB_DEAD_LETTER_TOPIC = google_pubsub_topic.dead_letters.name
