@@ -224,16 +224,8 @@ public final class PipelineThroughputBenchmark {
 
       int workerPort = ServiceProcess.freePort();
       String workerUrl = "http://127.0.0.1:" + workerPort;
-      Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", simrunDb);
-      env.put("DATABASE_USER", BenchPostgres.USER);
-      env.put("DATABASE_PASSWORD", BenchPostgres.PASSWORD);
-      // The benchmark queues far more work for one owner than a person may: limits off.
-      env.put("SIMRUN_ADMISSION_MAX_ACTIVE_PER_OWNER", Integer.toString(Integer.MAX_VALUE));
-      env.put("SIMRUN_ADMISSION_MAX_QUEUED_CHUNKS", Long.toString(Long.MAX_VALUE));
-      env.put("SIMRUN_TASKS_PROJECT", PROJECT);
-      env.put("SIMRUN_TASKS_LOCATION", LOCATION);
-      env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", emulator.endpoint());
+      Map<String, String> env =
+          ServiceProcess.serviceEnv(simrunDb, PROJECT, LOCATION, emulator.endpoint());
       env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
       env.put("SIMRUN_AUTH_ISSUER", emulator.issuer());
       env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);

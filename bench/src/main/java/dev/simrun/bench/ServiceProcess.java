@@ -147,6 +147,26 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The environment the api and the worker get in every benchmark: the database, the Cloud Tasks
+   * emulator at {@code tasksEndpoint} (its queues in {@code project}/{@code location}), and the
+   * admission limits lifted, because a benchmark queues far more work for one owner than a person
+   * may.
+   */
+  static Map<String, String> serviceEnv(
+      String jdbcUrl, String project, String location, String tasksEndpoint) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("DATABASE_URL", jdbcUrl);
+    env.put("DATABASE_USER", BenchPostgres.USER);
+    env.put("DATABASE_PASSWORD", BenchPostgres.PASSWORD);
+    env.put("SIMRUN_ADMISSION_MAX_ACTIVE_PER_OWNER", Integer.toString(Integer.MAX_VALUE));
+    env.put("SIMRUN_ADMISSION_MAX_QUEUED_CHUNKS", Long.toString(Long.MAX_VALUE));
+    env.put("SIMRUN_TASKS_PROJECT", project);
+    env.put("SIMRUN_TASKS_LOCATION", location);
+    env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", tasksEndpoint);
+    return env;
+  }
+
   String url() {
     return "http://127.0.0.1:" + port;
   }

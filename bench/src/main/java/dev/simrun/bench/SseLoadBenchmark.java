@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,16 +188,9 @@ public final class SseLoadBenchmark {
         CloudTasksEmulator tasks = CloudTasksEmulator.builder().port(0).start()) {
       postgres = pg.describe();
       pauseQueues(tasks);
-      Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", pg.createDatabase("simrun_sse"));
-      env.put("DATABASE_USER", BenchPostgres.USER);
-      env.put("DATABASE_PASSWORD", BenchPostgres.PASSWORD);
-      // The benchmark queues far more work for one owner than a person may: limits off.
-      env.put("SIMRUN_ADMISSION_MAX_ACTIVE_PER_OWNER", Integer.toString(Integer.MAX_VALUE));
-      env.put("SIMRUN_ADMISSION_MAX_QUEUED_CHUNKS", Long.toString(Long.MAX_VALUE));
-      env.put("SIMRUN_TASKS_PROJECT", PROJECT);
-      env.put("SIMRUN_TASKS_LOCATION", "local");
-      env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", tasks.endpoint());
+      Map<String, String> env =
+          ServiceProcess.serviceEnv(
+              pg.createDatabase("simrun_sse"), PROJECT, "local", tasks.endpoint());
       env.put("SIMRUN_PUBSUB_ENABLED", "true");
       env.put("SIMRUN_PUBSUB_CREATE_TOPICS", "true");
       env.put("SIMRUN_PUBSUB_PROJECT", PROJECT);

@@ -71,6 +71,24 @@ class PipelineEndToEndTest {
             "api", ServiceProcess.freePort(), "dev.simrun.api.Application", "worker", env);
     worker =
         ServiceProcess.start("worker", workerPort, "dev.simrun.worker.Application", "api", env);
+    awaitLiveEvents();
+  }
+
+  /**
+   * The api's fresh subscription takes a moment before its first pull flows; until then a stream
+   * shows durable events from the log only. Run small simulations until one shows progress.
+   */
+  static void awaitLiveEvents() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ZERO)
+        .until(
+            () -> {
+              String id = submit(request(18));
+              return readStream("/api/v1/simulations/" + id + "/events", Duration.ofMinutes(1))
+                  .stream()
+                  .anyMatch(e -> "chunk.progress".equals(e[1]));
+            });
   }
 
   @AfterAll

@@ -116,6 +116,11 @@ class LiveProgressTest {
       for (int chunk = 0; chunk < CHUNKS; chunk++) {
         worker.runChunk(id, chunk);
       }
+      // Transient events come only through Pub/Sub; the log tail may bring the durable ones
+      // first, and a stream closes at the terminal event. So both streams show the transient
+      // events before the simulation ends.
+      seenA.addAll(untilBoth(onA, "chunk.started", "chunk.progress"));
+      seenB.addAll(untilBoth(onB, "chunk.started", "chunk.progress"));
       worker.finish(id);
       seenA.addAll(onA.untilClosed(WAIT));
       seenB.addAll(onB.untilClosed(WAIT));
@@ -336,6 +341,16 @@ class LiveProgressTest {
     SseClient client = SseClient.open(uri, owner, headers);
     assertThat(client.status()).isEqualTo(200);
     return client;
+  }
+
+  /** Events until both names have been seen. */
+  static List<Sse> untilBoth(SseClient client, String one, String other)
+      throws InterruptedException {
+    List<Sse> seen = new ArrayList<>();
+    while (!names(seen).contains(one) || !names(seen).contains(other)) {
+      seen.add(client.next(WAIT));
+    }
+    return seen;
   }
 
   /** Events up to and with the snapshot, which ends the replay. */
