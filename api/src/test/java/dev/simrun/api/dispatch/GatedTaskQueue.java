@@ -43,6 +43,11 @@ class GatedTaskQueue implements TaskQueue {
     return real.delete(queue, taskId);
   }
 
+  @Override
+  public CompletableFuture<Boolean> exists(String queue, String taskId) {
+    return real.exists(queue, taskId);
+  }
+
   void close() {
     gate = new CompletableFuture<>();
   }

@@ -87,6 +87,12 @@ public final class TestStack {
     return ids;
   }
 
+  /** Deletes a task, as Cloud Tasks does when its retries run out. */
+  public static void deleteTask(String queue, String taskId) {
+    start();
+    tasks.deleteTask(queue + "/tasks/" + taskId);
+  }
+
   /** {@code sim-<id>-c<i>-g0} for every chunk: the names the outbox gives chunk tasks. */
   public static List<String> chunkTaskIds(UUID simulationId, int chunkCount) {
     List<String> ids = new ArrayList<>(chunkCount);

@@ -17,6 +17,9 @@ public interface TaskQueue {
    */
   CompletableFuture<Void> delete(String queue, String taskId);
 
+  /** Whether the queue still holds the task (waiting, retrying or being delivered). */
+  CompletableFuture<Boolean> exists(String queue, String taskId);
+
   /**
    * One HTTP task: POST {@code body} (JSON) to {@code path} on the worker.
    *

@@ -103,6 +103,15 @@ public final class WorkerHarness implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** Holds the interactive queue's tasks: created tasks wait there until {@link #resume}. */
+  public void pause() {
+    client.pauseQueue(queueName(interactiveQueue()));
+  }
+
+  public void resume() {
+    client.resumeQueue(queueName(interactiveQueue()));
+  }
+
   public String interactiveQueue() {
     return "interactive-" + suffix;
   }

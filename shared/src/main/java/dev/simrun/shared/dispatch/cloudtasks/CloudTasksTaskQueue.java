@@ -8,6 +8,7 @@ import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.CreateTaskRequest;
 import com.google.cloud.tasks.v2.DeleteTaskRequest;
+import com.google.cloud.tasks.v2.GetTaskRequest;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.OidcToken;
@@ -67,6 +68,34 @@ public class CloudTasksTaskQueue implements TaskQueue {
             .futureCall(DeleteTaskRequest.newBuilder().setName(queue + "/tasks/" + taskId).build());
     // Already run, deleted or never created: gone either way.
     return completion(call, NotFoundException.class);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> exists(String queue, String taskId) {
+    ApiFuture<Task> call =
+        client
+            .getTaskCallable()
+            .futureCall(GetTaskRequest.newBuilder().setName(queue + "/tasks/" + taskId).build());
+    CompletableFuture<Boolean> found = new CompletableFuture<>();
+    ApiFutures.addCallback(
+        call,
+        new ApiFutureCallback<>() {
+          @Override
+          public void onSuccess(Task task) {
+            found.complete(true);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            if (t instanceof NotFoundException) {
+              found.complete(false);
+            } else {
+              found.completeExceptionally(t);
+            }
+          }
+        },
+        MoreExecutors.directExecutor());
+    return found;
   }
 
   /** Completes when the call does; a failure of type {@code fine} counts as success. */

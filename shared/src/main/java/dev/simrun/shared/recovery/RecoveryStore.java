@@ -1,0 +1,121 @@
+package dev.simrun.shared.recovery;
+
+import dev.simrun.shared.simulations.Priority;
+import dev.simrun.shared.simulations.QueueNames;
+import dev.simrun.shared.simulations.Sql;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The chunks the reconciler looks at, and their dispatch under a new generation. */
+@Singleton
+public class RecoveryStore {
+  private final TransactionOperations<Connection> tx;
+  private final Clock clock;
+  private final QueueNames queues;
+
+  public RecoveryStore(TransactionOperations<Connection> tx, Clock clock, QueueNames queues) {
+    this.tx = tx;
+    this.clock = clock;
+    this.queues = queues;
+  }
+
+  /** A chunk of a running simulation that may have no live task: its current task's address. */
+  public record Candidate(UUID simulationId, int chunkIndex, int generation, String queue) {}
+
+  /**
+   * Chunks of queued or running simulations with no outbox row that have waited longer than {@code
+   * quietFor}: PENDING since their simulation was created (or since their first claim), or RUNNING
+   * with a lease that ended that long ago. Oldest simulations first.
+   */
+  public List<Candidate> candidates(Duration quietFor, int limit) {
+    return tx.executeRead(
+        st -> {
+          Instant before = clock.instant().minus(quietFor);
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      st.getConnection(),
+                      """
+                      SELECT c.simulation_id, c.idx, c.generation, s.priority
+                      FROM simulations s JOIN chunks c ON c.simulation_id = s.id
+                      WHERE s.status IN ('QUEUED', 'RUNNING')
+                        AND ((c.status = 'PENDING'
+                              AND coalesce(c.started_at, s.created_at) < ?)
+                          OR (c.status = 'RUNNING' AND c.lease_until < ?))
+                        AND NOT EXISTS (SELECT 1 FROM outbox o
+                                        WHERE o.simulation_id = c.simulation_id
+                                          AND o.chunk_idx = c.idx)
+                      ORDER BY s.created_at, c.idx
+                      LIMIT ?
+                      """,
+                      before,
+                      before,
+                      limit);
+              ResultSet rs = ps.executeQuery()) {
+            List<Candidate> found = new ArrayList<>();
+            while (rs.next()) {
+              found.add(
+                  new Candidate(
+                      rs.getObject("simulation_id", UUID.class),
+                      rs.getInt("idx"),
+                      rs.getInt("generation"),
+                      queues.forPriority(Priority.fromWire(rs.getString("priority")))));
+            }
+            return found;
+          }
+        });
+  }
+
+  /**
+   * Gives the chunk a new generation (a new task name, so the old one's late deliveries find
+   * nothing to do) and an outbox row for it, in one transaction; false when the chunk moved on
+   * meanwhile (claimed, finished, or dispatched anew by another reconciler).
+   */
+  public boolean redispatch(Candidate c) {
+    return tx.executeWrite(
+        st -> {
+          Connection conn = st.getConnection();
+          Instant now = clock.instant();
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      conn,
+                      """
+                      UPDATE chunks
+                      SET generation = generation + 1, status = 'PENDING', lease_until = NULL
+                      WHERE simulation_id = ? AND idx = ? AND generation = ?
+                        AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < ?))
+                      RETURNING generation
+                      """,
+                      c.simulationId(),
+                      c.chunkIndex(),
+                      c.generation(),
+                      now);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return false;
+            }
+            Sql.update(
+                conn,
+                """
+                INSERT INTO outbox (simulation_id, task_type, chunk_idx, generation, queue,
+                    available_at)
+                VALUES (?, 'chunk', ?, ?, ?, ?)
+                """,
+                c.simulationId(),
+                c.chunkIndex(),
+                rs.getInt(1),
+                c.queue(),
+                now);
+            return true;
+          }
+        });
+  }
+}
