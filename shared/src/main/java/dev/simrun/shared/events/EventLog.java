@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -41,18 +42,39 @@ public class EventLog {
   public SimulationEvent append(
       Connection c, UUID simulationId, EventType type, Map<String, Object> data, Instant at)
       throws SQLException {
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                "UPDATE simulations SET event_seq = event_seq + 1 WHERE id = ?"
-                    + " RETURNING event_seq, owner",
-                simulationId);
+    return afterUpdate(
+            c,
+            simulationId,
+            type,
+            data,
+            at,
+            "UPDATE simulations SET event_seq = event_seq + 1 WHERE id = ?"
+                + " RETURNING event_seq, owner",
+            simulationId)
+        .orElseThrow(() -> new IllegalStateException("no simulation " + simulationId));
+  }
+
+  /**
+   * Runs {@code update}, a guarded {@code UPDATE simulations … event_seq = event_seq + 1 …
+   * RETURNING event_seq, owner}, and logs the event if it changed the row: the change and its event
+   * in one statement's lock. Empty when the guard did not match.
+   */
+  public Optional<SimulationEvent> afterUpdate(
+      Connection c,
+      UUID simulationId,
+      EventType type,
+      Map<String, Object> data,
+      Instant at,
+      String update,
+      Object... params)
+      throws SQLException {
+    try (PreparedStatement ps = Sql.prepare(c, update, params);
         ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
-        throw new IllegalStateException("no simulation " + simulationId);
+        return Optional.empty();
       }
-      return insert(
-          c, simulationId, rs.getString("owner"), rs.getLong("event_seq"), type, data, at);
+      return Optional.of(
+          insert(c, simulationId, rs.getString("owner"), rs.getLong("event_seq"), type, data, at));
     }
   }
 

@@ -34,31 +34,20 @@ final class CancelCompletion {
         return Optional.empty();
       }
     }
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                UPDATE simulations
-                SET status = 'CANCELLED', finished_at = ?, event_seq = event_seq + 1
-                WHERE id = ? AND status = 'CANCELLING'
-                RETURNING event_seq, owner
-                """,
-                now,
-                simulationId);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          events.insert(
-              c,
-              simulationId,
-              rs.getString("owner"),
-              rs.getLong("event_seq"),
-              EventType.SIMULATION_CANCELLED,
-              Map.of(),
-              now));
-    }
+    return events.afterUpdate(
+        c,
+        simulationId,
+        EventType.SIMULATION_CANCELLED,
+        Map.of(),
+        now,
+        """
+        UPDATE simulations
+        SET status = 'CANCELLED', finished_at = ?, event_seq = event_seq + 1
+        WHERE id = ? AND status = 'CANCELLING'
+        RETURNING event_seq, owner
+        """,
+        now,
+        simulationId);
   }
 
   /** Locks the simulation's row for the rest of the transaction; returns its status. */

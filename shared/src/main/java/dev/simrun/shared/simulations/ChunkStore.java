@@ -95,7 +95,7 @@ public class ChunkStore {
               int attempt = rs.getInt("attempt");
               List<SimulationEvent> changes = new ArrayList<>(2);
               if (rs.getString("simulation_status").equals("QUEUED")) {
-                started(c, simulationId, owner, now).ifPresent(changes::add);
+                started(c, simulationId, now).ifPresent(changes::add);
               }
               changes.add(
                   SimulationEvent.transientEvent(
@@ -121,24 +121,19 @@ public class ChunkStore {
   }
 
   /** QUEUED to RUNNING, once: the first claim of a simulation logs {@code simulation.started}. */
-  private Optional<SimulationEvent> started(
-      Connection c, UUID simulationId, String owner, Instant now) throws SQLException {
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                "UPDATE simulations SET status = 'RUNNING', started_at = ?,"
-                    + " event_seq = event_seq + 1 WHERE id = ? AND status = 'QUEUED'"
-                    + " RETURNING event_seq",
-                now,
-                simulationId);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          events.insert(
-              c, simulationId, owner, rs.getLong(1), EventType.SIMULATION_STARTED, Map.of(), now));
-    }
+  private Optional<SimulationEvent> started(Connection c, UUID simulationId, Instant now)
+      throws SQLException {
+    return events.afterUpdate(
+        c,
+        simulationId,
+        EventType.SIMULATION_STARTED,
+        Map.of(),
+        now,
+        "UPDATE simulations SET status = 'RUNNING', started_at = ?,"
+            + " event_seq = event_seq + 1 WHERE id = ? AND status = 'QUEUED'"
+            + " RETURNING event_seq, owner",
+        now,
+        simulationId);
   }
 
   private static Claim whyNot(
@@ -420,33 +415,21 @@ public class ChunkStore {
         st -> {
           Connection c = st.getConnection();
           Instant now = clock.instant();
-          try (PreparedStatement ps =
-                  Sql.prepare(
-                      c,
-                      """
-                      UPDATE simulations
-                      SET status = 'SUCCEEDED', result = ?, finished_at = ?,
-                          event_seq = event_seq + 1
-                      WHERE id = ? AND status IN ('QUEUED', 'RUNNING')
-                      RETURNING event_seq, owner
-                      """,
-                      result,
-                      now,
-                      simulationId);
-              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return Optional.<SimulationEvent>empty();
-            }
-            return Optional.of(
-                events.insert(
-                    c,
-                    simulationId,
-                    rs.getString("owner"),
-                    rs.getLong("event_seq"),
-                    EventType.SIMULATION_SUCCEEDED,
-                    data,
-                    now));
-          }
+          return events.afterUpdate(
+              c,
+              simulationId,
+              EventType.SIMULATION_SUCCEEDED,
+              data,
+              now,
+              """
+              UPDATE simulations
+              SET status = 'SUCCEEDED', result = ?, finished_at = ?, event_seq = event_seq + 1
+              WHERE id = ? AND status IN ('QUEUED', 'RUNNING')
+              RETURNING event_seq, owner
+              """,
+              result,
+              now,
+              simulationId);
         });
   }
 }
