@@ -57,7 +57,7 @@ public class CloudTasksTaskQueue implements TaskQueue {
             .futureCall(
                 CreateTaskRequest.newBuilder().setParent(spec.queue()).setTask(task).build());
     // Created before: a repeat is a no-op by design.
-    return completion(call, AlreadyExistsException.class);
+    return answer(call, null, AlreadyExistsException.class, null);
   }
 
   @Override
@@ -67,7 +67,7 @@ public class CloudTasksTaskQueue implements TaskQueue {
             .deleteTaskCallable()
             .futureCall(DeleteTaskRequest.newBuilder().setName(queue + "/tasks/" + taskId).build());
     // Already run, deleted or never created: gone either way.
-    return completion(call, NotFoundException.class);
+    return answer(call, null, NotFoundException.class, null);
   }
 
   @Override
@@ -76,44 +76,28 @@ public class CloudTasksTaskQueue implements TaskQueue {
         client
             .getTaskCallable()
             .futureCall(GetTaskRequest.newBuilder().setName(queue + "/tasks/" + taskId).build());
-    CompletableFuture<Boolean> found = new CompletableFuture<>();
-    ApiFutures.addCallback(
-        call,
-        new ApiFutureCallback<>() {
-          @Override
-          public void onSuccess(Task task) {
-            found.complete(true);
-          }
-
-          @Override
-          public void onFailure(Throwable t) {
-            if (t instanceof NotFoundException) {
-              found.complete(false);
-            } else {
-              found.completeExceptionally(t);
-            }
-          }
-        },
-        MoreExecutors.directExecutor());
-    return found;
+    return answer(call, true, NotFoundException.class, false);
   }
 
-  /** Completes when the call does; a failure of type {@code fine} counts as success. */
-  private static <T> CompletableFuture<Void> completion(
-      ApiFuture<T> call, Class<? extends Throwable> fine) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  /**
+   * Completes with {@code ok} when the call succeeds, with {@code whenExpected} when it fails with
+   * {@code expected} (an answer, not an error, for the caller), and exceptionally otherwise.
+   */
+  private static <T, R> CompletableFuture<R> answer(
+      ApiFuture<T> call, R ok, Class<? extends Throwable> expected, R whenExpected) {
+    CompletableFuture<R> done = new CompletableFuture<>();
     ApiFutures.addCallback(
         call,
         new ApiFutureCallback<>() {
           @Override
           public void onSuccess(T result) {
-            done.complete(null);
+            done.complete(ok);
           }
 
           @Override
           public void onFailure(Throwable t) {
-            if (fine.isInstance(t)) {
-              done.complete(null);
+            if (expected.isInstance(t)) {
+              done.complete(whenExpected);
             } else {
               done.completeExceptionally(t);
             }
