@@ -124,11 +124,6 @@ final class EventStream {
     return true;
   }
 
-  /** Simulations whose durable events this stream waits for, with the last id it has. */
-  synchronized Map<UUID, Long> waitingFor() {
-    return live && !finished ? Map.copyOf(lastIds) : Map.of();
-  }
-
   /** Merges into {@code after} the lowest last id per simulation this stream waits for. */
   synchronized void collectWaiting(Map<UUID, Long> after) {
     if (live && !finished) {

@@ -19,7 +19,9 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -104,11 +106,9 @@ class EventsController {
                   stream.goLive(snapshot(now));
                   if (!stream.finished()) {
                     // What committed while the replay ran, before this stream went live.
-                    stream
-                        .waitingFor()
-                        .forEach(
-                            (sim, last) ->
-                                log.after(sim, last, config.replayPage()).forEach(stream::offer));
+                    Map<UUID, Long> waiting = new HashMap<>();
+                    stream.collectWaiting(waiting);
+                    log.after(waiting, config.replayPage()).forEach(stream::offer);
                     if (now.status().terminal() && !stream.finished()) {
                       stream.finish();
                     }
