@@ -67,7 +67,8 @@ public class SimulationStore {
         status -> {
           Connection c = status.getConnection();
           Instant now = clock.instant();
-          // One owner's submits take turns, so the owner's count below is exact.
+          // One owner's submits take turns, so the key lookup and the owner's count below are
+          // exact: a concurrent repeat of the key waits here and then finds the first submission.
           try (PreparedStatement ps =
                   Sql.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", s.owner());
               ResultSet rs = ps.executeQuery()) {
@@ -80,36 +81,24 @@ public class SimulationStore {
             }
           }
           admit(c, s);
-          try (PreparedStatement ps =
-                  Sql.prepare(
-                      c,
-                      """
-                  INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
-                      units_per_chunk, chunk_count, idempotency_key, event_seq, created_at)
-                  VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, 1, ?)
-                  ON CONFLICT (owner, idempotency_key) DO NOTHING
-                  RETURNING id
-                  """,
-                      s.id(),
-                      s.owner(),
-                      s.kind(),
-                      s.name(),
-                      s.priority().wire(),
-                      s.paramsJson(),
-                      s.units(),
-                      s.unitsPerChunk(),
-                      s.chunkCount(),
-                      s.idempotencyKey(),
-                      now);
-              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              Submission known = existing(c, s.owner(), s.idempotencyKey());
-              if (known == null) {
-                throw new IllegalStateException("idempotency conflict without a row");
-              }
-              return known;
-            }
-          }
+          Sql.update(
+              c,
+              """
+              INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
+                  units_per_chunk, chunk_count, idempotency_key, event_seq, created_at)
+              VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, 1, ?)
+              """,
+              s.id(),
+              s.owner(),
+              s.kind(),
+              s.name(),
+              s.priority().wire(),
+              s.paramsJson(),
+              s.units(),
+              s.unitsPerChunk(),
+              s.chunkCount(),
+              s.idempotencyKey(),
+              now);
           int chunks = s.chunkCount();
           Sql.update(
               c,
