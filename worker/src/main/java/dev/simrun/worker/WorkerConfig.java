@@ -18,13 +18,20 @@ import java.time.Duration;
  *     ones between are dropped, so a fast engine cannot flood the topic
  * @param cancelCheckInterval how often a running chunk asks whether its simulation was cancelled
  *     (default 250 ms: kinds check every few units, so a cancel stops them within a second)
+ * @param softTimeLimit how long an attempt may run before it is asked to stop, as a cancel asks
+ *     (default 9 min); it then counts as a failed attempt and is retried
+ * @param hardTimeLimit how long an attempt may run at all (default 9 min 30 s): past it the worker
+ *     abandons the run, gives the chunk back and answers 503. Keep it below {@code
+ *     simrun.tasks.dispatch-deadline}, or Cloud Tasks gives up on the push first
  */
 @ConfigurationProperties("simrun.worker")
 public record WorkerConfig(
     @Bindable(defaultValue = "5m") @NotNull Duration lease,
     @Bindable(defaultValue = "500ms") @NotNull Duration progressInterval,
     @Bindable(defaultValue = "250ms") @NotNull Duration progressEventInterval,
-    @Bindable(defaultValue = "250ms") @NotNull Duration cancelCheckInterval) {
+    @Bindable(defaultValue = "250ms") @NotNull Duration cancelCheckInterval,
+    @Bindable(defaultValue = "9m") @NotNull Duration softTimeLimit,
+    @Bindable(defaultValue = "570s") @NotNull Duration hardTimeLimit) {
 
   public WorkerConfig {
     if (!lease.isPositive()
@@ -35,6 +42,14 @@ public record WorkerConfig(
               + lease
               + " and "
               + progressInterval);
+    }
+    if (!softTimeLimit.isPositive() || hardTimeLimit.compareTo(softTimeLimit) < 0) {
+      throw new IllegalArgumentException(
+          "simrun.worker.soft-time-limit must be positive and hard-time-limit at least as long,"
+              + " were "
+              + softTimeLimit
+              + " and "
+              + hardTimeLimit);
     }
   }
 }

@@ -22,6 +22,10 @@ public enum ProblemType {
   RESULT_NOT_READY("result-not-ready", HttpStatus.CONFLICT, "Result not available"),
   /** The simulation has already ended: it cannot be cancelled. */
   ALREADY_FINISHED("already-finished", HttpStatus.CONFLICT, "Simulation already finished"),
+  /** The dead letter was already replayed or discarded. */
+  ALREADY_RESOLVED("already-resolved", HttpStatus.CONFLICT, "Dead letter already resolved"),
+  /** The dead letter's chunk succeeded since or runs, or its simulation was cancelled. */
+  NOT_REPLAYABLE("not-replayable", HttpStatus.CONFLICT, "Dead letter cannot be replayed"),
   /** Beyond an admission limit (active simulations per owner, queued chunks); Retry-After. */
   OVER_LIMIT("over-limit", HttpStatus.TOO_MANY_REQUESTS, "Too much work queued"),
   /** This instance holds as many event streams as it may; try again shortly (Retry-After). */

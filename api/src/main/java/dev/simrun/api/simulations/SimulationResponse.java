@@ -17,11 +17,16 @@ public record SimulationResponse(
     String status,
     String priority,
     Chunks chunks,
+    FailurePolicy failurePolicy,
     double progress,
     String createdAt,
     @Nullable String startedAt,
     @Nullable String finishedAt,
     @Nullable String error) {
+
+  /** How many chunks may fail for good and still give a PARTIAL result; 0 is failFast. */
+  @Serdeable
+  public record FailurePolicy(int tolerate) {}
 
   /** Chunks by status. */
   @Serdeable
@@ -37,6 +42,7 @@ public record SimulationResponse(
         v.status().name(),
         v.priority().wire(),
         new Chunks(c.total(), c.pending(), c.running(), c.succeeded(), c.failed(), c.cancelled()),
+        new FailurePolicy(v.maxFailedChunks()),
         v.progress(),
         iso(v.createdAt()),
         iso(v.startedAt()),

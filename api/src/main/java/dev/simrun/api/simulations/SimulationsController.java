@@ -6,6 +6,7 @@ import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.simulations.AdmissionRefused;
+import dev.simrun.shared.simulations.KeysetCursor;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -99,27 +100,32 @@ class SimulationsController {
       @QueryValue @Nullable String cursor) {
     try {
       return SimulationPage.of(store.list(caller.owner(), status(status), limit, cursor));
-    } catch (SimulationStore.InvalidCursorException e) {
+    } catch (KeysetCursor.InvalidCursorException e) {
       throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
     }
   }
 
-  /** The final result, byte for byte as stored, once the simulation has SUCCEEDED. */
+  /**
+   * The final result, byte for byte as stored, once the simulation has SUCCEEDED, or is PARTIAL:
+   * then the result of the chunks that succeeded.
+   */
   @Get(value = "/{id}/result", produces = MediaType.APPLICATION_JSON)
   HttpResponse<byte[]> result(Caller caller, @PathVariable UUID id) {
     SimulationStore.Outcome outcome =
         store.outcome(caller.owner(), id).orElseThrow(() -> notFound(id));
-    if (outcome.status() != SimulationStatus.SUCCEEDED) {
+    if (outcome.status() != SimulationStatus.SUCCEEDED
+        && outcome.status() != SimulationStatus.PARTIAL) {
       throw new ProblemException(
           ProblemType.RESULT_NOT_READY,
           "simulation "
               + id
               + " is "
               + outcome.status()
-              + "; a result exists once it has SUCCEEDED");
+              + "; a result exists once it has SUCCEEDED (or is PARTIAL)");
     }
     if (outcome.result() == null) {
-      throw new IllegalStateException("simulation " + id + " SUCCEEDED without a result");
+      throw new IllegalStateException(
+          "simulation " + id + " " + outcome.status() + " without a result");
     }
     return HttpResponse.ok(outcome.result()).contentType(MediaType.APPLICATION_JSON_TYPE);
   }

@@ -11,6 +11,7 @@ import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.Priority;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ class Submissions {
   static final int MAX_CHUNKS = 100_000;
   static final int MAX_NAME = 200;
   static final int MAX_KEY = 200;
+  static final String FAIL_FAST = "failFast";
+  static final String TOLERATE = "tolerate";
 
   private final SimulationKinds kinds;
   private final JsonMapper json;
@@ -55,13 +58,14 @@ class Submissions {
           new FieldError("chunking.unitsPerChunk", "must be between 1 and " + MAX_UNITS_PER_CHUNK));
     }
     Priority priority = priority(request.priority(), errors);
+    int tolerate = failurePolicy(request.failurePolicy(), errors);
     if (request.name() != null && request.name().length() > MAX_NAME) {
       errors.add(new FieldError("name", "must be at most " + MAX_NAME + " characters"));
     }
     if (kind == null) {
       throw ProblemException.invalid(errors);
     }
-    return plan(kind, caller, request, priority, perChunk, key, errors);
+    return plan(kind, caller, request, priority, perChunk, key, tolerate, errors);
   }
 
   private <P> NewSimulation plan(
@@ -71,6 +75,7 @@ class Submissions {
       Priority priority,
       Integer perChunk,
       String key,
+      int tolerate,
       List<FieldError> errors) {
     P params = params(kind, request, errors);
     if (params != null) {
@@ -119,7 +124,8 @@ class Submissions {
         kinds.writeString(params),
         units,
         size,
-        key);
+        key,
+        tolerate);
   }
 
   private <P> P params(
@@ -164,6 +170,35 @@ class Submissions {
         new FieldError(
             "priority", "must be " + Priority.INTERACTIVE.wire() + " or " + Priority.BATCH.wire()));
     return Priority.INTERACTIVE;
+  }
+
+  /** {@code "failFast"} (or absent) is 0; {@code {"tolerate": N}} is N. */
+  private static int failurePolicy(@Nullable JsonNode policy, List<FieldError> errors) {
+    if (policy == null || policy.isNull()) {
+      return 0;
+    }
+    if (policy.isString() && policy.getStringValue().equals(FAIL_FAST)) {
+      return 0;
+    }
+    if (policy.isObject() && policy.size() == 1 && policy.get(TOLERATE) != null) {
+      JsonNode n = policy.get(TOLERATE);
+      if (n.isNumber()
+          && n.getNumberValue().doubleValue() == Math.rint(n.getNumberValue().doubleValue())
+          && n.getNumberValue().doubleValue() >= 0
+          && n.getNumberValue().doubleValue() <= MAX_CHUNKS) {
+        return n.getNumberValue().intValue();
+      }
+      errors.add(
+          new FieldError(
+              "failurePolicy." + TOLERATE,
+              "must be a whole number of chunks from 0 to " + MAX_CHUNKS));
+      return 0;
+    }
+    errors.add(
+        new FieldError(
+            "failurePolicy",
+            "must be \"" + FAIL_FAST + "\" or {\"" + TOLERATE + "\": N}, N failed chunks allowed"));
+    return 0;
   }
 
   private static String paramsField(String field) {

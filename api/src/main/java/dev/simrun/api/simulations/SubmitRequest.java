@@ -8,7 +8,8 @@ import io.micronaut.serde.annotation.Serdeable;
 /**
  * The body of {@code POST /api/v1/simulations}. Every field may be absent here so that {@link
  * Submissions} reports what is missing together with what is wrong, in one answer; {@code params}
- * stays JSON until the kind is known.
+ * stays JSON until the kind is known. {@code failurePolicy} is {@code "failFast"} (the default) or
+ * {@code {"tolerate": N}}.
  */
 @Serdeable
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -17,7 +18,8 @@ public record SubmitRequest(
     @Nullable JsonNode params,
     @Nullable Chunking chunking,
     @Nullable String priority,
-    @Nullable String name) {
+    @Nullable String name,
+    @Nullable JsonNode failurePolicy) {
 
   /** How to split the kind's units of work into chunks. */
   @Serdeable

@@ -76,9 +76,8 @@ final class EventStream {
   /** Marks an event of the replay as sent and turns it into an SSE event. */
   synchronized Event<String> replayed(SimulationEvent event) {
     lastIds.put(event.simulationId(), event.id());
-    if (event.terminal()) {
-      finished = true;
-    }
+    // A replayed dead letter can resume an ended simulation: only its last end counts.
+    finished = event.terminal();
     return toSse(event, json(event));
   }
 

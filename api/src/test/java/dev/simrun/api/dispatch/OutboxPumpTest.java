@@ -26,7 +26,8 @@ class OutboxPumpTest {
           null,
           1,
           java.time.Duration.ofSeconds(5),
-          java.time.Duration.ofMinutes(10));
+          java.time.Duration.ofMinutes(10),
+          100);
 
   /** A dispatcher whose drain does what the test says and counts its calls. */
   static final class FakeDispatcher extends OutboxDispatcher {

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param emulatorHost {@code host:port} of a Pub/Sub emulator (plaintext, no credentials); empty in
  *     production
  * @param eventsTopic the topic every event goes to, with the simulation id as ordering key
+ * @param deadLetterTopic the topic each dead letter is published to, for operators
  * @param createTopics create missing topics at start (the emulator starts empty; in production
  *     Terraform owns them)
  * @param publishDelay how long the publisher waits to fill a batch: every event waits up to this
@@ -34,6 +35,7 @@ public record PubSubConfig(
     @Bindable(defaultValue = "simrun-local") @NotBlank String project,
     @Nullable String emulatorHost,
     @Bindable(defaultValue = "simulation-events") @NotBlank String eventsTopic,
+    @Bindable(defaultValue = "simulation-dead-letters") @NotBlank String deadLetterTopic,
     @Bindable(defaultValue = "false") boolean createTopics,
     @Bindable(defaultValue = "10ms") @NotNull Duration publishDelay,
     @Bindable(defaultValue = "100") @Min(1) int publishBatchSize,

@@ -25,6 +25,9 @@ import java.time.Duration;
  * @param dispatchDeadline how long Cloud Tasks waits for the worker's answer to one push before
  *     counting the attempt as failed (15 s to 30 min; Cloud Tasks' default is 10 min): longer than
  *     the slowest chunk, or a chunk still running gets retried
+ * @param maxAttempts the queues' {@code retry_config.max_attempts} (default 100, Cloud Tasks'
+ *     default; -1 for unlimited): on the last attempt a failing chunk is recorded as a dead letter
+ *     and answered 2xx, since Cloud Tasks would drop the task and forget it
  */
 @ConfigurationProperties("simrun.tasks")
 public record TasksConfig(
@@ -39,7 +42,8 @@ public record TasksConfig(
     @Nullable String emulatorEndpoint,
     @Bindable(defaultValue = "64") @Min(1) int dispatchParallelism,
     @Bindable(defaultValue = "5s") @NotNull Duration createRetryDelay,
-    @Bindable(defaultValue = "10m") @NotNull Duration dispatchDeadline) {
+    @Bindable(defaultValue = "10m") @NotNull Duration dispatchDeadline,
+    @Bindable(defaultValue = "100") int maxAttempts) {
 
   public TasksConfig {
     if (dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
@@ -47,6 +51,15 @@ public record TasksConfig(
       throw new IllegalArgumentException(
           "simrun.tasks.dispatch-deadline must be between 15s and 30m, was " + dispatchDeadline);
     }
+    if (maxAttempts == 0 || maxAttempts < -1) {
+      throw new IllegalArgumentException(
+          "simrun.tasks.max-attempts must be -1 (unlimited) or positive, was " + maxAttempts);
+    }
+  }
+
+  /** True when an attempt after {@code retryCount} earlier ones is the queue's last. */
+  public boolean lastAttempt(int retryCount) {
+    return maxAttempts > 0 && retryCount >= 0 && retryCount + 1 >= maxAttempts;
   }
 
   public String queueName(String queueId) {

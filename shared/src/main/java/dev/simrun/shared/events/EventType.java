@@ -14,9 +14,12 @@ public enum EventType {
   CHUNK_PROGRESS("chunk.progress", false, false),
   CHUNK_SUCCEEDED("chunk.succeeded", true, false),
   CHUNK_FAILED("chunk.failed", true, false),
+  CHUNK_REPLAYED("chunk.replayed", true, false),
   SIMULATION_SUCCEEDED("simulation.succeeded", true, true),
+  SIMULATION_PARTIAL("simulation.partial", true, true),
   SIMULATION_FAILED("simulation.failed", true, true),
-  SIMULATION_CANCELLED("simulation.cancelled", true, true);
+  SIMULATION_CANCELLED("simulation.cancelled", true, true),
+  SIMULATION_RESUMED("simulation.resumed", true, false);
 
   private static final Map<String, EventType> BY_WIRE =
       Arrays.stream(values())

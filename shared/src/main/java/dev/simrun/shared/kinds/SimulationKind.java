@@ -2,6 +2,7 @@ package dev.simrun.shared.kinds;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One kind of simulation: how its parameters are checked, how its work splits into units, how a
@@ -41,11 +42,23 @@ public interface SimulationKind<P, C, R> {
   /** A sensible chunk size when the caller gives none. */
   int defaultUnitsPerChunk(P params);
 
-  /** Runs units {@code [range.from(), range.to())}. */
+  /**
+   * Runs units {@code [range.from(), range.to())}. Throw {@link PermanentChunkFailure} when a retry
+   * cannot succeed; any other exception is retried.
+   */
   C runChunk(P params, UnitRange range, ChunkContext context);
 
   /** Combines all chunk results, given in chunk order, into the final result. */
   R reduce(P params, List<C> chunkResults);
+
+  /**
+   * Combines the results of the chunks that succeeded, in chunk order, when others failed and the
+   * simulation's failure policy tolerates that (its status becomes PARTIAL). A kind without a
+   * meaningful partial result answers empty, and the simulation FAILS instead; that is the default.
+   */
+  default Optional<R> reducePartial(P params, List<C> succeededChunks) {
+    return Optional.empty();
+  }
 
   /**
    * A few fields that say how the result came out, for the {@code simulation.succeeded} event

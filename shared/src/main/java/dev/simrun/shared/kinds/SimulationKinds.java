@@ -79,4 +79,20 @@ public class SimulationKinds {
     R result = kind.reduce(params, results);
     return new Reduced(write(result), kind.summary(result));
   }
+
+  /**
+   * Reduces the chunk results that exist (null entries are chunks that failed) with the kind's
+   * {@link SimulationKind#reducePartial}; empty when the kind has no partial result.
+   */
+  public <P, C, R> Optional<Reduced> reducePartial(
+      SimulationKind<P, C, R> kind, P params, List<byte[]> chunks) {
+    List<C> results = new ArrayList<>(chunks.size());
+    for (byte[] c : chunks) {
+      if (c != null) {
+        results.add(read(c, kind.chunkResultType()));
+      }
+    }
+    return kind.reducePartial(params, results)
+        .map(result -> new Reduced(write(result), kind.summary(result)));
+  }
 }

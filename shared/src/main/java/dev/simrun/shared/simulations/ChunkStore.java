@@ -238,23 +238,34 @@ public class ChunkStore {
             if (done < count) {
               return new Committed(null, List.of(event));
             }
-            String queue = queues.forPriority(Priority.fromWire(rs.getString("priority")));
-            try (PreparedStatement insert =
-                    Sql.prepare(
-                        c,
-                        """
-                        INSERT INTO outbox (simulation_id, task_type, generation, queue, available_at)
-                        VALUES (?, 'finalize', 0, ?, ?) RETURNING id
-                        """,
-                        simulationId,
-                        queue,
-                        now);
-                ResultSet id = insert.executeQuery()) {
-              id.next();
-              return new Committed(id.getLong(1), List.of(event));
-            }
+            return new Committed(
+                enqueueFinalize(c, simulationId, rs.getString("priority"), now), List.of(event));
           }
         });
+  }
+
+  /**
+   * Puts the finalize task of a simulation whose chunks have all ended into the outbox, named by
+   * the simulation's generation (a replay that resumes it bumps the generation, so the next
+   * finalize is a new task). Call holding the simulation's row lock.
+   */
+  Long enqueueFinalize(Connection c, UUID simulationId, String priority, Instant now)
+      throws SQLException {
+    try (PreparedStatement insert =
+            Sql.prepare(
+                c,
+                """
+                INSERT INTO outbox (simulation_id, task_type, generation, queue, available_at)
+                SELECT id, 'finalize', generation, ?, ? FROM simulations WHERE id = ?
+                RETURNING id
+                """,
+                queues.forPriority(Priority.fromWire(priority)),
+                now,
+                simulationId);
+        ResultSet id = insert.executeQuery()) {
+      id.next();
+      return id.getLong(1);
+    }
   }
 
   /**
@@ -297,10 +308,12 @@ public class ChunkStore {
               Sql.update(
                   c,
                   """
-                  UPDATE chunks SET status = 'PENDING', lease_until = NULL, progress = 0, error = ?
+                  UPDATE chunks SET status = 'PENDING', lease_until = NULL, progress = 0, error = ?,
+                      first_failure_at = COALESCE(first_failure_at, ?)
                   WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
                   """,
                   error,
+                  clock.instant(),
                   simulationId,
                   chunkIndex,
                   attempt);
@@ -332,8 +345,8 @@ public class ChunkStore {
   }
 
   /** With the simulation row locked: the attempt's chunk CANCELLED, then the completion check. */
-  private Optional<SimulationEvent> stopped(
-      Connection c, UUID simulationId, int chunkIndex, int attempt) throws SQLException {
+  Optional<SimulationEvent> stopped(Connection c, UUID simulationId, int chunkIndex, int attempt)
+      throws SQLException {
     Instant now = clock.instant();
     Sql.update(
         c,
@@ -365,9 +378,23 @@ public class ChunkStore {
         });
   }
 
-  /** What finalizing needs: the kind, its parameters, and every chunk's result in chunk order. */
+  /**
+   * What finalizing needs: the kind, its parameters, every chunk's result in chunk order (null for
+   * a chunk that has not succeeded), how many chunks FAILED and how many the policy tolerates.
+   */
   public record Finalization(
-      String kind, String paramsJson, SimulationStatus status, List<byte[]> chunkResults) {}
+      String kind,
+      String paramsJson,
+      SimulationStatus status,
+      List<byte[]> chunkResults,
+      int failedChunks,
+      int maxFailedChunks) {
+
+    /** Chunks neither SUCCEEDED nor FAILED: finalizing must wait for them. */
+    public int outstanding() {
+      return (int) chunkResults.stream().filter(java.util.Objects::isNull).count() - failedChunks;
+    }
+  }
 
   public Finalization loadForFinalize(UUID simulationId) {
     return tx.executeRead(
@@ -376,10 +403,12 @@ public class ChunkStore {
           String kind;
           String params;
           SimulationStatus status;
+          int tolerated;
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
-                      "SELECT kind, params::text AS params, status FROM simulations WHERE id = ?",
+                      "SELECT kind, params::text AS params, status, max_failed_chunks"
+                          + " FROM simulations WHERE id = ?",
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -388,8 +417,10 @@ public class ChunkStore {
             kind = rs.getString("kind");
             params = rs.getString("params");
             status = SimulationStatus.valueOf(rs.getString("status"));
+            tolerated = rs.getInt("max_failed_chunks");
           }
           List<byte[]> results = new ArrayList<>();
+          int failed = 0;
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
@@ -397,11 +428,14 @@ public class ChunkStore {
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              results.add(
-                  rs.getString("status").equals("SUCCEEDED") ? rs.getBytes("result") : null);
+              String chunk = rs.getString("status");
+              results.add(chunk.equals("SUCCEEDED") ? rs.getBytes("result") : null);
+              if (chunk.equals("FAILED")) {
+                failed++;
+              }
             }
           }
-          return new Finalization(kind, params, status, results);
+          return new Finalization(kind, params, status, results, failed, tolerated);
         });
   }
 
@@ -411,23 +445,51 @@ public class ChunkStore {
    */
   public Optional<SimulationEvent> finalizeSucceeded(
       UUID simulationId, byte[] result, Map<String, Object> data) {
+    return finish(simulationId, SimulationStatus.SUCCEEDED, result, null, data);
+  }
+
+  /** As {@link #finalizeSucceeded}, for a result of the chunks that succeeded: PARTIAL. */
+  public Optional<SimulationEvent> finalizePartial(
+      UUID simulationId, byte[] result, Map<String, Object> data) {
+    return finish(simulationId, SimulationStatus.PARTIAL, result, null, data);
+  }
+
+  /** Sets FAILED with {@code error} once the chunks have ended but no result can be made. */
+  public Optional<SimulationEvent> finalizeFailed(UUID simulationId, String error) {
+    return finish(simulationId, SimulationStatus.FAILED, null, error, Map.of("error", error));
+  }
+
+  private Optional<SimulationEvent> finish(
+      UUID simulationId,
+      SimulationStatus status,
+      byte[] result,
+      String error,
+      Map<String, Object> data) {
+    EventType type =
+        switch (status) {
+          case SUCCEEDED -> EventType.SIMULATION_SUCCEEDED;
+          case PARTIAL -> EventType.SIMULATION_PARTIAL;
+          case FAILED -> EventType.SIMULATION_FAILED;
+          default -> throw new IllegalArgumentException("not a finalize status: " + status);
+        };
     return tx.executeWrite(
         st -> {
-          Connection c = st.getConnection();
           Instant now = clock.instant();
           return events.afterUpdate(
-              c,
+              st.getConnection(),
               simulationId,
-              EventType.SIMULATION_SUCCEEDED,
+              type,
               data,
               now,
               """
               UPDATE simulations
-              SET status = 'SUCCEEDED', result = ?, finished_at = ?, event_seq = event_seq + 1
+              SET status = ?, result = ?, error = ?, finished_at = ?, event_seq = event_seq + 1
               WHERE id = ? AND status IN ('QUEUED', 'RUNNING')
               RETURNING event_seq, owner
               """,
+              status.name(),
               result,
+              error,
               now,
               simulationId);
         });

@@ -7,7 +7,6 @@ import dev.simrun.shared.events.SimulationEvent;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,8 +83,9 @@ public class SimulationStore {
               c,
               """
               INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
-                  units_per_chunk, chunk_count, idempotency_key, event_seq, created_at)
-              VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, 1, ?)
+                  units_per_chunk, chunk_count, idempotency_key, max_failed_chunks, event_seq,
+                  created_at)
+              VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, 1, ?)
               """,
               s.id(),
               s.owner(),
@@ -98,6 +97,7 @@ public class SimulationStore {
               s.unitsPerChunk(),
               s.chunkCount(),
               s.idempotencyKey(),
+              s.maxFailedChunks(),
               now);
           int chunks = s.chunkCount();
           Sql.update(
@@ -192,32 +192,40 @@ public class SimulationStore {
             return new AlreadyFinished(status);
           }
           Sql.update(c, "UPDATE simulations SET status = 'CANCELLING' WHERE id = ?", id);
-          List<PendingTask> pending = new ArrayList<>();
-          String queue = queues.forPriority(priority);
-          try (PreparedStatement ps =
-                  Sql.prepare(
-                      c,
-                      """
-                      UPDATE chunks SET status = 'CANCELLED', finished_at = ?
-                      WHERE simulation_id = ? AND status = 'PENDING'
-                      RETURNING idx, generation
-                      """,
-                      now,
-                      id);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              pending.add(
-                  new PendingTask(
-                      queue, TaskIds.chunk(id, rs.getInt("idx"), rs.getInt("generation"))));
-            }
-          }
-          Sql.update(c, "DELETE FROM outbox WHERE simulation_id = ? AND task_type = 'chunk'", id);
+          List<PendingTask> pending = cancelPending(c, id, now, queues.forPriority(priority));
           Optional<SimulationEvent> cancelled = CancelCompletion.ifNothingRuns(c, events, id, now);
           return new Cancelling(
               cancelled.isPresent() ? SimulationStatus.CANCELLED : SimulationStatus.CANCELLING,
               pending,
               cancelled);
         });
+  }
+
+  /**
+   * Every PENDING chunk of the simulation CANCELLED and its outbox rows removed; returns the queue
+   * tasks that would have run them, to delete best effort.
+   */
+  static List<PendingTask> cancelPending(Connection c, UUID id, Instant now, String queue)
+      throws SQLException {
+    List<PendingTask> pending = new ArrayList<>();
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                """
+                UPDATE chunks SET status = 'CANCELLED', finished_at = ?
+                WHERE simulation_id = ? AND status = 'PENDING'
+                RETURNING idx, generation
+                """,
+                now,
+                id);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        pending.add(
+            new PendingTask(queue, TaskIds.chunk(id, rs.getInt("idx"), rs.getInt("generation"))));
+      }
+    }
+    Sql.update(c, "DELETE FROM outbox WHERE simulation_id = ? AND task_type = 'chunk'", id);
+    return pending;
   }
 
   private void admit(Connection c, NewSimulation s) throws SQLException {
@@ -312,7 +320,7 @@ public class SimulationStore {
       afterCreated = null;
       afterId = null;
     } else {
-      Cursor k = Cursor.decode(cursor);
+      KeysetCursor k = KeysetCursor.decode(cursor);
       afterCreated = k.createdAt();
       afterId = k.id();
     }
@@ -348,7 +356,7 @@ public class SimulationStore {
           if (items.size() > limit) {
             items.remove(limit);
             SimulationView last = items.get(limit - 1);
-            next = new Cursor(last.createdAt(), last.id()).encode();
+            next = new KeysetCursor(last.createdAt(), last.id()).encode();
           }
           return new Page(items, next);
         });
@@ -385,6 +393,7 @@ public class SimulationStore {
       SimulationStatus status,
       Priority priority,
       int chunkCount,
+      int maxFailedChunks,
       Instant createdAt,
       Instant startedAt,
       Instant finishedAt,
@@ -398,6 +407,7 @@ public class SimulationStore {
           SimulationStatus.valueOf(rs.getString("status")),
           Priority.fromWire(rs.getString("priority")),
           rs.getInt("chunk_count"),
+          rs.getInt("max_failed_chunks"),
           Sql.instant(rs, "created_at"),
           Sql.instant(rs, "started_at"),
           Sql.instant(rs, "finished_at"),
@@ -414,6 +424,7 @@ public class SimulationStore {
           priority,
           new SimulationView.ChunkCounts(
               chunkCount, c.pending, c.running, c.succeeded, c.failed, c.cancelled),
+          maxFailedChunks,
           Math.min(1.0, progress),
           createdAt,
           startedAt,
@@ -463,34 +474,5 @@ public class SimulationStore {
       }
     }
     return out;
-  }
-
-  /** Keyset position: the last item's creation time and id, opaque to callers. */
-  record Cursor(Instant createdAt, UUID id) {
-    String encode() {
-      String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String cursor) {
-      try {
-        String[] p =
-            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
-        return new Cursor(
-            Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1])),
-            UUID.fromString(p[2]));
-      } catch (RuntimeException e) {
-        throw new InvalidCursorException(cursor);
-      }
-    }
-  }
-
-  /** A {@code cursor} that no page handed out. */
-  public static final class InvalidCursorException extends RuntimeException {
-    public InvalidCursorException(String cursor) {
-      super("cursor '" + cursor + "' is not one this service handed out");
-    }
   }
 }

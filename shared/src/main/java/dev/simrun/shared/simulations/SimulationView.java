@@ -11,6 +11,7 @@ public record SimulationView(
     SimulationStatus status,
     Priority priority,
     ChunkCounts chunks,
+    int maxFailedChunks,
     double progress,
     Instant createdAt,
     Instant startedAt,

@@ -66,7 +66,8 @@ class OutboxClaimPlanTest implements TestPropertyProvider {
             "{}",
             2_000,
             1,
-            null);
+            null,
+            0);
     simulations.create(burst);
 
     List<OutboxRow> first = outbox.claimDue(100, Duration.ofMinutes(1), 0);

@@ -48,7 +48,8 @@ class StoresTest implements TestPropertyProvider {
         "{\"n\":1}",
         units,
         perChunk,
-        key);
+        key,
+        0);
   }
 
   @Test

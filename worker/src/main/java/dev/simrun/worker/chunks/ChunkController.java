@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /tasks/v1/chunks}: Cloud Tasks' push of one chunk. 200 when the chunk ran or needs
- * nothing (duplicates, stale generations, lost races, unrunnable chunks); 409 while another attempt
- * holds the chunk; 500 when the kind failed. Runs on a blocking (virtual) thread: the kind computes
- * here.
+ * {@code POST /tasks/v1/chunks}: Cloud Tasks' push of one chunk. 200 when the chunk ran, needs
+ * nothing (duplicates, stale generations, lost races) or became a dead letter (a permanent failure,
+ * or the queue's last attempt failed); 409 while another attempt holds the chunk; 500 when the
+ * attempt failed and will be retried; 503 when it ran past the hard time limit or the database
+ * cannot be reached. Runs on a blocking (virtual) thread.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -36,7 +37,7 @@ class ChunkController {
   @Post(TaskPayloads.CHUNK_PATH)
   HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
-    ChunkOutcome outcome = runner.run(task);
+    ChunkOutcome outcome = runner.run(task, delivery);
     String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
     return switch (outcome) {
       case ChunkOutcome.Committed c -> {
@@ -60,8 +61,17 @@ class ChunkController {
       case ChunkOutcome.Cancelled x ->
           HttpResponse.ok(
               new TaskAnswer("cancelled", "the simulation is being cancelled", x.attempt()));
-      case ChunkOutcome.Unrunnable u ->
-          HttpResponse.ok(new TaskAnswer("unrunnable", u.why(), u.attempt()));
+      case ChunkOutcome.DeadLettered d ->
+          HttpResponse.ok(
+              new TaskAnswer(
+                  "dead-lettered",
+                  "dead letter " + d.deadLetter().id() + ": " + d.deadLetter().error(),
+                  d.attempt()));
+      case ChunkOutcome.TimedOut t ->
+          ProblemResponses.of(
+              ProblemType.CHUNK_TIMED_OUT,
+              "attempt " + t.attempt() + " " + t.error(),
+              request.getPath());
       case ChunkOutcome.Busy b -> {
         LOG.debug("chunk {} busy until {}, {}", chunk, b.leaseUntil(), delivery);
         // No Retry-After: Cloud Tasks would hold the whole queue for it.

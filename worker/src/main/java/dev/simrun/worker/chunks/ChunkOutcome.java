@@ -1,5 +1,6 @@
 package dev.simrun.worker.chunks;
 
+import dev.simrun.shared.deadletters.DeadLetter;
 import java.time.Instant;
 
 /** What one delivery of a chunk task did. */
@@ -17,12 +18,18 @@ public sealed interface ChunkOutcome {
   /** Another attempt holds a live lease: retry later. */
   record Busy(Instant leaseUntil) implements ChunkOutcome {}
 
-  /** Cannot ever run as stored (unknown kind, unreadable parameters): retrying will not help. */
-  record Unrunnable(int attempt, String why) implements ChunkOutcome {}
-
   /** The simulation is being cancelled and the kind stopped: the chunk is CANCELLED. */
   record Cancelled(int attempt) implements ChunkOutcome {}
 
-  /** The kind threw; the chunk was given back so that a retry runs it as a new attempt. */
+  /** The attempt failed and the chunk was given back, so that a retry runs it as a new attempt. */
   record Failed(int attempt, String error) implements ChunkOutcome {}
+
+  /** The attempt ran past the hard time limit: abandoned, the chunk given back for a retry. */
+  record TimedOut(int attempt, String error) implements ChunkOutcome {}
+
+  /**
+   * The chunk failed for good (its last attempt, or a permanent failure): it is FAILED, and the
+   * dead letter records it for an operator to replay or discard.
+   */
+  record DeadLettered(int attempt, DeadLetter deadLetter) implements ChunkOutcome {}
 }

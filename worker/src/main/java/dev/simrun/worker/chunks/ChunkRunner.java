@@ -1,53 +1,79 @@
 package dev.simrun.worker.chunks;
 
+import dev.simrun.shared.config.TasksConfig;
+import dev.simrun.shared.deadletters.DeadLetterPublisher;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.ChunkCancelledException;
+import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.shared.simulations.ChunkFailures;
+import dev.simrun.shared.simulations.ChunkFailures.FailedAttempt;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.ChunkStore.Claimed;
 import dev.simrun.worker.WorkerConfig;
+import dev.simrun.worker.auth.TaskDelivery;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one delivery of a chunk task: claim (a short transaction that fences the attempt), run the
- * kind outside any transaction, commit fenced by the attempt, and, when this commit finished the
- * simulation, create its finalize task right away.
+ * kind outside any transaction and within the time limits, commit fenced by the attempt, and, when
+ * this commit finished the simulation, create its finalize task right away.
+ *
+ * <p>A failed attempt is given back for Cloud Tasks to retry with the queue's backoff, unless it
+ * cannot succeed (a permanent failure) or it was the queue's last attempt: then the chunk becomes a
+ * dead letter, and the delivery is answered 2xx so that Cloud Tasks stops.
  */
 @Singleton
 public class ChunkRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
 
+  /** Errors are kept for people to read, not whole stack traces. */
+  static final int MAX_ERROR = 2_000;
+
   private final ChunkStore chunks;
+  private final ChunkFailures failures;
   private final SimulationKinds kinds;
   private final OutboxDispatcher dispatcher;
   private final WorkerConfig config;
+  private final TasksConfig tasks;
   private final Clock clock;
   private final EventPublisher events;
+  private final DeadLetterPublisher deadLetters;
 
   public ChunkRunner(
       ChunkStore chunks,
+      ChunkFailures failures,
       SimulationKinds kinds,
       OutboxDispatcher dispatcher,
       WorkerConfig config,
+      TasksConfig tasks,
       Clock clock,
-      EventPublisher events) {
-    this.events = events;
+      EventPublisher events,
+      DeadLetterPublisher deadLetters) {
     this.chunks = chunks;
+    this.failures = failures;
     this.kinds = kinds;
     this.dispatcher = dispatcher;
     this.config = config;
+    this.tasks = tasks;
     this.clock = clock;
+    this.events = events;
+    this.deadLetters = deadLetters;
   }
 
-  public ChunkOutcome run(ChunkTask task) {
+  public ChunkOutcome run(ChunkTask task, TaskDelivery delivery) {
     return switch (chunks.claim(
         task.simulationId(), task.chunkIndex(), task.generation(), config.lease())) {
       case ChunkStore.NothingToDo n -> new ChunkOutcome.NothingToDo(n.why());
@@ -56,30 +82,76 @@ public class ChunkRunner {
         events.publish(claimed.events());
         yield kinds
             .find(claimed.kind())
-            .map(kind -> runAs(kind, claimed))
-            .orElseGet(() -> unrunnable(claimed, "no simulation kind named " + claimed.kind()));
+            .map(kind -> runAs(kind, claimed, delivery))
+            .orElseGet(
+                () ->
+                    fail(
+                        claimed,
+                        delivery,
+                        "no simulation kind named " + claimed.kind(),
+                        true,
+                        false));
       }
     };
   }
 
-  private <P, C, R> ChunkOutcome runAs(SimulationKind<P, C, R> kind, Claimed claimed) {
+  private <P, C, R> ChunkOutcome runAs(
+      SimulationKind<P, C, R> kind, Claimed claimed, TaskDelivery delivery) {
     P params;
     try {
       params = kinds.readParams(kind, claimed.paramsJson());
     } catch (IOException | RuntimeException e) {
-      return unrunnable(claimed, "parameters do not fit " + kind.name() + ": " + e.getMessage());
+      return fail(
+          claimed,
+          delivery,
+          "parameters do not fit " + kind.name() + ": " + e.getMessage(),
+          true,
+          false);
     }
+    ProgressContext context = new ProgressContext(chunks, events, clock, claimed, config);
+    FutureTask<byte[]> run =
+        new FutureTask<>(
+            () ->
+                kinds.write(
+                    kind.runChunk(
+                        params, new UnitRange(claimed.unitFrom(), claimed.unitTo()), context)));
+    Thread.ofVirtual()
+        .name("chunk-" + claimed.simulationId() + "-" + claimed.chunkIndex())
+        .start(run);
     byte[] result;
     try {
-      C chunkResult =
-          kind.runChunk(
-              params,
-              new UnitRange(claimed.unitFrom(), claimed.unitTo()),
-              new ProgressContext(chunks, events, clock, claimed, config));
-      result = kinds.write(chunkResult);
-    } catch (ChunkCancelledException e) {
+      result = run.get(config.hardTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      run.cancel(true);
+      return fail(
+          claimed,
+          delivery,
+          "ran past the hard time limit of " + config.hardTimeLimit() + " and was abandoned",
+          false,
+          true);
+    } catch (InterruptedException e) {
+      run.cancel(true);
+      Thread.currentThread().interrupt();
+      return fail(claimed, delivery, "the worker was interrupted", false, true);
+    } catch (ExecutionException e) {
+      return failed(claimed, delivery, context, e.getCause());
+    }
+    return commit(claimed, result);
+  }
+
+  private ChunkOutcome failed(
+      Claimed claimed, TaskDelivery delivery, ProgressContext context, Throwable error) {
+    if (error instanceof ChunkCancelledException && context.timedOut()) {
+      return fail(
+          claimed,
+          delivery,
+          "stopped at the soft time limit of " + config.softTimeLimit(),
+          false,
+          false);
+    }
+    if (error instanceof ChunkCancelledException) {
       LOG.info(
-          "chunk {}/{} attempt {} stopped: the simulation is being cancelled",
+          "chunk {}/{} attempt {} stopped: the simulation is no longer running",
           claimed.simulationId(),
           claimed.chunkIndex(),
           claimed.attempt());
@@ -87,16 +159,19 @@ public class ChunkRunner {
           .stopCancelled(claimed.simulationId(), claimed.chunkIndex(), claimed.attempt())
           .ifPresent(events::publish);
       return new ChunkOutcome.Cancelled(claimed.attempt());
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "chunk {}/{} attempt {} failed; giving it back for a retry",
-          claimed.simulationId(),
-          claimed.chunkIndex(),
-          claimed.attempt(),
-          e);
-      release(claimed, e.toString());
-      return new ChunkOutcome.Failed(claimed.attempt(), e.toString());
     }
+    boolean permanent = error instanceof PermanentChunkFailure;
+    LOG.warn(
+        "chunk {}/{} attempt {} failed{}",
+        claimed.simulationId(),
+        claimed.chunkIndex(),
+        claimed.attempt(),
+        permanent ? " permanently" : "",
+        error);
+    return fail(claimed, delivery, error.toString(), permanent, false);
+  }
+
+  private ChunkOutcome commit(Claimed claimed, byte[] result) {
     return switch (chunks.commitSuccess(
         claimed.simulationId(), claimed.chunkIndex(), claimed.attempt(), result)) {
       case ChunkStore.Superseded s -> new ChunkOutcome.Superseded(claimed.attempt());
@@ -110,15 +185,56 @@ public class ChunkRunner {
     };
   }
 
-  /** Logged as an error: only a person can fix it. The chunk is given back, not lost. */
-  private ChunkOutcome unrunnable(Claimed claimed, String why) {
-    LOG.error(
-        "chunk {}/{} cannot run: {}; answering 200 so that it is not retried",
-        claimed.simulationId(),
-        claimed.chunkIndex(),
-        why);
-    release(claimed, why);
-    return new ChunkOutcome.Unrunnable(claimed.attempt(), why);
+  /**
+   * A failed attempt: a dead letter when it is permanent or the queue's last attempt, otherwise the
+   * chunk is given back for the retry.
+   */
+  private ChunkOutcome fail(
+      Claimed claimed, TaskDelivery delivery, String why, boolean permanent, boolean abandoned) {
+    String error = why.length() <= MAX_ERROR ? why : why.substring(0, MAX_ERROR - 1) + "…";
+    if (permanent || tasks.lastAttempt(delivery.retryCount())) {
+      return deadLetter(claimed, delivery, error, permanent);
+    }
+    release(claimed, error);
+    return abandoned
+        ? new ChunkOutcome.TimedOut(claimed.attempt(), error)
+        : new ChunkOutcome.Failed(claimed.attempt(), error);
+  }
+
+  private ChunkOutcome deadLetter(
+      Claimed claimed, TaskDelivery delivery, String error, boolean permanent) {
+    var outcome =
+        failures.deadLetter(
+            new FailedAttempt(
+                claimed.simulationId(),
+                claimed.chunkIndex(),
+                claimed.attempt(),
+                delivery.taskName(),
+                error,
+                delivery.retryCount() + 1,
+                permanent));
+    return switch (outcome) {
+      case ChunkFailures.NotOwned n -> new ChunkOutcome.Superseded(claimed.attempt());
+      case ChunkFailures.StoppedForCancel s -> {
+        s.cancelled().ifPresent(events::publish);
+        yield new ChunkOutcome.Cancelled(claimed.attempt());
+      }
+      case ChunkFailures.DeadLettered d -> {
+        LOG.error(
+            "chunk {}/{} is a dead letter ({}, {}): {}",
+            claimed.simulationId(),
+            claimed.chunkIndex(),
+            d.deadLetter().id(),
+            permanent ? "permanent failure" : "attempts exhausted, " + delivery,
+            error);
+        events.publish(d.events());
+        deadLetters.publish(d.deadLetter());
+        if (d.finalizeOutboxId() != null) {
+          dispatchFinalize(claimed, d.finalizeOutboxId());
+        }
+        yield new ChunkOutcome.DeadLettered(claimed.attempt(), d.deadLetter());
+      }
+    };
   }
 
   private void release(Claimed claimed, String error) {

@@ -40,7 +40,9 @@ final class ProgressContext implements ChunkContext {
   private final AtomicLong nextEventAt;
   private final long cancelCheckMillis;
   private final AtomicLong nextCancelCheckAt;
+  private final long softDeadline;
   private volatile boolean cancelled;
+  private volatile boolean timedOut;
 
   ProgressContext(
       ChunkStore chunks,
@@ -62,6 +64,7 @@ final class ProgressContext implements ChunkContext {
     this.intervalMillis = config.progressInterval().toMillis();
     this.lease = config.lease();
     this.nextWriteAt = new AtomicLong(clock.millis());
+    this.softDeadline = clock.millis() + config.softTimeLimit().toMillis();
   }
 
   @Override
@@ -108,16 +111,23 @@ final class ProgressContext implements ChunkContext {
   }
 
   /**
-   * Asks the database at most once per {@code cancelCheckInterval} whether the simulation is still
-   * meant to run (a primary-key read); once cancelled, stays cancelled. A failed read answers
-   * false: the chunk goes on, and its commit is fenced anyway.
+   * True once the attempt has run past the soft time limit, or (asking the database at most once
+   * per {@code cancelCheckInterval}, a primary-key read) the simulation is no longer meant to run;
+   * once true, stays true. A failed read answers false: the chunk goes on, and its commit is fenced
+   * anyway.
    */
   @Override
   public boolean cancelled() {
     if (cancelled) {
       return true;
     }
-    if (!due(nextCancelCheckAt, clock.millis(), cancelCheckMillis)) {
+    long now = clock.millis();
+    if (now >= softDeadline) {
+      timedOut = true;
+      cancelled = true;
+      return true;
+    }
+    if (!due(nextCancelCheckAt, now, cancelCheckMillis)) {
       return false;
     }
     try {
@@ -130,5 +140,10 @@ final class ProgressContext implements ChunkContext {
       LOG.debug("cancel check of {} failed: {}", simulationId, e.toString());
     }
     return cancelled;
+  }
+
+  /** True when {@link #cancelled()} said stop because of the soft time limit, not a cancel. */
+  boolean timedOut() {
+    return timedOut;
   }
 }

@@ -44,7 +44,6 @@ class FinalizeController {
         LOG.debug("finalize {}: nothing to do ({}), {}", task.simulationId(), n.why(), delivery);
         yield HttpResponse.ok(TaskAnswer.of("nothing-to-do", n.why()));
       }
-      case FinalizeOutcome.Unrunnable u -> HttpResponse.ok(TaskAnswer.of("unrunnable", u.why()));
       case FinalizeOutcome.Outstanding o -> {
         LOG.info(
             "finalize {}: {} of {} chunks outstanding, {}",

@@ -12,7 +12,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +42,13 @@ public class Finalizer {
     if (f.status() != SimulationStatus.QUEUED && f.status() != SimulationStatus.RUNNING) {
       return new FinalizeOutcome.NothingToDo("simulation is " + f.status());
     }
-    int missing = (int) f.chunkResults().stream().filter(Objects::isNull).count();
-    if (missing > 0) {
-      return new FinalizeOutcome.Outstanding(missing, f.chunkResults().size());
+    if (f.outstanding() > 0) {
+      return new FinalizeOutcome.Outstanding(f.outstanding(), f.chunkResults().size());
+    }
+    if (f.failedChunks() > f.maxFailedChunks()) {
+      return failed(
+          task,
+          f.failedChunks() + " chunks failed; the simulation tolerates " + f.maxFailedChunks());
     }
     return kinds
         .find(f.kind())
@@ -61,26 +64,50 @@ public class Finalizer {
     } catch (IOException | RuntimeException e) {
       return unrunnable(task, "parameters do not fit " + kind.name() + ": " + e.getMessage());
     }
-    SimulationKinds.Reduced result;
+    boolean partial = f.failedChunks() > 0;
+    Optional<SimulationKinds.Reduced> reduced;
     try {
-      result = kinds.reduce(kind, params, f.chunkResults());
+      reduced =
+          partial
+              ? kinds.reducePartial(kind, params, f.chunkResults())
+              : Optional.of(kinds.reduce(kind, params, f.chunkResults()));
     } catch (RuntimeException e) {
       LOG.warn("reducing {} failed", task.simulationId(), e);
       return new FinalizeOutcome.Failed(e.toString());
     }
+    if (reduced.isEmpty()) {
+      return failed(
+          task,
+          f.failedChunks() + " chunks failed and " + kind.name() + " has no result without them");
+    }
+    SimulationKinds.Reduced result = reduced.get();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("result", "/api/v1/simulations/" + task.simulationId() + "/result");
     data.put("summary", result.summary());
-    Optional<SimulationEvent> succeeded =
-        chunks.finalizeSucceeded(task.simulationId(), result.json(), data);
-    succeeded.ifPresent(events::publish);
-    return succeeded.isPresent()
+    if (partial) {
+      data.put("failedChunks", f.failedChunks());
+    }
+    return finished(
+        partial
+            ? chunks.finalizePartial(task.simulationId(), result.json(), data)
+            : chunks.finalizeSucceeded(task.simulationId(), result.json(), data));
+  }
+
+  private FinalizeOutcome failed(FinalizeTask task, String why) {
+    LOG.info("simulation {} failed: {}", task.simulationId(), why);
+    return finished(chunks.finalizeFailed(task.simulationId(), why));
+  }
+
+  private FinalizeOutcome finished(Optional<SimulationEvent> event) {
+    event.ifPresent(events::publish);
+    return event.isPresent()
         ? new FinalizeOutcome.Finalized()
         : new FinalizeOutcome.NothingToDo("finalized by another delivery");
   }
 
-  private static FinalizeOutcome unrunnable(FinalizeTask task, String why) {
+  /** Cannot ever be finalized as stored: the simulation FAILS rather than wait forever. */
+  private FinalizeOutcome unrunnable(FinalizeTask task, String why) {
     LOG.error("simulation {} cannot be finalized: {}", task.simulationId(), why);
-    return new FinalizeOutcome.Unrunnable(why);
+    return finished(chunks.finalizeFailed(task.simulationId(), "cannot be finalized: " + why));
   }
 }

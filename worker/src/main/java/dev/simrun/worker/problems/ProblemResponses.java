@@ -1,5 +1,6 @@
 package dev.simrun.worker.problems;
 
+import dev.simrun.shared.simulations.DatabaseFailures;
 import io.micronaut.core.annotation.AnnotatedElement;
 import io.micronaut.core.bind.exceptions.UnsatisfiedArgumentException;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
@@ -62,6 +63,11 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
           problem(ProblemType.MALFORMED_BODY, firstLine(e), path);
       case UnsatisfiedArgumentException e when isBody(e.getArgument()) ->
           problem(ProblemType.MALFORMED_BODY, "a JSON object is required", path);
+      case Throwable t when DatabaseFailures.unavailable(t) ->
+          problem(
+              ProblemType.DATABASE_UNAVAILABLE,
+              "the database cannot be reached; nothing was changed",
+              path);
       case NotFoundException e -> problem(ProblemType.NOT_FOUND, "nothing answers " + path, path);
       case HttpStatusException e -> byStatus(e.getStatus(), e.getMessage(), path);
       case null, default ->

@@ -23,6 +23,11 @@ public enum ProblemType {
   CHUNK_FAILED("chunk-failed", HttpStatus.INTERNAL_SERVER_ERROR, "Chunk failed"),
   /** The kind failed while reducing the chunk results. */
   FINALIZE_FAILED("finalize-failed", HttpStatus.INTERNAL_SERVER_ERROR, "Finalize failed"),
+  /** PostgreSQL cannot be reached right now; nothing was changed. Cloud Tasks backs off. */
+  DATABASE_UNAVAILABLE(
+      "database-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable"),
+  /** The attempt ran past the hard time limit and was abandoned; the chunk was given back. */
+  CHUNK_TIMED_OUT("chunk-timed-out", HttpStatus.SERVICE_UNAVAILABLE, "Chunk timed out"),
   MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "Malformed request body"),
   BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
   NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),

@@ -175,22 +175,6 @@ class ChunkEndpointTest implements TestPropertyProvider {
   }
 
   @Test
-  void aChunkThatCanNeverRunAnswers200AndStaysPending() {
-    UUID unknownKind = simulations.create("no-such-kind", "{}", 10, 10);
-    HttpResponse<String> r = push(unknownKind, 0, 0);
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("\"outcome\":\"unrunnable\"", "no simulation kind named");
-    assertThat(rows.chunk(unknownKind, 0).status()).isEqualTo("PENDING");
-    assertThat(rows.chunk(unknownKind, 0).error()).contains("no-such-kind");
-
-    UUID badParams = simulations.create(SumKind.NAME, "{\"units\":\"many\"}", 10, 10);
-    r = push(badParams, 0, 0);
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("\"outcome\":\"unrunnable\"", "parameters do not fit");
-    assertThat(rows.chunk(badParams, 0).status()).isEqualTo("PENDING");
-  }
-
-  @Test
   void progressReachesTheChunkRowWhileItRuns() throws Exception {
     UUID id = simulations.create(SumKind.Params.of(40, 40).slow(20));
     CompletableFuture<HttpResponse<String>> run =
@@ -217,7 +201,9 @@ class ChunkEndpointTest implements TestPropertyProvider {
                 Duration.ofMinutes(5),
                 Duration.ofMillis(500),
                 Duration.ofMillis(250),
-                Duration.ofMillis(250)));
+                Duration.ofMillis(250),
+                Duration.ofMinutes(9),
+                Duration.ofMinutes(10)));
 
     context.progress(0.1, Map.of("day", 3));
     Rows.Chunk first = rows.chunk(id, 0);

@@ -140,7 +140,7 @@ class FinalizeEndpointTest implements TestPropertyProvider {
   }
 
   @Test
-  void aSimulationThatCanNeverBeReducedAnswers200AndStaysRunning() {
+  void aSimulationThatCanNeverBeReducedFailsInsteadOfWaitingForever() {
     UUID id = simulations.create("no-such-kind", "{}", 10, 10);
     var claimed = (ChunkStore.Claimed) chunks.claim(id, 0, 0, Duration.ofMinutes(5));
     chunks.commitSuccess(id, 0, claimed.attempt(), "{}".getBytes());
@@ -148,7 +148,7 @@ class FinalizeEndpointTest implements TestPropertyProvider {
     HttpResponse<String> r = push(id);
 
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("unrunnable", "no simulation kind named no-such-kind");
-    assertThat(rows.status(id)).isEqualTo("RUNNING");
+    assertThat(rows.status(id)).isEqualTo("FAILED");
+    assertThat(rows.eventData(id).getLast()).contains("no simulation kind named no-such-kind");
   }
 }

@@ -73,6 +73,23 @@ public class Rows {
         rs -> rs.getString(1));
   }
 
+  /** The durable events' data as JSON text, in order. */
+  public List<String> eventData(UUID simulationId) {
+    return query(
+        "SELECT payload::text FROM simulation_events WHERE simulation_id = ? ORDER BY seq",
+        simulationId,
+        rs -> rs.getString(1));
+  }
+
+  /** The chunk's generation: bumped when a replay or the reconciler dispatches it anew. */
+  public int generation(UUID simulationId, int index) {
+    return query(
+            "SELECT generation FROM chunks WHERE simulation_id = ? AND idx = " + index,
+            simulationId,
+            rs -> rs.getInt(1))
+        .getFirst();
+  }
+
   /** The durable event ids of a simulation, in order. */
   public List<Long> eventIds(UUID simulationId) {
     return query(

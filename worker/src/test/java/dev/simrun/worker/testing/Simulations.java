@@ -24,11 +24,35 @@ public class Simulations {
     return create(SumKind.NAME, kinds.writeString(params), params.units(), params.unitsPerChunk());
   }
 
+  /** A {@link SumKind} simulation whose failure policy tolerates {@code maxFailedChunks}. */
+  public UUID create(SumKind.Params params, int maxFailedChunks) {
+    return create(
+        SumKind.NAME,
+        kinds.writeString(params),
+        params.units(),
+        params.unitsPerChunk(),
+        maxFailedChunks);
+  }
+
   public UUID create(String kind, String paramsJson, long units, int unitsPerChunk) {
+    return create(kind, paramsJson, units, unitsPerChunk, 0);
+  }
+
+  public UUID create(
+      String kind, String paramsJson, long units, int unitsPerChunk, int maxFailedChunks) {
     UUID id = UUID.randomUUID();
     store.create(
         new NewSimulation(
-            id, OWNER, kind, "test", Priority.INTERACTIVE, paramsJson, units, unitsPerChunk, null));
+            id,
+            OWNER,
+            kind,
+            "test",
+            Priority.INTERACTIVE,
+            paramsJson,
+            units,
+            unitsPerChunk,
+            null,
+            maxFailedChunks));
     return id;
   }
 

@@ -3,6 +3,7 @@ package dev.simrun.worker.testing;
 import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.UnitRange;
 import io.micronaut.core.annotation.Nullable;
@@ -11,6 +12,7 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A test-only kind: sums a deterministic f(unit) and folds the values into an order-sensitive hash,
@@ -27,6 +29,9 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
    * @param unitMillis time each unit takes
    * @param failAtUnit the unit at which the chunk throws; -1 for none
    * @param gate the name of a gate each chunk waits at before its first unit; null for none
+   * @param failWhile the name of a {@link Switches switch}: while it is on, the chunk holding
+   *     {@code failAtUnit} fails there; null to fail whenever it reaches that unit
+   * @param permanent fail with {@link PermanentChunkFailure} (no retry helps) instead
    */
   @Serdeable
   public record Params(
@@ -35,22 +40,35 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
       int unitsPerChunk,
       long unitMillis,
       long failAtUnit,
-      @Nullable String gate) {
+      @Nullable String gate,
+      @Nullable String failWhile,
+      boolean permanent) {
 
     public static Params of(long units, int unitsPerChunk) {
-      return new Params(units, 42, unitsPerChunk, 0, -1, null);
+      return new Params(units, 42, unitsPerChunk, 0, -1, null, null, false);
     }
 
     public Params slow(long millisPerUnit) {
-      return new Params(units, seed, unitsPerChunk, millisPerUnit, failAtUnit, gate);
+      return new Params(
+          units, seed, unitsPerChunk, millisPerUnit, failAtUnit, gate, failWhile, permanent);
     }
 
     public Params failingAt(long unit) {
-      return new Params(units, seed, unitsPerChunk, unitMillis, unit, gate);
+      return new Params(units, seed, unitsPerChunk, unitMillis, unit, gate, failWhile, permanent);
+    }
+
+    /** Fails at {@code unit} only while the switch {@code name} is on. */
+    public Params failingAtWhile(long unit, String name) {
+      return new Params(units, seed, unitsPerChunk, unitMillis, unit, gate, name, permanent);
+    }
+
+    public Params permanently() {
+      return new Params(units, seed, unitsPerChunk, unitMillis, failAtUnit, gate, failWhile, true);
     }
 
     public Params gated(String name) {
-      return new Params(units, seed, unitsPerChunk, unitMillis, failAtUnit, name);
+      return new Params(
+          units, seed, unitsPerChunk, unitMillis, failAtUnit, name, failWhile, permanent);
     }
   }
 
@@ -111,8 +129,10 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
     long sum = 0;
     long hash = 0;
     for (long u = range.from(); u < range.to(); u++) {
-      if (u == params.failAtUnit()) {
-        throw new IllegalStateException("unit " + u + " fails, as the parameters say");
+      if (u == params.failAtUnit()
+          && (params.failWhile() == null || Switches.isOn(params.failWhile()))) {
+        String why = "unit " + u + " fails, as the parameters say";
+        throw params.permanent() ? new PermanentChunkFailure(why) : new IllegalStateException(why);
       }
       if (context.cancelled()) {
         throw new ChunkCancelledException();
@@ -146,6 +166,20 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
       throw new IllegalStateException("units end at " + next + " of " + params.units());
     }
     return new Total(params.units(), sum, hash);
+  }
+
+  /** The units of the chunks that succeeded: their count, sum and hash, in chunk order. */
+  @Override
+  public Optional<Total> reducePartial(Params params, List<Partial> succeeded) {
+    long units = 0;
+    long sum = 0;
+    long hash = 0;
+    for (Partial p : succeeded) {
+      units += p.to() - p.from();
+      sum += p.sum();
+      hash = hash * pow(BASE, p.to() - p.from()) + p.hash();
+    }
+    return Optional.of(new Total(units, sum, hash));
   }
 
   /** SplitMix64 of (seed, unit): the same value for the same unit, on any thread, any time. */

@@ -54,7 +54,10 @@ public final class WorkerHarness implements AutoCloseable {
   private final int port;
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
-  private WorkerHarness() {
+  private final int maxAttempts;
+
+  private WorkerHarness(int maxAttempts) {
+    this.maxAttempts = maxAttempts;
     this.emulator = CloudTasksEmulator.builder().start();
     this.client = connect(emulator);
     this.port = freePort();
@@ -65,7 +68,7 @@ public final class WorkerHarness implements AutoCloseable {
               .setName(queueName(queue))
               .setRetryConfig(
                   RetryConfig.newBuilder()
-                      .setMaxAttempts(-1)
+                      .setMaxAttempts(maxAttempts)
                       .setMinBackoff(Durations.fromMillis(50))
                       .setMaxBackoff(Durations.fromSeconds(1))
                       .setMaxDoublings(4))
@@ -74,8 +77,14 @@ public final class WorkerHarness implements AutoCloseable {
     this.catcher = startCatcher();
   }
 
+  /** Queues that retry forever. */
   public static WorkerHarness start() {
-    return new WorkerHarness();
+    return new WorkerHarness(-1);
+  }
+
+  /** Queues that give up after {@code maxAttempts}; the worker is told so too. */
+  public static WorkerHarness start(int maxAttempts) {
+    return new WorkerHarness(maxAttempts);
   }
 
   /** The worker's configuration: this harness's database, emulator, queues, port and issuer. */
@@ -92,6 +101,7 @@ public final class WorkerHarness implements AutoCloseable {
     p.put("simrun.auth.issuer", emulator.issuer());
     p.put("simrun.auth.audience", workerUrl());
     p.put("simrun.auth.allowed-service-accounts", ACCOUNT);
+    p.put("simrun.tasks.max-attempts", Integer.toString(maxAttempts));
     return p;
   }
 
@@ -163,6 +173,12 @@ public final class WorkerHarness implements AutoCloseable {
 
   /** POSTs {@code json} to the worker, with {@code Authorization: Bearer token} unless null. */
   public HttpResponse<String> post(String path, String json, String token) {
+    return post(path, json, token, Map.of());
+  }
+
+  /** As {@link #post(String, String, String)}, with extra headers (e.g. Cloud Tasks' own). */
+  public HttpResponse<String> post(
+      String path, String json, String token, Map<String, String> headers) {
     var request =
         java.net.http.HttpRequest.newBuilder(URI.create(workerUrl() + path))
             .timeout(Duration.ofSeconds(60))
@@ -171,6 +187,7 @@ public final class WorkerHarness implements AutoCloseable {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    headers.forEach(request::header);
     try {
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

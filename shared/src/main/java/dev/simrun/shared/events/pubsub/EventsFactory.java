@@ -3,6 +3,7 @@ package dev.simrun.shared.events.pubsub;
 import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import dev.simrun.shared.config.PubSubConfig;
+import dev.simrun.shared.deadletters.DeadLetterPublisher;
 import dev.simrun.shared.events.EventFeed;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.NoEvents;
@@ -35,6 +36,7 @@ class EventsFactory {
       connections = new PubSubConnections(config);
       if (config.createTopics()) {
         createTopic(config.topicName(config.eventsTopic()));
+        createTopic(config.topicName(config.deadLetterTopic()));
       }
     }
     return connections;
@@ -58,6 +60,15 @@ class EventsFactory {
       return new NoEvents();
     }
     return new PubSubEventPublisher(config, connections(), json);
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  DeadLetterPublisher deadLetterPublisher(ObjectMapper json) {
+    if (!config.enabled()) {
+      return DeadLetterPublisher.NONE;
+    }
+    return new PubSubDeadLetterPublisher(config, connections(), json);
   }
 
   /** Only the api subscribes; the worker never asks for this bean. */

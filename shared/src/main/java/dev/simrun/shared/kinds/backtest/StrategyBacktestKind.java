@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -489,11 +490,26 @@ public final class StrategyBacktestKind
     return new BacktestResult(units, all);
   }
 
+  /** The leaderboard of the units that ran; {@code units} still counts every unit asked for. */
+  @Override
+  public Optional<BacktestResult> reducePartial(
+      BacktestParams params, List<BacktestChunkResult> succeededChunks) {
+    List<BacktestUnitResult> ran = new ArrayList<>();
+    for (BacktestChunkResult chunk : succeededChunks) {
+      ran.addAll(chunk.units());
+    }
+    ran.sort(LEADERBOARD_ORDER);
+    return Optional.of(new BacktestResult(unitCount(params), ran));
+  }
+
   /** The number of units and the leader: symbol, parameters, Sharpe and total return. */
   @Override
   public Map<String, Object> summary(BacktestResult result) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("units", result.units());
+    if (result.leaderboard().size() < result.units()) {
+      summary.put("unitsRan", result.leaderboard().size());
+    }
     if (!result.leaderboard().isEmpty()) {
       BacktestUnitResult best = result.leaderboard().getFirst();
       Map<String, Object> leader = new LinkedHashMap<>();

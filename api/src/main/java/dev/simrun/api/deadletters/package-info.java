@@ -1,0 +1,2 @@
+/** The dead-letter endpoints: list, read, replay and discard chunks that failed for good. */
+package dev.simrun.api.deadletters;
