@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.simrun.emulator.tasks.EmulatorStats;
 import dev.simrun.shared.deadletters.DeadLetter;
+import dev.simrun.shared.deadletters.DeadLetterPublisher;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
 import dev.simrun.shared.deadletters.DeadLetterStore;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
@@ -14,6 +15,7 @@ import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
+import dev.simrun.shared.testing.PubSubEmulator;
 import dev.simrun.worker.auth.TaskDelivery;
 import dev.simrun.worker.testing.DeliveryLog;
 import dev.simrun.worker.testing.Rows;
@@ -26,6 +28,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,16 +60,28 @@ class DeadLettersTest implements TestPropertyProvider {
   @Inject SumKind kind;
   @Inject Rows rows;
   @Inject DeliveryLog deliveries;
+  @Inject DeadLetterPublisher publisher;
+
+  /** A project of this class's own on the shared Pub/Sub emulator. */
+  final String project = "dl-" + UUID.randomUUID().toString().substring(0, 8);
 
   @Override
   public Map<String, String> getProperties() {
     tasks = WorkerHarness.start(MAX_ATTEMPTS);
-    return tasks.properties();
+    Map<String, String> p = new HashMap<>(tasks.properties());
+    p.put("simrun.pubsub.enabled", "true");
+    p.put("simrun.pubsub.project", project);
+    p.put("simrun.pubsub.emulator-host", PubSubEmulator.shared().host());
+    p.put("simrun.pubsub.create-topics", "true");
+    return p;
   }
 
   @BeforeAll
   void token() {
     token = tasks.token();
+    // Asking for the publisher creates the topics; the subscription then keeps what arrives.
+    assertThat(publisher).isNotNull();
+    PubSubEmulator.shared().subscribe(project, "simulation-dead-letters", "operators");
   }
 
   @AfterAll
@@ -156,6 +171,12 @@ class DeadLettersTest implements TestPropertyProvider {
     assertThat(push(id, 0, 0).body())
         .as("a cancelled chunk's task still arriving")
         .contains("nothing-to-do");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> PubSubEmulator.shared().pull(project, "operators"),
+            pulled -> pulled.contains(letter.id().toString()));
   }
 
   @Test

@@ -115,6 +115,27 @@ class BadInputTest implements TestPropertyProvider {
             "chunking",
             ""),
         new Case(
+            "an unknown failure policy",
+            "{" + ok + ", \"failurePolicy\": \"sometimes\"}",
+            422,
+            "validation",
+            "failurePolicy",
+            "\"failFast\" or {\"tolerate\": N}"),
+        new Case(
+            "a negative tolerance",
+            "{" + ok + ", \"failurePolicy\": {\"tolerate\": -1}}",
+            422,
+            "validation",
+            "failurePolicy.tolerate",
+            "from 0 to 100000"),
+        new Case(
+            "a fractional tolerance",
+            "{" + ok + ", \"failurePolicy\": {\"tolerate\": 1.5}}",
+            422,
+            "validation",
+            "failurePolicy.tolerate",
+            "whole number"),
+        new Case(
             "missing kind",
             "{\"params\": {\"units\": 1}}",
             422,

@@ -26,6 +26,16 @@ public class Rows {
         });
   }
 
+  /** Runs a statement that changes rows; returns how many. */
+  public int update(String sql) {
+    return tx.executeWrite(
+        st -> {
+          try (Statement s = st.getConnection().createStatement()) {
+            return s.executeUpdate(sql);
+          }
+        });
+  }
+
   /** Rows in simulations, chunks and outbox together. */
   public long pipeline() {
     return count(

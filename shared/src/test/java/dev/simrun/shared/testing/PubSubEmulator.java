@@ -62,6 +62,49 @@ public final class PubSubEmulator implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /**
+   * Creates subscription {@code subscription} on {@code topic} of {@code project} through the
+   * emulator's REST API: from then on it keeps what is published there, for {@link #pull}.
+   */
+  public void subscribe(String project, String topic, String subscription) {
+    rest(
+        "PUT",
+        "/v1/projects/" + project + "/subscriptions/" + subscription,
+        "{\"topic\":\"projects/" + project + "/topics/" + topic + "\"}");
+  }
+
+  /** Pulls (and acknowledges) what the subscription holds: the emulator's JSON answer. */
+  public String pull(String project, String subscription) {
+    return rest(
+        "POST",
+        "/v1/projects/" + project + "/subscriptions/" + subscription + ":pull",
+        "{\"maxMessages\":100,\"returnImmediately\":true}");
+  }
+
+  private String rest(String method, String path, String body) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://" + host() + path))
+                      .header("Content-Type", "application/json")
+                      .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(
+            method + " " + path + ": " + r.statusCode() + " " + r.body());
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Stops the emulator at once, as a crash would; everything it held is gone. */
   @Override
   public void close() {
