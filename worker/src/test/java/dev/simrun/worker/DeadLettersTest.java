@@ -13,6 +13,7 @@ import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.InMemoryRun;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
 import dev.simrun.shared.testing.PubSubEmulator;
@@ -61,6 +62,7 @@ class DeadLettersTest implements TestPropertyProvider {
   @Inject Rows rows;
   @Inject DeliveryLog deliveries;
   @Inject DeadLetterPublisher publisher;
+  @Inject ChunkStore chunks;
 
   /** A project of this class's own on the shared Pub/Sub emulator. */
   final String project = "dl-" + UUID.randomUUID().toString().substring(0, 8);
@@ -266,5 +268,31 @@ class DeadLettersTest implements TestPropertyProvider {
         .isEqualTo(
             new DeadLetterStore.Conflict(
                 "dead letter " + letter.id() + " was already REPLAYED", true));
+  }
+
+  @Test
+  void aReduceThatFailsOnTheLastAttemptFailsTheSimulation() {
+    UUID id = simulations.create(SumKind.Params.of(10, 10));
+    var claimed = (ChunkStore.Claimed) chunks.claim(id, 0, 0, Duration.ofMinutes(5));
+    // A result that does not cover the units: reducing it throws, every time.
+    chunks.commitSuccess(
+        id, 0, claimed.attempt(), "{\"from\":5,\"to\":10,\"sum\":0,\"hash\":0}".getBytes());
+    String body = "{\"simulationId\":\"" + id + "\",\"generation\":0}";
+
+    HttpResponse<String> retried =
+        tasks.post("/tasks/v1/finalize", body, token, Map.of(TaskDelivery.RETRY_COUNT, "0"));
+    assertThat(retried.statusCode()).isEqualTo(500);
+    assertThat(rows.status(id)).isEqualTo("RUNNING");
+
+    HttpResponse<String> last =
+        tasks.post(
+            "/tasks/v1/finalize",
+            body,
+            token,
+            Map.of(TaskDelivery.RETRY_COUNT, Integer.toString(MAX_ATTEMPTS - 1)));
+    assertThat(last.statusCode()).isEqualTo(200);
+    assertThat(rows.status(id)).isEqualTo("FAILED");
+    assertThat(store.find(Simulations.OWNER, id).orElseThrow().error())
+        .contains("last attempt", "chunk starting at 5");
   }
 }

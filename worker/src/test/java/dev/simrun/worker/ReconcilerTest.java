@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.OutboxRow;
 import dev.simrun.shared.dispatch.OutboxStore;
+import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.InMemoryRun;
 import dev.simrun.shared.kinds.SimulationKinds;
+import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.recovery.Reconciler;
+import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
 import dev.simrun.worker.testing.Rows;
 import dev.simrun.worker.testing.Simulations;
 import dev.simrun.worker.testing.SumKind;
+import dev.simrun.worker.testing.TestClock;
 import dev.simrun.worker.testing.WorkerHarness;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -43,6 +48,8 @@ class ReconcilerTest implements TestPropertyProvider {
   @Inject SimulationKinds kinds;
   @Inject SumKind kind;
   @Inject Rows rows;
+  @Inject ChunkStore chunks;
+  @Inject TestClock clock;
 
   @Override
   public Map<String, String> getProperties() {
@@ -96,5 +103,64 @@ class ReconcilerTest implements TestPropertyProvider {
     } finally {
       tasks.resume();
     }
+  }
+
+  @Test
+  void aCancellingSimulationWhoseRunningChunksWorkerDiedIsCancelledOnceTheLeaseEnds() {
+    UUID id = simulations.create(SumKind.Params.of(20, 10));
+    // Chunk 0 is claimed by a worker that then dies: nobody will report it stopped.
+    chunks.claim(id, 0, 0, Duration.ofMinutes(5));
+    var cancel = (SimulationStore.Cancelling) store.cancel(Simulations.OWNER, id);
+    assertThat(cancel.status()).isEqualTo(SimulationStatus.CANCELLING);
+
+    assertThat(reconciler.run(Duration.ofMinutes(10), 100).cancelsCompleted())
+        .as("the lease is still live: the worker may yet stop it")
+        .isZero();
+    assertThat(rows.status(id)).isEqualTo("CANCELLING");
+
+    clock.advance(Duration.ofMinutes(6));
+    Reconciler.Pass pass = reconciler.run(Duration.ofMinutes(10), 100);
+
+    assertThat(pass.cancelsCompleted()).isEqualTo(1);
+    assertThat(rows.status(id)).isEqualTo("CANCELLED");
+    assertThat(rows.chunks(id)).allMatch(c -> c.status().equals("CANCELLED"));
+    assertThat(rows.eventTypes(id)).last().isEqualTo("simulation.cancelled");
+    assertThat(reconciler.run(Duration.ofMinutes(10), 100).cancelsCompleted()).isZero();
+  }
+
+  @Test
+  void aSimulationWhoseFinalizeTaskWasLostIsFinalizedUnderANewTaskName() {
+    SumKind.Params params = SumKind.Params.of(20, 10);
+    UUID id = simulations.create(params);
+    outbox.delete(
+        outbox.claimDue(1_000, Duration.ofMinutes(1), 0).stream()
+            .filter(r -> r.simulationId().equals(id))
+            .map(OutboxRow::id)
+            .toList());
+    for (int i = 0; i < 2; i++) {
+      var claimed = (ChunkStore.Claimed) chunks.claim(id, i, 0, Duration.ofMinutes(5));
+      byte[] result =
+          kinds.write(
+              kind.runChunk(params, new UnitRange(i * 10L, i * 10L + 10), ChunkContext.NONE));
+      chunks.commitSuccess(id, i, claimed.attempt(), result);
+    }
+    // The finalize task was dropped (its attempts ran out, or someone deleted it in Console).
+    outbox.delete(
+        outbox.claimDue(1_000, Duration.ofMinutes(1), 0).stream()
+            .filter(r -> r.simulationId().equals(id))
+            .map(OutboxRow::id)
+            .toList());
+    assertThat(reconciler.run(Duration.ofMinutes(10), 100).refinalized())
+        .as("chunks ended just now")
+        .isZero();
+
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(reconciler.run(Duration.ofMinutes(10), 100).refinalized()).isEqualTo(1);
+    dispatcher.drain();
+    await().atMost(Duration.ofSeconds(20)).until(() -> rows.status(id).equals("SUCCEEDED"));
+
+    assertThat(store.outcome(Simulations.OWNER, id).orElseThrow().result())
+        .isEqualTo(kinds.write(InMemoryRun.run(kind, params, 10)));
+    assertThat(reconciler.run(Duration.ofMinutes(10), 100).refinalized()).isZero();
   }
 }

@@ -44,11 +44,16 @@ class ReconcileTimer {
   void pass() {
     try {
       Reconciler.Pass pass = reconciler.run(config.quietFor(), config.batch());
-      if (pass.redispatched() > 0) {
+      if (pass.enqueued() || pass.cancelsCompleted() > 0) {
         LOG.warn(
-            "reconciler dispatched {} chunks again (of {} looked at)",
+            "reconciler dispatched {} chunks again (of {} looked at), {} finalize tasks, and"
+                + " completed {} cancellations",
             pass.redispatched(),
-            pass.checked());
+            pass.checked(),
+            pass.refinalized(),
+            pass.cancelsCompleted());
+      }
+      if (pass.enqueued()) {
         pump.wake();
       }
     } catch (RuntimeException e) {

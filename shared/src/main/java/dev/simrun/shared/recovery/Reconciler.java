@@ -1,7 +1,10 @@
 package dev.simrun.shared.recovery;
 
 import dev.simrun.shared.dispatch.TaskQueue;
+import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.recovery.RecoveryStore.Candidate;
+import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.TaskIds;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -24,14 +27,29 @@ public class Reconciler {
 
   private final RecoveryStore store;
   private final TaskQueue queue;
+  private final ChunkStore chunks;
+  private final EventPublisher events;
 
-  public Reconciler(RecoveryStore store, TaskQueue queue) {
+  public Reconciler(
+      RecoveryStore store, TaskQueue queue, ChunkStore chunks, EventPublisher events) {
     this.store = store;
     this.queue = queue;
+    this.chunks = chunks;
+    this.events = events;
   }
 
-  /** What one pass did. */
-  public record Pass(int checked, int redispatched, int lookupsFailed) {}
+  /**
+   * What one pass did: chunks looked at and dispatched again, lookups that failed, simulations
+   * whose finalize was enqueued again, cancellations completed for chunks whose worker died.
+   */
+  public record Pass(
+      int checked, int redispatched, int lookupsFailed, int refinalized, int cancelsCompleted) {
+
+    /** True when the pass put rows into the outbox: the pump should look now. */
+    public boolean enqueued() {
+      return redispatched > 0 || refinalized > 0;
+    }
+  }
 
   /** One pass over at most {@code limit} chunks quiet for longer than {@code quietFor}. */
   public Pass run(Duration quietFor, int limit) {
@@ -63,6 +81,25 @@ public class Reconciler {
             c.generation() + 1);
       }
     }
-    return new Pass(candidates.size(), redispatched, failed);
+    int refinalized = 0;
+    for (RecoveryStore.Unfinalized u : store.unfinalized(quietFor, limit)) {
+      String task = TaskIds.finalizeTask(u.simulationId(), u.generation());
+      try {
+        if (queue.exists(u.queue(), task).get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          continue;
+        }
+      } catch (Exception e) {
+        failed++;
+        LOG.debug("cannot tell whether {} has a task: {}", task, e.toString());
+        continue;
+      }
+      if (store.refinalize(u)) {
+        refinalized++;
+        LOG.info("simulation {} had no finalize task; enqueued it again", u.simulationId());
+      }
+    }
+    List<SimulationEvent> cancelled = chunks.stopLapsedInCancelling(limit);
+    events.publish(cancelled);
+    return new Pass(candidates.size(), redispatched, failed, refinalized, cancelled.size());
   }
 }

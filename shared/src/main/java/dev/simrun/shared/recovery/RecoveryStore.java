@@ -74,6 +74,85 @@ public class RecoveryStore {
         });
   }
 
+  /** A running simulation whose chunks have all ended: the finalize task it should have. */
+  public record Unfinalized(UUID simulationId, int generation, String queue) {}
+
+  /**
+   * Running simulations whose chunks have all ended more than {@code quietFor} ago, with no
+   * finalize row in the outbox: their finalize task may be gone (its attempts ran out, or it was
+   * deleted in Console).
+   */
+  public List<Unfinalized> unfinalized(Duration quietFor, int limit) {
+    return tx.executeRead(
+        st -> {
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      st.getConnection(),
+                      """
+                      SELECT s.id, s.generation, s.priority
+                      FROM simulations s
+                      WHERE s.status IN ('QUEUED', 'RUNNING') AND s.chunks_done >= s.chunk_count
+                        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.simulation_id = s.id
+                                          AND o.task_type = 'finalize')
+                        AND (SELECT max(c.finished_at) FROM chunks c
+                             WHERE c.simulation_id = s.id) < ?
+                      ORDER BY s.created_at
+                      LIMIT ?
+                      """,
+                      clock.instant().minus(quietFor),
+                      limit);
+              ResultSet rs = ps.executeQuery()) {
+            List<Unfinalized> found = new ArrayList<>();
+            while (rs.next()) {
+              found.add(
+                  new Unfinalized(
+                      rs.getObject("id", UUID.class),
+                      rs.getInt("generation"),
+                      queues.forPriority(Priority.fromWire(rs.getString("priority")))));
+            }
+            return found;
+          }
+        });
+  }
+
+  /**
+   * Enqueues the simulation's finalize anew under the next generation (a task name Cloud Tasks has
+   * not seen); false when it moved on meanwhile (finalized, or re-enqueued by another reconciler).
+   */
+  public boolean refinalize(Unfinalized u) {
+    return tx.executeWrite(
+        st -> {
+          Connection conn = st.getConnection();
+          Instant now = clock.instant();
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      conn,
+                      """
+                      UPDATE simulations SET generation = generation + 1
+                      WHERE id = ? AND generation = ? AND status IN ('QUEUED', 'RUNNING')
+                      RETURNING generation
+                      """,
+                      u.simulationId(),
+                      u.generation());
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return false;
+            }
+            Sql.update(
+                conn,
+                """
+                INSERT INTO outbox (simulation_id, task_type, generation, queue, available_at)
+                VALUES (?, 'finalize', ?, ?, ?)
+                """,
+                u.simulationId(),
+                rs.getInt(1),
+                u.queue(),
+                now);
+            return true;
+          }
+        });
+  }
+
   /**
    * Gives the chunk a new generation (a new task name, so the old one's late deliveries find
    * nothing to do) and an outbox row for it, in one transaction; false when the chunk moved on

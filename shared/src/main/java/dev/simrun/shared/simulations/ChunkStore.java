@@ -361,6 +361,61 @@ public class ChunkStore {
     return CancelCompletion.ifNothingRuns(c, events, simulationId, now);
   }
 
+  /**
+   * Cancelling simulations wait for their running chunks to stop; a chunk whose worker died never
+   * says so. Every RUNNING chunk of a CANCELLING simulation whose lease has ended is CANCELLED, and
+   * each such simulation CANCELLED when nothing else runs; at most {@code limit} simulations.
+   * Returns the {@code simulation.cancelled} events.
+   */
+  public List<SimulationEvent> stopLapsedInCancelling(int limit) {
+    Instant now = clock.instant();
+    List<UUID> stuck =
+        tx.executeRead(
+            st -> {
+              List<UUID> ids = new ArrayList<>();
+              try (PreparedStatement ps =
+                      Sql.prepare(
+                          st.getConnection(),
+                          """
+                          SELECT DISTINCT c.simulation_id
+                          FROM simulations s JOIN chunks c ON c.simulation_id = s.id
+                          WHERE s.status = 'CANCELLING' AND c.status = 'RUNNING'
+                            AND c.lease_until < ?
+                          LIMIT ?
+                          """,
+                          now,
+                          limit);
+                  ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  ids.add(rs.getObject(1, UUID.class));
+                }
+              }
+              return ids;
+            });
+    List<SimulationEvent> cancelled = new ArrayList<>();
+    for (UUID id : stuck) {
+      tx.executeWrite(
+              st -> {
+                Connection c = st.getConnection();
+                if (CancelCompletion.lock(c, id).orElse(null) != SimulationStatus.CANCELLING) {
+                  return Optional.<SimulationEvent>empty();
+                }
+                Sql.update(
+                    c,
+                    """
+                    UPDATE chunks SET status = 'CANCELLED', lease_until = NULL, finished_at = ?
+                    WHERE simulation_id = ? AND status = 'RUNNING' AND lease_until < ?
+                    """,
+                    now,
+                    id,
+                    now);
+                return CancelCompletion.ifNothingRuns(c, events, id, now);
+              })
+          .ifPresent(cancelled::add);
+    }
+    return cancelled;
+  }
+
   /** The simulation's status, for a running chunk's cheap "was I cancelled?" check. */
   public Optional<SimulationStatus> simulationStatus(UUID simulationId) {
     return tx.executeRead(

@@ -1,5 +1,6 @@
 package dev.simrun.worker.finalize;
 
+import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.FinalizeTask;
 import dev.simrun.worker.TaskAnswer;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /tasks/v1/finalize}: reduce a finished simulation. 200 when it finalized, or when
  * there is nothing to do (unknown, already terminal, lost the race to another delivery); 409 while
- * chunks are outstanding; 500 when the reduce failed.
+ * chunks are outstanding; 500 when the reduce failed and will be retried. When it fails on the
+ * queue's last attempt the simulation FAILS (with the error), rather than wait for a task Cloud
+ * Tasks is about to drop.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -27,17 +30,19 @@ class FinalizeController {
   private static final Logger LOG = LoggerFactory.getLogger(FinalizeController.class);
 
   private final Finalizer finalizer;
+  private final TasksConfig tasks;
 
-  FinalizeController(Finalizer finalizer) {
+  FinalizeController(Finalizer finalizer, TasksConfig tasks) {
     this.finalizer = finalizer;
+    this.tasks = tasks;
   }
 
   @Post(TaskPayloads.FINALIZE_PATH)
   HttpResponse<?> run(@Body FinalizeTask task, HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
-    return switch (finalizer.run(task)) {
+    return switch (finalizer.run(task, tasks.lastAttempt(delivery.retryCount()))) {
       case FinalizeOutcome.Finalized f -> {
-        LOG.info("simulation {} SUCCEEDED, {}", task.simulationId(), delivery);
+        LOG.info("simulation {} finalized, {}", task.simulationId(), delivery);
         yield HttpResponse.ok(TaskAnswer.of("finalized", null));
       }
       case FinalizeOutcome.NothingToDo n -> {

@@ -34,7 +34,10 @@ public class Finalizer {
     this.events = events;
   }
 
-  public FinalizeOutcome run(FinalizeTask task) {
+  /**
+   * @param lastAttempt the queue will not retry: a failing reduce FAILS the simulation
+   */
+  public FinalizeOutcome run(FinalizeTask task, boolean lastAttempt) {
     Finalization f = chunks.loadForFinalize(task.simulationId());
     if (f == null) {
       return new FinalizeOutcome.NothingToDo("no such simulation");
@@ -52,12 +55,12 @@ public class Finalizer {
     }
     return kinds
         .find(f.kind())
-        .map(kind -> reduce(kind, task, f))
+        .map(kind -> reduce(kind, task, f, lastAttempt))
         .orElseGet(() -> unrunnable(task, "no simulation kind named " + f.kind()));
   }
 
   private <P, C, R> FinalizeOutcome reduce(
-      SimulationKind<P, C, R> kind, FinalizeTask task, Finalization f) {
+      SimulationKind<P, C, R> kind, FinalizeTask task, Finalization f, boolean lastAttempt) {
     P params;
     try {
       params = kinds.readParams(kind, f.paramsJson());
@@ -73,7 +76,9 @@ public class Finalizer {
               : Optional.of(kinds.reduce(kind, params, f.chunkResults()));
     } catch (RuntimeException e) {
       LOG.warn("reducing {} failed", task.simulationId(), e);
-      return new FinalizeOutcome.Failed(e.toString());
+      return lastAttempt
+          ? failed(task, "reducing the chunk results failed on the last attempt: " + e)
+          : new FinalizeOutcome.Failed(e.toString());
     }
     if (reduced.isEmpty()) {
       return failed(
