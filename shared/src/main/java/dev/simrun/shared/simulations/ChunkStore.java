@@ -55,7 +55,8 @@ public class ChunkStore {
       String kind,
       String paramsJson,
       String owner,
-      List<SimulationEvent> events)
+      List<SimulationEvent> events,
+      byte[] checkpoint)
       implements Claim {}
 
   /** Nothing to do: the chunk is finished, superseded by a newer generation, or unknown. */
@@ -81,7 +82,7 @@ public class ChunkStore {
                         AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
                         AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
                       RETURNING c.attempt, c.unit_from, c.unit_to, s.kind, s.params::text AS params,
-                          s.status AS simulation_status, s.owner
+                          s.status AS simulation_status, s.owner, c.checkpoint
                       """,
                       now.plus(lease),
                       now,
@@ -113,7 +114,8 @@ public class ChunkStore {
                   rs.getString("kind"),
                   rs.getString("params"),
                   owner,
-                  List.copyOf(changes));
+                  List.copyOf(changes),
+                  rs.getBytes("checkpoint"));
             }
           }
           return whyNot(c, simulationId, chunkIndex, generation, now);
@@ -194,7 +196,7 @@ public class ChunkStore {
                   """
                   UPDATE chunks
                   SET status = 'SUCCEEDED', result = ?, progress = 1, finished_at = ?,
-                      lease_until = NULL, error = NULL
+                      lease_until = NULL, error = NULL, checkpoint = NULL
                   WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
                   """,
                   result,
@@ -284,6 +286,28 @@ public class ChunkStore {
                     WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
                     """,
                     fractionDone,
+                    clock.instant().plus(lease),
+                    simulationId,
+                    chunkIndex,
+                    attempt)
+                == 1);
+  }
+
+  /**
+   * Saves attempt {@code attempt}'s checkpoint and extends its lease, like a progress report. False
+   * when the attempt no longer owns the chunk.
+   */
+  public boolean saveCheckpoint(
+      UUID simulationId, int chunkIndex, int attempt, byte[] checkpoint, Duration lease) {
+    return tx.executeWrite(
+        st ->
+            Sql.update(
+                    st.getConnection(),
+                    """
+                    UPDATE chunks SET checkpoint = ?, lease_until = GREATEST(lease_until, ?)
+                    WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
+                    """,
+                    checkpoint,
                     clock.instant().plus(lease),
                     simulationId,
                     chunkIndex,

@@ -108,7 +108,7 @@ public class ChunkRunner {
           true,
           false);
     }
-    ProgressContext context = new ProgressContext(chunks, events, clock, claimed, config);
+    ProgressContext context = new ProgressContext(chunks, events, clock, claimed, config, kinds);
     FutureTask<byte[]> run =
         new FutureTask<>(
             () ->

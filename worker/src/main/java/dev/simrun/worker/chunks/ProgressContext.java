@@ -4,6 +4,7 @@ import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.ChunkContext;
+import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.ChunkStore.Claimed;
 import dev.simrun.shared.simulations.SimulationStatus;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -41,6 +43,9 @@ final class ProgressContext implements ChunkContext {
   private final long cancelCheckMillis;
   private final AtomicLong nextCancelCheckAt;
   private final long softDeadline;
+  private final SimulationKinds kinds;
+  private final byte[] checkpoint;
+  private final AtomicLong nextCheckpointAt;
   private volatile boolean cancelled;
   private volatile boolean timedOut;
 
@@ -49,7 +54,11 @@ final class ProgressContext implements ChunkContext {
       EventPublisher publisher,
       Clock clock,
       Claimed claimed,
-      WorkerConfig config) {
+      WorkerConfig config,
+      SimulationKinds kinds) {
+    this.kinds = kinds;
+    this.checkpoint = claimed.checkpoint();
+    this.nextCheckpointAt = new AtomicLong(clock.millis());
     this.chunks = chunks;
     this.publisher = publisher;
     this.owner = claimed.owner();
@@ -140,6 +149,27 @@ final class ProgressContext implements ChunkContext {
       LOG.debug("cancel check of {} failed: {}", simulationId, e.toString());
     }
     return cancelled;
+  }
+
+  @Override
+  public <T> Optional<T> checkpoint(Class<T> type) {
+    return checkpoint == null ? Optional.empty() : Optional.of(kinds.read(checkpoint, type));
+  }
+
+  /**
+   * Writes the state at most once per progress interval (the others are dropped: a retry resumes
+   * from an earlier one, which is as correct, only later). A failed write is logged and forgotten.
+   */
+  @Override
+  public void saveCheckpoint(Object state) {
+    if (!due(nextCheckpointAt, clock.millis(), intervalMillis)) {
+      return;
+    }
+    try {
+      chunks.saveCheckpoint(simulationId, chunkIndex, attempt, kinds.write(state), lease);
+    } catch (RuntimeException e) {
+      LOG.warn("checkpoint of chunk {}/{} not saved: {}", simulationId, chunkIndex, e.toString());
+    }
   }
 
   /** True when {@link #cancelled()} said stop because of the soft time limit, not a cancel. */

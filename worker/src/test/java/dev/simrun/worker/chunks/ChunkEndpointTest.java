@@ -203,7 +203,8 @@ class ChunkEndpointTest implements TestPropertyProvider {
                 Duration.ofMillis(250),
                 Duration.ofMillis(250),
                 Duration.ofMinutes(9),
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10)),
+            kinds);
 
     context.progress(0.1, Map.of("day", 3));
     Rows.Chunk first = rows.chunk(id, 0);

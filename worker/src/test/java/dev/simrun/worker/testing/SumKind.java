@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A test-only kind: sums a deterministic f(unit) and folds the values into an order-sensitive hash,
@@ -48,6 +50,11 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
       return new Params(units, 42, unitsPerChunk, 0, -1, null, null, false);
     }
 
+    public Params seeded(long newSeed) {
+      return new Params(
+          units, newSeed, unitsPerChunk, unitMillis, failAtUnit, gate, failWhile, permanent);
+    }
+
     public Params slow(long millisPerUnit) {
       return new Params(
           units, seed, unitsPerChunk, millisPerUnit, failAtUnit, gate, failWhile, permanent);
@@ -71,6 +78,13 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
           units, seed, unitsPerChunk, unitMillis, failAtUnit, name, failWhile, permanent);
     }
   }
+
+  /** Where a chunk got to: the next unit to run and the totals of those before it. */
+  @Serdeable
+  public record Checkpoint(long next, long sum, long hash) {}
+
+  /** Per seed, the unit each run of a chunk started at: shows whether a retry resumed. */
+  public static final Map<Long, List<Long>> STARTS = new ConcurrentHashMap<>();
 
   /** Units {@code [from, to)}: their sum and their hash. */
   @Serdeable
@@ -126,9 +140,12 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
     if (params.gate() != null) {
       Gates.pass(params.gate());
     }
-    long sum = 0;
-    long hash = 0;
-    for (long u = range.from(); u < range.to(); u++) {
+    Checkpoint resume =
+        context.checkpoint(Checkpoint.class).orElse(new Checkpoint(range.from(), 0, 0));
+    STARTS.computeIfAbsent(params.seed(), k -> new CopyOnWriteArrayList<>()).add(resume.next());
+    long sum = resume.sum();
+    long hash = resume.hash();
+    for (long u = resume.next(); u < range.to(); u++) {
       if (u == params.failAtUnit()
           && (params.failWhile() == null || Switches.isOn(params.failWhile()))) {
         String why = "unit " + u + " fails, as the parameters say";
@@ -144,6 +161,7 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
       sum += value;
       hash = hash * BASE + value;
       context.progress((double) (u - range.from() + 1) / range.size(), Map.of("unit", (Object) u));
+      context.saveCheckpoint(new Checkpoint(u + 1, sum, hash));
     }
     return new Partial(range.from(), range.to(), sum, hash);
   }
