@@ -4,6 +4,7 @@ import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.JsonErrors;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
@@ -37,10 +38,12 @@ class Submissions {
 
   private final SimulationKinds kinds;
   private final JsonMapper json;
+  private final DatasetStore datasets;
 
-  Submissions(SimulationKinds kinds, JsonMapper json) {
+  Submissions(SimulationKinds kinds, JsonMapper json, DatasetStore datasets) {
     this.kinds = kinds;
     this.json = json;
+    this.datasets = datasets;
   }
 
   NewSimulation plan(Caller caller, @Nullable SubmitRequest request, @Nullable String key) {
@@ -81,6 +84,13 @@ class Submissions {
     if (params != null) {
       for (FieldError e : kind.validate(params)) {
         errors.add(new FieldError(paramsField(e.field()), e.message()));
+      }
+      if (errors.isEmpty()) {
+        for (String dataset : kind.datasetIds(params)) {
+          if (!datasets.ownedBy(caller.owner(), dataset)) {
+            errors.add(new FieldError("params.data.dataset", "no dataset '" + dataset + "'"));
+          }
+        }
       }
     }
     if (!errors.isEmpty()) {

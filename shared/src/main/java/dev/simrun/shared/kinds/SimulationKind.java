@@ -39,6 +39,14 @@ public interface SimulationKind<P, C, R> {
   /** How many units of work the parameters describe; at least 1 for valid parameters. */
   long unitCount(P params);
 
+  /**
+   * The ids of the uploaded datasets the parameters read: the api checks that they belong to the
+   * caller. None by default.
+   */
+  default List<String> datasetIds(P params) {
+    return List.of();
+  }
+
   /** A sensible chunk size when the caller gives none. */
   int defaultUnitsPerChunk(P params);
 

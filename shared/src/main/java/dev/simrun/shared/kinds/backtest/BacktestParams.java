@@ -28,11 +28,11 @@ public record BacktestParams(
     @Nullable Data data, @Nullable String strategy, @Nullable Grid grid, @Nullable Costs costs) {
 
   /**
-   * The price data: exactly one source. Only {@code synthetic} exists today; a stored dataset
-   * ({@code {"dataset": "<id>"}}) is planned as an alternative.
+   * The price data: exactly one source, generated ({@code synthetic}) or an uploaded dataset's
+   * closes ({@code {"dataset": "<id>"}}, one series named after the dataset).
    */
   @Serdeable
-  public record Data(@Nullable Synthetic synthetic) {}
+  public record Data(@Nullable Synthetic synthetic, @Nullable String dataset) {}
 
   /**
    * Generated prices (see {@link SyntheticPrices}).

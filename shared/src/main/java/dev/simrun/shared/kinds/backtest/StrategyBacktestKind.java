@@ -2,6 +2,7 @@ package dev.simrun.shared.kinds.backtest;
 
 import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
+import dev.simrun.shared.kinds.Datasets;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.UnitRange;
@@ -94,15 +95,26 @@ public final class StrategyBacktestKind
   private static final Pattern SYMBOL = Pattern.compile(SYMBOL_PATTERN);
 
   private final SyntheticPrices prices;
+  private final Datasets datasets;
+
+  /** On generated prices only: for direct runs and tests. */
+  public StrategyBacktestKind() {
+    this(new SyntheticPrices(), Datasets.NONE);
+  }
 
   @Inject
-  public StrategyBacktestKind() {
-    this(new SyntheticPrices());
+  public StrategyBacktestKind(Datasets datasets) {
+    this(new SyntheticPrices(), datasets);
   }
 
   /** With a given price source, e.g. to observe its cache in tests. */
   public StrategyBacktestKind(SyntheticPrices prices) {
+    this(prices, Datasets.NONE);
+  }
+
+  public StrategyBacktestKind(SyntheticPrices prices, Datasets datasets) {
     this.prices = prices;
+    this.datasets = datasets;
   }
 
   @Override
@@ -140,10 +152,23 @@ public final class StrategyBacktestKind
     BacktestParams.Data data = params.data();
     if (data == null) {
       errors.add(new FieldError("data", "required, e.g. {\"synthetic\": {...}}"));
-    } else if (data.synthetic() == null) {
+    } else if ((data.synthetic() == null) == (data.dataset() == null)) {
       errors.add(
           new FieldError(
-              "data.synthetic", "required: synthetic is the only data source supported"));
+              "data",
+              "exactly one of synthetic or dataset is required, e.g. {\"dataset\": \"<id>\"}"));
+    } else if (data.dataset() != null) {
+      Optional<Datasets.Info> info = datasets.info(data.dataset());
+      if (info.isEmpty()) {
+        errors.add(new FieldError("data.dataset", "no dataset '" + data.dataset() + "'"));
+      } else if (info.get().rows() < MIN_BARS) {
+        errors.add(
+            new FieldError(
+                "data.dataset", "has " + info.get().rows() + " bars; at least " + MIN_BARS));
+      } else {
+        symbolCount = 1;
+        bars = info.get().rows();
+      }
     } else {
       BacktestParams.Synthetic synthetic = data.synthetic();
       symbolCount = validateSymbols(synthetic.symbols(), errors);
@@ -308,15 +333,21 @@ public final class StrategyBacktestKind
 
   /** Valid parameters resolved into the unit layout. */
   private record Plan(
-      List<String> symbols, int bars, long seed, int[][] pairs, double costPerChange) {
+      List<String> symbols,
+      int bars,
+      long seed,
+      String dataset,
+      int[][] pairs,
+      double costPerChange) {
 
     long units() {
       return (long) symbols.size() * pairs.length;
     }
   }
 
-  private static Plan plan(BacktestParams params) {
+  private Plan plan(BacktestParams params) {
     BacktestParams.Synthetic synthetic = params.data().synthetic();
+    String dataset = params.data().dataset();
     BacktestParams.Grid grid = params.grid();
     int[][] pairs = pairs(new TreeSet<>(grid.fast()), new TreeSet<>(grid.slow()));
     BacktestParams.Costs costs = params.costs();
@@ -325,10 +356,18 @@ public final class StrategyBacktestKind
       bps += costs.commissionBps() == null ? 0.0 : costs.commissionBps();
       bps += costs.slippageBps() == null ? 0.0 : costs.slippageBps();
     }
+    if (dataset != null) {
+      Datasets.Info info =
+          datasets
+              .info(dataset)
+              .orElseThrow(() -> new IllegalArgumentException("no dataset " + dataset));
+      return new Plan(List.of(info.name()), info.rows(), 0, dataset, pairs, bps / 10_000.0);
+    }
     return new Plan(
         List.copyOf(synthetic.symbols()),
         synthetic.bars(),
         synthetic.seed(),
+        null,
         pairs,
         bps / 10_000.0);
   }
@@ -344,6 +383,13 @@ public final class StrategyBacktestKind
       }
     }
     return pairs.toArray(new int[0][]);
+  }
+
+  @Override
+  public List<String> datasetIds(BacktestParams params) {
+    return params.data() != null && params.data().dataset() != null
+        ? List.of(params.data().dataset())
+        : List.of();
   }
 
   @Override
@@ -383,7 +429,10 @@ public final class StrategyBacktestKind
       int[] pair = plan.pairs()[(int) (u % pairCount)];
       if (unitSymbol != symbolIndex) {
         symbolIndex = unitSymbol;
-        closes = prices.closes(plan.seed(), plan.symbols().get(symbolIndex), plan.bars());
+        closes =
+            plan.dataset() != null
+                ? datasets.bars(plan.dataset()).close()
+                : prices.closes(plan.seed(), plan.symbols().get(symbolIndex), plan.bars());
         smas = new SmaCache(closes, SMA_CACHE_DOUBLES);
       }
       int fast = pair[0];

@@ -19,7 +19,7 @@ final class BacktestFixtures {
       double commissionBps,
       double slippageBps) {
     return new BacktestParams(
-        new BacktestParams.Data(new BacktestParams.Synthetic(symbols, bars, seed)),
+        new BacktestParams.Data(new BacktestParams.Synthetic(symbols, bars, seed), null),
         StrategyBacktestKind.SMA_CROSSOVER,
         new BacktestParams.Grid(fast, slow),
         new BacktestParams.Costs(commissionBps, slippageBps));

@@ -58,15 +58,15 @@ class StrategyBacktestValidationTest {
     assertThat(
             fields(
                 new BacktestParams(
-                    new BacktestParams.Data(null),
+                    new BacktestParams.Data(null, null),
                     "sma-crossover",
                     new BacktestParams.Grid(null, null),
                     new BacktestParams.Costs(null, null))))
-        .containsExactly("data.synthetic", "grid.fast", "grid.slow");
+        .containsExactly("data", "grid.fast", "grid.slow");
     assertThat(
             fields(
                 new BacktestParams(
-                    new BacktestParams.Data(new BacktestParams.Synthetic(null, null, null)),
+                    new BacktestParams.Data(new BacktestParams.Synthetic(null, null, null), null),
                     "sma-crossover",
                     new BacktestParams.Grid(Arrays.asList(5, null), List.of(50)),
                     null)))
@@ -105,7 +105,8 @@ class StrategyBacktestValidationTest {
         new BacktestParams(
             new BacktestParams.Data(
                 new BacktestParams.Synthetic(
-                    List.of("AAA", "BBB", " ", "AAA", "way-too-long-symbol-name", "a/b"), 100, 7L)),
+                    List.of("AAA", "BBB", " ", "AAA", "way-too-long-symbol-name", "a/b"), 100, 7L),
+                null),
             "buy-and-hold",
             new BacktestParams.Grid(List.of(0, 5, 5, 100), List.of(50, 99, 200)),
             new BacktestParams.Costs(-1.0, Double.NaN));

@@ -1,0 +1,130 @@
+package dev.simrun.api.datasets;
+
+import dev.simrun.api.identity.Caller;
+import dev.simrun.api.problems.ProblemException;
+import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.datasets.DatasetStore;
+import dev.simrun.shared.datasets.DatasetView;
+import dev.simrun.shared.datasets.OhlcvCsv;
+import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.simulations.KeysetCursor;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Part;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.multipart.CompletedFileUpload;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * OHLCV datasets for backtests: upload a CSV ({@code text/csv}, or a {@code file} part of {@code
+ * multipart/form-data}), list the caller's, read one. An upload is checked whole before anything
+ * is stored: a bad one gets 422 naming each bad line, and leaves nothing behind.
+ */
+@Controller("/api/v1/datasets")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class DatasetsController {
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private final DatasetStore store;
+
+  DatasetsController(DatasetStore store) {
+    this.store = store;
+  }
+
+  @Post
+  @Consumes("text/csv")
+  HttpResponse<DatasetResponse> upload(
+      Caller caller, @QueryValue @Nullable String name, @Body byte[] csv) {
+    return store(caller, name(name, "dataset"), new ByteArrayInputStream(csv), csv.length);
+  }
+
+  @Post
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  HttpResponse<DatasetResponse> uploadForm(
+      Caller caller, @Part("file") CompletedFileUpload file, @Part("name") @Nullable String name) {
+    String fallback = file.getFilename() == null ? "dataset" : stem(file.getFilename());
+    try (InputStream in = file.getInputStream()) {
+      return store(caller, name(name, fallback), in, file.getSize());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpResponse<DatasetResponse> store(
+      Caller caller, String name, InputStream csv, long bytes) {
+    DatasetView stored =
+        switch (OhlcvCsv.parse(csv)) {
+          case OhlcvCsv.Invalid invalid ->
+              throw new ProblemException(
+                  ProblemType.VALIDATION,
+                  "the CSV has "
+                      + (invalid.errors().size() >= OhlcvCsv.MAX_ERRORS
+                          ? "at least " + OhlcvCsv.MAX_ERRORS
+                          : invalid.errors().size())
+                      + " problems; nothing was stored",
+                  invalid.errors());
+          case OhlcvCsv.Ok ok -> store.create(caller.owner(), name, ok.bars(), bytes);
+        };
+    return HttpResponse.created(DatasetResponse.of(stored))
+        .header(HttpHeaders.LOCATION, "/api/v1/datasets/" + stored.id());
+  }
+
+  @Get
+  DatasetResponse.Page list(
+      Caller caller,
+      @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
+      @QueryValue @Nullable String cursor) {
+    try {
+      DatasetStore.Page page = store.list(caller.owner(), limit, cursor);
+      return new DatasetResponse.Page(
+          page.items().stream().map(DatasetResponse::of).toList(), page.nextCursor());
+    } catch (KeysetCursor.InvalidCursorException e) {
+      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
+    }
+  }
+
+  @Get("/{id}")
+  DatasetResponse get(Caller caller, @PathVariable UUID id) {
+    return store
+        .find(caller.owner(), id)
+        .map(DatasetResponse::of)
+        .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no dataset " + id));
+  }
+
+  private static String name(@Nullable String name, String fallback) {
+    String chosen = name == null ? fallback : name;
+    if (!NAME.matcher(chosen).matches()) {
+      throw new ProblemException(
+          ProblemType.VALIDATION,
+          "the dataset's name is invalid",
+          List.of(new FieldError("name", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
+    }
+    return chosen;
+  }
+
+  private static String stem(String filename) {
+    String base = filename.replaceAll(".*[/\\\\]", "");
+    int dot = base.lastIndexOf('.');
+    String stem = dot > 0 ? base.substring(0, dot) : base;
+    String cleaned = stem.replaceAll("[^A-Za-z0-9._-]", "_");
+    return cleaned.isEmpty() ? "dataset" : cleaned.substring(0, Math.min(64, cleaned.length()));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.simrun.shared.datasets;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.simrun.shared.kinds.Bars;
+import dev.simrun.shared.kinds.Datasets;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link Datasets} for kinds, from {@link DatasetStore}. Datasets never change, so decoded bars are
+ * kept in a cache bounded by their size (256 MiB): the chunks of one simulation that land on one
+ * worker decode a dataset once.
+ */
+@Singleton
+public class StoredDatasets implements Datasets {
+  static final long CACHE_BYTES = 256L * 1024 * 1024;
+
+  private final DatasetStore store;
+  private final Cache<UUID, Bars> cache =
+      Caffeine.newBuilder()
+          .maximumWeight(CACHE_BYTES)
+          .<UUID, Bars>weigher((id, bars) -> (int) Math.min(Integer.MAX_VALUE, bars.size() * 48L))
+          .build();
+
+  public StoredDatasets(DatasetStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Optional<Info> info(String id) {
+    return parse(id).flatMap(store::info).map(DatasetStore.StoredInfo::info);
+  }
+
+  @Override
+  public Bars bars(String id) {
+    UUID key = parse(id).orElseThrow(() -> new IllegalArgumentException("no dataset " + id));
+    return cache.get(
+        key,
+        k -> store.bars(k).orElseThrow(() -> new IllegalArgumentException("no dataset " + id)));
+  }
+
+  private static Optional<UUID> parse(String id) {
+    try {
+      return Optional.of(UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

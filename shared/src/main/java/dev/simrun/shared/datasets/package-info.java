@@ -1,0 +1,2 @@
+/** OHLCV datasets: reading and checking uploads, storing them compactly, reading them back. */
+package dev.simrun.shared.datasets;
