@@ -118,6 +118,10 @@ class ForecastHttpAgentTest {
     assertThat(((Number) sent.get("day")).longValue()).isEqualTo(41);
     assertThat(((Number) sent.get("from")).longValue()).isEqualTo(39);
     assertThat(sent.get("history")).asString().isEqualTo("[1.5, 2.0, 2.5]");
+
+    // Fields the agent does not know are ignored.
+    script.add(new Reply(0, 200, "{\"model\": \"v2\", \"prediction\": -3e2, \"ci\": [1, 2]}"));
+    assertThat(httpAgent(1_000, 0, 0, breaker(3, 1_000)).predict(42, HISTORY)).isEqualTo(-300.0);
   }
 
   @Test
