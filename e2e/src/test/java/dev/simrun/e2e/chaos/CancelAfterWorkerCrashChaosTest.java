@@ -6,20 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.simrun.e2e.SimRunStack;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A cancel that comes after the worker died under running chunks: their attempts will never stop
- * themselves, so once their leases lapse something must finish the cancellation. Today nothing does
- * and the simulation stays CANCELLING for good (see docs/chaos.md, "Bugs found").
+ * themselves, so once their leases lapse the api's reconciler cancels them and finishes the
+ * cancellation (it stayed CANCELLING for good before; see docs/chaos.md).
  */
 @Tag("chaos")
 class CancelAfterWorkerCrashChaosTest {
 
   @Test
-  @Disabled("product bug: CANCELLING never ends when a chunk's attempt died (docs/chaos.md)")
   void aCancelCompletesEvenWhenTheRunningChunksDiedWithTheirWorker() {
     SimRunStack stack = ChaosStacks.shared();
     String id = stack.submit(CancelChaosTest.LONG_CHUNKS);
