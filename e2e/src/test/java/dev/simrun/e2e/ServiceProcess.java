@@ -19,18 +19,36 @@ import java.util.stream.Collectors;
 
 /**
  * A SimRun service (api or worker) in a process of its own, as in production: its classpath is this
- * test's classpath without the other service's classes, so each sees only its own beans.
+ * test's classpath without the other service's classes, so each sees only its own beans. Logs go to
+ * {@code target/e2e-logs/}, one file per start.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
+  static final Path LOGS = Path.of("target", "e2e-logs");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
   private final String name;
-  private final Process process;
   private final int port;
+  private final String mainClass;
+  private final String otherModule;
+  private final Map<String, String> env;
+  private final Process process;
   private final Path log;
 
-  private ServiceProcess(String name, Process process, int port, Path log) {
+  private ServiceProcess(
+      String name,
+      int port,
+      String mainClass,
+      String otherModule,
+      Map<String, String> env,
+      Process process,
+      Path log) {
     this.name = name;
-    this.process = process;
     this.port = port;
+    this.mainClass = mainClass;
+    this.otherModule = otherModule;
+    this.env = env;
+    this.process = process;
     this.log = log;
   }
 
@@ -40,7 +58,7 @@ final class ServiceProcess implements AutoCloseable {
    * @param otherModule the other service's module (api or worker): its classes and jar are left out
    *     of the classpath
    */
-  static ServiceProcess start(
+  public static ServiceProcess start(
       String name, int port, String mainClass, String otherModule, Map<String, String> env) {
     String classpath =
         Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
@@ -50,7 +68,8 @@ final class ServiceProcess implements AutoCloseable {
                         && !entry.contains("/simrun-" + otherModule + "/"))
             .collect(Collectors.joining(java.io.File.pathSeparator));
     try {
-      Path log = Files.createTempFile("simrun-" + name + "-", ".log");
+      Files.createDirectories(LOGS);
+      Path log = Files.createTempFile(LOGS, name + "-", ".log");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, mainClass));
@@ -58,7 +77,8 @@ final class ServiceProcess implements AutoCloseable {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       pb.environment().put("PORT", Integer.toString(port));
-      ServiceProcess service = new ServiceProcess(name, pb.start(), port, log);
+      ServiceProcess service =
+          new ServiceProcess(name, port, mainClass, otherModule, Map.copyOf(env), pb.start(), log);
       service.awaitHealthy(Duration.ofSeconds(60));
       return service;
     } catch (IOException e) {
@@ -66,11 +86,34 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  String url() {
+  /**
+   * The same service started again, on the same port with the same environment; this one must have
+   * stopped (see {@link #kill()}).
+   */
+  public ServiceProcess restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " still runs; kill or close it first");
+    }
+    return start(name, port, mainClass, otherModule, env);
+  }
+
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  static int freePort() {
+  public int port() {
+    return port;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -79,7 +122,6 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   private void awaitHealthy(Duration timeout) {
-    HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -87,7 +129,7 @@ final class ServiceProcess implements AutoCloseable {
       }
       try {
         HttpResponse<Void> r =
-            http.send(
+            HTTP.send(
                 HttpRequest.newBuilder(URI.create(url() + "/health"))
                     .timeout(Duration.ofSeconds(2))
                     .build(),
@@ -102,7 +144,7 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(e);
       }
       try {
-        Thread.sleep(100);
+        Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
@@ -111,7 +153,7 @@ final class ServiceProcess implements AutoCloseable {
     throw new IllegalStateException(name + " not healthy within " + timeout + ":\n" + tail());
   }
 
-  String tail() {
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
@@ -120,12 +162,26 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL, as a crash or an OOM kill would: no shutdown hook runs, nothing is flushed. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(name + " survived SIGKILL for 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGTERM, a graceful stop; SIGKILL after 10 s. */
   @Override
   public void close() {
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -76,14 +76,6 @@ final class PubSubDeadLetterPublisher implements DeadLetterPublisher {
 
   @Override
   public void close() {
-    Thread shutdown =
-        Thread.ofVirtual().name("dead-letter-publisher-shutdown").start(publisher::shutdown);
-    try {
-      if (!shutdown.join(PubSubEventPublisher.CLOSE_WAIT)) {
-        LOG.warn("dead letters still unpublished after {}", PubSubEventPublisher.CLOSE_WAIT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    PubSubEventPublisher.shutdown(publisher, "dead letters", LOG);
   }
 }

@@ -125,17 +125,22 @@ public final class PubSubEventPublisher implements EventPublisher {
     }
   }
 
-  /**
-   * Sends what is queued, waiting {@link #CLOSE_WAIT} at most: {@link Publisher#shutdown()} waits
-   * for every outstanding message, forever while the broker is unreachable.
-   */
+  /** Sends what is queued, waiting {@link #CLOSE_WAIT} at most; see {@link #shutdown}. */
   @Override
   public void close() {
+    shutdown(publisher, "events", LOG);
+  }
+
+  /**
+   * Shuts {@code publisher} down, waiting {@link #CLOSE_WAIT} at most: {@link Publisher#shutdown()}
+   * waits for every outstanding message, forever while the broker is unreachable.
+   */
+  static void shutdown(Publisher publisher, String what, Logger log) {
     Thread shutdown =
-        Thread.ofVirtual().name("pubsub-publisher-shutdown").start(publisher::shutdown);
+        Thread.ofVirtual().name("pubsub-" + what + "-shutdown").start(publisher::shutdown);
     try {
       if (!shutdown.join(CLOSE_WAIT)) {
-        LOG.warn("events still unpublished after {}; dropping them", CLOSE_WAIT);
+        log.warn("{} still unpublished after {}; dropping them", what, CLOSE_WAIT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

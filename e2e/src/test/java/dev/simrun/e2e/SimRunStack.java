@@ -1,0 +1,451 @@
+package dev.simrun.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.cloud.tasks.v2.CloudTasksClient;
+import com.google.cloud.tasks.v2.CloudTasksSettings;
+import com.google.cloud.tasks.v2.LocationName;
+import com.google.cloud.tasks.v2.Queue;
+import com.google.cloud.tasks.v2.RetryConfig;
+import dev.simrun.emulator.tasks.CloudTasksEmulator;
+import dev.simrun.emulator.tasks.EmulatorStats;
+import dev.simrun.shared.testing.PubSubEmulator;
+import dev.simrun.shared.testing.TestDatabase;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine for end-to-end tests: the Cloud Tasks emulator in this JVM with
+ * both queues, the api and the worker in processes of their own, a PostgreSQL database and a
+ * Pub/Sub emulator. Every piece can be swapped or broken by a test: the worker killed and started
+ * again on its port, the database or Pub/Sub given by the test so that it can stop them.
+ */
+public final class SimRunStack implements AutoCloseable {
+  public static final String PROJECT = "simrun-local";
+  public static final String LOCATION = "local";
+  public static final String USER = "e2e";
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final CloudTasksEmulator tasks;
+  private final String jdbcUrl;
+  private final ServiceProcess api;
+  private ServiceProcess worker;
+  private int workerStarts = 1;
+
+  private SimRunStack(Builder b) {
+    String queues = "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/";
+    CloudTasksEmulator.Builder emulator = CloudTasksEmulator.builder();
+    if (b.emulatorSeed != null) {
+      emulator.randomSeed(b.emulatorSeed);
+    }
+    if (b.retry == null) {
+      emulator.queue(queues + "simulations-interactive").queue(queues + "simulations-batch");
+    }
+    this.tasks = emulator.start();
+    ServiceProcess startedApi = null;
+    try {
+      if (b.retry != null) {
+        createQueues(
+            tasks, b.retry, queues + "simulations-interactive", queues + "simulations-batch");
+      }
+      int workerPort = ServiceProcess.freePort();
+      String workerUrl = "http://127.0.0.1:" + workerPort;
+      this.jdbcUrl = b.jdbcUrl != null ? b.jdbcUrl : TestDatabase.newDatabase();
+      Map<String, String> env = new HashMap<>();
+      env.put("DATABASE_URL", jdbcUrl);
+      env.put("DATABASE_USER", "postgres");
+      env.put("DATABASE_PASSWORD", "postgres");
+      env.put("SIMRUN_TASKS_PROJECT", PROJECT);
+      env.put("SIMRUN_TASKS_LOCATION", LOCATION);
+      env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", tasks.endpoint());
+      env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
+      env.put("SIMRUN_AUTH_ISSUER", tasks.issuer());
+      env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
+      env.put("SIMRUN_PUBSUB_ENABLED", "true");
+      env.put("SIMRUN_PUBSUB_CREATE_TOPICS", "true");
+      env.put(
+          "PUBSUB_EMULATOR_HOST",
+          b.pubSubHost != null ? b.pubSubHost : PubSubEmulator.shared().host());
+      env.putAll(b.env);
+      Map<String, String> apiEnv = new HashMap<>(env);
+      apiEnv.putAll(b.apiEnv);
+      Map<String, String> workerEnv = new HashMap<>(env);
+      workerEnv.putAll(b.workerEnv);
+      startedApi =
+          ServiceProcess.start(
+              "api", ServiceProcess.freePort(), "dev.simrun.api.Application", "worker", apiEnv);
+      this.worker =
+          ServiceProcess.start(
+              "worker", workerPort, "dev.simrun.worker.Application", "api", workerEnv);
+      this.api = startedApi;
+    } catch (RuntimeException e) {
+      if (startedApi != null) {
+        startedApi.close();
+      }
+      tasks.close();
+      throw e;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static void createQueues(CloudTasksEmulator tasks, RetryConfig retry, String... names) {
+    try (CloudTasksClient client =
+        CloudTasksClient.create(
+            CloudTasksSettings.newBuilder()
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .setTransportChannelProvider(
+                    InstantiatingGrpcChannelProvider.newBuilder()
+                        .setEndpoint(tasks.endpoint())
+                        .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                        .build())
+                .build())) {
+      for (String name : names) {
+        client.createQueue(
+            LocationName.of(PROJECT, LOCATION),
+            Queue.newBuilder().setName(name).setRetryConfig(retry).build());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public ServiceProcess api() {
+    return api;
+  }
+
+  public ServiceProcess worker() {
+    return worker;
+  }
+
+  public CloudTasksEmulator tasks() {
+    return tasks;
+  }
+
+  public String interactiveQueue() {
+    return "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-interactive";
+  }
+
+  public EmulatorStats.Queue interactiveStats() {
+    return tasks.stats().queues().get(interactiveQueue());
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** SIGKILL to the worker process; it stays down until {@link #restartWorker()}. */
+  public void killWorker() {
+    worker.kill();
+  }
+
+  /** Starts the worker again on its port with its environment; returns once it is healthy. */
+  public void restartWorker() {
+    worker = worker.restart();
+    workerStarts++;
+  }
+
+  public int workerStarts() {
+    return workerStarts;
+  }
+
+  // ------------------------------------------------------------------------------ HTTP
+
+  /** POSTs a simulation; asserts 202 and returns its id. */
+  public String submit(String body) {
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
+                .header("Content-Type", "application/json")
+                .header("X-SimRun-User", USER)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    assertThat(r.headers().firstValue("Location")).isPresent();
+    return read(r.body()).path("id").asText();
+  }
+
+  public HttpResponse<byte[]> get(String path) {
+    return get(path, Duration.ofSeconds(30));
+  }
+
+  public HttpResponse<byte[]> get(String path, Duration timeout) {
+    return send(
+        HttpRequest.newBuilder(URI.create(api.url() + path))
+            .header("X-SimRun-User", USER)
+            .timeout(timeout)
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  public HttpResponse<String> post(String path) {
+    return send(
+        HttpRequest.newBuilder(URI.create(api.url() + path))
+            .header("X-SimRun-User", USER)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code GET /api/v1/simulations/{id}} as JSON; asserts 200. */
+  public JsonNode simulation(String id) {
+    HttpResponse<byte[]> r = get("/api/v1/simulations/" + id);
+    assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+    return read(r.body());
+  }
+
+  /**
+   * Waits until the simulation has ended and returns its status. A 503 (the api cannot reach its
+   * database for now) counts as not yet; any other answer but 200 fails.
+   */
+  public String awaitEnd(String id, Duration timeout) {
+    Set<String> ended = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "PARTIAL");
+    return await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              HttpResponse<byte[]> r = get("/api/v1/simulations/" + id);
+              if (r.statusCode() == 503) {
+                return "(503)";
+              }
+              assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+              return read(r.body()).path("status").asText();
+            },
+            ended::contains);
+  }
+
+  /**
+   * Waits for the simulation to succeed, checks the API's view of it (every chunk succeeded,
+   * progress 1) and returns the result's bytes as served.
+   */
+  public byte[] awaitResult(String id, Duration timeout) {
+    awaitEnd(id, timeout);
+    JsonNode view = simulation(id);
+    assertThat(view.path("status").asText()).as(view.toString()).isEqualTo("SUCCEEDED");
+    assertThat(view.path("chunks").path("succeeded").asInt())
+        .isEqualTo(view.path("chunks").path("total").asInt());
+    assertThat(view.path("progress").asDouble()).isEqualTo(1.0);
+    HttpResponse<byte[]> result = get("/api/v1/simulations/" + id + "/result");
+    assertThat(result.statusCode()).isEqualTo(200);
+    return result.body();
+  }
+
+  /** One Server-Sent Event: its id (null when it has none), name and data. */
+  public record Sse(String id, String event, String data) {}
+
+  /**
+   * Reads a Server-Sent Events stream until the server closes it, handing each event to {@code
+   * each} as it arrives; returns them all.
+   */
+  public List<Sse> readStream(String path, Duration timeout, Consumer<Sse> each) {
+    HttpResponse<Stream<String>> r =
+        send(
+            HttpRequest.newBuilder(URI.create(api.url() + path))
+                .header("X-SimRun-User", USER)
+                .header("Accept", "text/event-stream")
+                .timeout(timeout)
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<Sse> events = new ArrayList<>();
+    String id = null;
+    String event = null;
+    String data = null;
+    try (Stream<String> lines = r.body()) {
+      for (var it = lines.iterator(); it.hasNext(); ) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (data != null) {
+            Sse e = new Sse(id, event, data);
+            events.add(e);
+            each.accept(e);
+          }
+          id = null;
+          event = null;
+          data = null;
+        } else if (line.startsWith("id:")) {
+          id = line.substring(3).strip();
+        } else if (line.startsWith("event:")) {
+          event = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          data = line.substring(5).strip();
+        }
+      }
+    }
+    return events;
+  }
+
+  public List<Sse> readStream(String path, Duration timeout) {
+    return readStream(path, timeout, e -> {});
+  }
+
+  private static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    try {
+      return HTTP.send(request, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static JsonNode read(byte[] json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ SQL
+
+  /** A connection to the stack's database, straight past the services. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+  }
+
+  /** The first column of the first row of a query, as a long (e.g. a count). */
+  public long queryLong(String sql, Object... args) {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** Every row of a query, each column by its label. */
+  public List<Map<String, Object>> queryRows(String sql, Object... args) {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        int columns = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Map<String, Object> row = new HashMap<>();
+          for (int i = 1; i <= columns; i++) {
+            row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    tasks.close();
+  }
+
+  /** What differs from the defaults: the database, Pub/Sub, queue retries, extra environment. */
+  public static final class Builder {
+    private String jdbcUrl;
+    private String pubSubHost;
+    private RetryConfig retry;
+    private Long emulatorSeed;
+    private final Map<String, String> env = new HashMap<>();
+    private final Map<String, String> apiEnv = new HashMap<>();
+    private final Map<String, String> workerEnv = new HashMap<>();
+
+    /** A database of the test's own; a fresh one of {@link TestDatabase} by default. */
+    public Builder database(String jdbcUrl) {
+      this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    /** A Pub/Sub emulator of the test's own; {@link PubSubEmulator#shared()} by default. */
+    public Builder pubSub(String host) {
+      this.pubSubHost = host;
+      return this;
+    }
+
+    /** The queues' retry config; Cloud Tasks' defaults when not set. */
+    public Builder retry(RetryConfig retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /** The emulator's seed for jitter and injected faults, to repeat a run. */
+    public Builder emulatorSeed(long seed) {
+      this.emulatorSeed = seed;
+      return this;
+    }
+
+    /** An environment variable of both services. */
+    public Builder env(String name, String value) {
+      env.put(name, value);
+      return this;
+    }
+
+    public Builder apiEnv(String name, String value) {
+      apiEnv.put(name, value);
+      return this;
+    }
+
+    public Builder workerEnv(String name, String value) {
+      workerEnv.put(name, value);
+      return this;
+    }
+
+    public SimRunStack start() {
+      return new SimRunStack(this);
+    }
+  }
+}
