@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
 
 /**
  * OHLCV datasets for backtests: upload a CSV ({@code text/csv}, or a {@code file} part of {@code
- * multipart/form-data}), list the caller's, read one. An upload is checked whole before anything
- * is stored: a bad one gets 422 naming each bad line, and leaves nothing behind.
+ * multipart/form-data}), list the caller's, read one. An upload is checked whole before anything is
+ * stored: a bad one gets 422 naming each bad line, and leaves nothing behind.
  */
 @Controller("/api/v1/datasets")
 @ExecuteOn(TaskExecutors.BLOCKING)
