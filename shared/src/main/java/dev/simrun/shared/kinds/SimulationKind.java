@@ -69,6 +69,15 @@ public interface SimulationKind<P, C, R> {
   }
 
   /**
+   * The result as a table for {@code result.csv}: one row per unit or per whatever the kind's
+   * natural row is (a unit of a backtest, a day and agent of a forecast). None by default, and then
+   * the api answers that the kind has no CSV form.
+   */
+  default Optional<ResultTable> table(P params, R result) {
+    return Optional.empty();
+  }
+
+  /**
    * A few fields that say how the result came out, for the {@code simulation.succeeded} event
    * (kilobytes at most: the result itself is fetched by its link). None by default.
    */

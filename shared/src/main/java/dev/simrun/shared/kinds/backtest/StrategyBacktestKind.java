@@ -4,6 +4,7 @@ import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.Datasets;
 import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.UnitRange;
 import jakarta.inject.Inject;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * {@code strategy-backtest}: a trading strategy swept over a parameter grid on several symbols.
@@ -549,6 +552,41 @@ public final class StrategyBacktestKind
     }
     ran.sort(LEADERBOARD_ORDER);
     return Optional.of(new BacktestResult(unitCount(params), ran));
+  }
+
+  /** One row per unit that ran, in leaderboard order, ranked from 1. */
+  @Override
+  public Optional<ResultTable> table(BacktestParams params, BacktestResult result) {
+    List<BacktestUnitResult> units = result.leaderboard();
+    Stream<List<?>> rows =
+        IntStream.range(0, units.size())
+            .mapToObj(
+                rank -> {
+                  BacktestUnitResult unit = units.get(rank);
+                  return List.of(
+                      rank + 1,
+                      unit.unitIndex(),
+                      unit.symbol(),
+                      unit.fast(),
+                      unit.slow(),
+                      unit.trades(),
+                      unit.totalReturn(),
+                      unit.maxDrawdown(),
+                      unit.sharpe());
+                });
+    return Optional.of(
+        new ResultTable(
+            List.of(
+                "rank",
+                "unit",
+                "symbol",
+                "fast",
+                "slow",
+                "trades",
+                "totalReturn",
+                "maxDrawdown",
+                "sharpe"),
+            rows));
   }
 
   /** The number of units and the leader: symbol, parameters, Sharpe and total return. */

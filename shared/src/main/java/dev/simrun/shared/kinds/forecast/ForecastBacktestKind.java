@@ -4,6 +4,7 @@ import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.PermanentChunkFailure;
+import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.UnitRange;
 import io.micronaut.serde.ObjectMapper;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * {@code forecast-backtest}: forecasting agents walked forward over a daily series, and an ensemble
@@ -487,6 +489,52 @@ public final class ForecastBacktestKind
   }
 
   /** The days, the best agent and its MAE, and the ensemble's MAE. */
+  /**
+   * One row per day and agent, then the day's ensemble (agent {@code ensemble}): the prediction,
+   * the actual value, the error (prediction minus actual) and, for a failed agent, why.
+   */
+  @Override
+  public Optional<ResultTable> table(ForecastParams params, ForecastResult result) {
+    List<String> names = result.agents().stream().map(ForecastResult.AgentMetrics::name).toList();
+    Stream<List<?>> rows =
+        result.rows().stream()
+            .flatMap(
+                row -> {
+                  List<List<?>> day = new ArrayList<>(names.size() + 1);
+                  for (int a = 0; a < names.size(); a++) {
+                    day.add(
+                        cells(
+                            row.day(),
+                            names.get(a),
+                            row.actual(),
+                            row.predictions().get(a),
+                            failure(row, names.get(a))));
+                  }
+                  day.add(cells(row.day(), "ensemble", row.actual(), row.ensemble(), null));
+                  return day.stream();
+                });
+    return Optional.of(
+        new ResultTable(List.of("day", "agent", "actual", "prediction", "error", "failure"), rows));
+  }
+
+  private static List<?> cells(
+      long day, String agent, double actual, Double prediction, String failure) {
+    return Arrays.asList(
+        day, agent, actual, prediction, prediction == null ? null : prediction - actual, failure);
+  }
+
+  private static String failure(ForecastResult.Row row, String agent) {
+    if (row.failures() == null) {
+      return null;
+    }
+    for (DayForecast.Failure failure : row.failures()) {
+      if (failure.agent().equals(agent)) {
+        return failure.reason();
+      }
+    }
+    return null;
+  }
+
   @Override
   public Map<String, Object> summary(ForecastResult result) {
     Map<String, Object> summary = new LinkedHashMap<>();
