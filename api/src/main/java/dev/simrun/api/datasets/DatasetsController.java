@@ -1,5 +1,6 @@
 package dev.simrun.api.datasets;
 
+import com.google.common.io.CountingInputStream;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
@@ -16,21 +17,23 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -44,16 +47,45 @@ class DatasetsController {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final DatasetStore store;
+  private final DatasetsConfig config;
 
-  DatasetsController(DatasetStore store) {
+  DatasetsController(DatasetStore store, DatasetsConfig config) {
     this.store = store;
+    this.config = config;
   }
 
+  /** The CSV as the body, read as it arrives. */
   @Post
   @Consumes("text/csv")
   HttpResponse<DatasetResponse> upload(
-      Caller caller, @QueryValue @Nullable String name, @Body byte[] csv) {
-    return store(caller, name(name, "dataset"), new ByteArrayInputStream(csv), csv.length);
+      Caller caller,
+      @QueryValue @Nullable String name,
+      @Header(HttpHeaders.CONTENT_LENGTH) @Nullable Long length,
+      @Body @Nullable InputStream body) {
+    String chosen = name(name, "dataset");
+    if (length != null && length > config.maxUploadBytes()) {
+      throw new ContentLengthExceededException(config.maxUploadBytes(), length);
+    }
+    CountingInputStream csv =
+        new CountingInputStream(body == null ? InputStream.nullInputStream() : body);
+    try (InputStream limited = new LimitedUpload(csv, config.maxUploadBytes())) {
+      return store(caller, chosen, limited, csv::getCount);
+    } catch (IOException | UncheckedIOException e) {
+      throw tooLargeOr(e);
+    }
+  }
+
+  /**
+   * A body past the transport limit fails the stream it is read from with an {@link IOException};
+   * what the caller must hear is that it is too large.
+   */
+  private static RuntimeException tooLargeOr(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ContentLengthExceededException tooLarge) {
+        return tooLarge;
+      }
+    }
+    return e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
   }
 
   @Post
@@ -62,16 +94,17 @@ class DatasetsController {
       Caller caller, @Part("file") CompletedFileUpload file, @Part("name") @Nullable String name) {
     String fallback = file.getFilename() == null ? "dataset" : stem(file.getFilename());
     try (InputStream in = file.getInputStream()) {
-      return store(caller, name(name, fallback), in, file.getSize());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return store(caller, name(name, fallback), in, file::getSize);
+    } catch (IOException | UncheckedIOException e) {
+      throw tooLargeOr(e);
     }
   }
 
+  /** Parses the whole CSV, then stores it; {@code bytes} is read once the CSV has been parsed. */
   private HttpResponse<DatasetResponse> store(
-      Caller caller, String name, InputStream csv, long bytes) {
+      Caller caller, String name, InputStream csv, LongSupplier bytes) {
     DatasetView stored =
-        switch (OhlcvCsv.parse(csv)) {
+        switch (OhlcvCsv.parse(csv, config.maxRows())) {
           case OhlcvCsv.Invalid invalid ->
               throw new ProblemException(
                   ProblemType.VALIDATION,
@@ -81,7 +114,7 @@ class DatasetsController {
                           : invalid.errors().size())
                       + " problems; nothing was stored",
                   invalid.errors());
-          case OhlcvCsv.Ok ok -> store.create(caller.owner(), name, ok.bars(), bytes);
+          case OhlcvCsv.Ok ok -> store.create(caller.owner(), name, ok.bars(), bytes.getAsLong());
         };
     return HttpResponse.created(DatasetResponse.of(stored))
         .header(HttpHeaders.LOCATION, "/api/v1/datasets/" + stored.id());

@@ -46,6 +46,14 @@ public final class OhlcvCsv {
   public record Invalid(List<FieldError> errors) implements Parsed {}
 
   public static Parsed parse(InputStream csv) {
+    return parse(csv, MAX_ROWS);
+  }
+
+  /** Like {@link #parse(InputStream)}, with at most {@code maxRows} bars. */
+  public static Parsed parse(InputStream csv, int maxRows) {
+    if (maxRows < 1 || maxRows > MAX_ROWS) {
+      throw new IllegalArgumentException("maxRows must be in 1.." + MAX_ROWS + ", got " + maxRows);
+    }
     var decoder =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -71,8 +79,8 @@ public final class OhlcvCsv {
         if (line.isBlank()) {
           continue;
         }
-        if (c.size == MAX_ROWS) {
-          errors.add(new FieldError("line " + lineNo, "more than " + MAX_ROWS + " bars"));
+        if (c.size == maxRows) {
+          errors.add(new FieldError("line " + lineNo, "more than " + maxRows + " bars"));
           break;
         }
         if (line.length() > MAX_LINE) {

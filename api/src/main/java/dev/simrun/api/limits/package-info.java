@@ -1,0 +1,2 @@
+/** Limits on what a request may carry. */
+package dev.simrun.api.limits;
