@@ -25,6 +25,9 @@ import java.util.Arrays;
  */
 public final class Engine {
 
+  /** A per-bar deviation of returns below this counts as zero (see the metrics' edge cases). */
+  public static final double ZERO_DEVIATION = 1e-12;
+
   private Engine() {}
 
   /** Receives the trades of a run as they happen, e.g. for tests; never needed for metrics. */
@@ -207,6 +210,13 @@ public final class Engine {
     double annual = Math.sqrt(barsPerYear);
     double stdev = count > 1 ? Math.sqrt(squares / (count - 1)) : 0.0;
     double downsideDeviation = Math.sqrt(downside / count);
+    // Below this a deviation is rounding noise (e.g. of returns that are all equal), not risk.
+    if (stdev < ZERO_DEVIATION) {
+      stdev = 0.0;
+    }
+    if (downsideDeviation < ZERO_DEVIATION) {
+      downsideDeviation = 0.0;
+    }
     double years = count / barsPerYear;
     double cagr = equity > 0.0 ? StrictMath.pow(equity, 1.0 / years) - 1.0 : -1.0;
     return new Metrics(

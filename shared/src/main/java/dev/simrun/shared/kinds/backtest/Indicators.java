@@ -91,7 +91,7 @@ public final class Indicators {
 
   private static double rsiOf(double gain, double loss) {
     double total = gain + loss;
-    return total == 0.0 ? 50.0 : 100.0 * gain / total;
+    return total == 0.0 ? 50.0 : 100.0 * (gain / total); // in [0, 100] after rounding too
   }
 
   /**

@@ -222,6 +222,12 @@ final class ReferenceBacktest {
     }
     double sd = n > 1 ? Math.sqrt(var / (n - 1)) : 0;
     double downside = Math.sqrt(down / n);
+    if (sd < Engine.ZERO_DEVIATION) {
+      sd = 0;
+    }
+    if (downside < Engine.ZERO_DEVIATION) {
+      downside = 0;
+    }
     double equity = run.equity().getLast();
     double peak = 1;
     double maxDd = 0;
@@ -245,15 +251,20 @@ final class ReferenceBacktest {
     int closed = run.tradePnl().size();
     return new Engine.Metrics(
         run.entries(),
-        equity - 1,
-        cagr,
-        sd * Math.sqrt(barsPerYear),
-        sd == 0 ? 0.0 : mean / sd * Math.sqrt(barsPerYear),
-        downside == 0 ? null : mean / downside * Math.sqrt(barsPerYear),
-        maxDd,
-        maxDd == 0 ? null : cagr / maxDd,
-        closed == 0 ? null : (double) wins / closed,
-        loss == 0 ? null : profit / loss,
+        finite(equity - 1),
+        finite(cagr),
+        finite(sd * Math.sqrt(barsPerYear)),
+        sd == 0 ? Double.valueOf(0.0) : finite(mean / sd * Math.sqrt(barsPerYear)),
+        downside == 0 ? null : finite(mean / downside * Math.sqrt(barsPerYear)),
+        finite(maxDd),
+        maxDd == 0 ? null : finite(cagr / maxDd),
+        closed == 0 ? null : Double.valueOf((double) wins / closed),
+        loss == 0 ? null : finite(profit / loss),
         (double) run.barsInMarket() / n);
+  }
+
+  /** JSON has no NaN or infinity: such a metric is null. */
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
   }
 }
