@@ -2,7 +2,6 @@ package dev.simrun.shared.kinds.backtest;
 
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -24,17 +23,30 @@ public record EquityCurve(List<Integer> bar, List<Double> equity) {
     equity = Collections.unmodifiableList(new ArrayList<>(equity)); // null: not finite
   }
 
-  /** Samples a full equity series. */
-  static EquityCurve sample(double[] full) {
-    int n = full.length;
+  /** The sampled bars of a series of {@code n} bars. */
+  static int sampledBar(int n, int i) {
     int m = Math.min(n, MAX_POINTS);
-    Integer[] bars = new Integer[m];
-    Double[] values = new Double[m];
-    for (int i = 0; i < m; i++) {
-      int b = m == 1 ? 0 : (int) ((long) i * (n - 1) / (m - 1));
-      bars[i] = b;
-      values[i] = Double.isFinite(full[b]) ? full[b] : null;
+    return m == 1 ? 0 : (int) ((long) i * (n - 1) / (m - 1));
+  }
+
+  /** The equity at the sampled bars of a full equity series. */
+  static double[] samples(double[] full) {
+    int n = full.length;
+    double[] values = new double[Math.min(n, MAX_POINTS)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = full[sampledBar(n, i)];
     }
-    return new EquityCurve(List.of(bars), Arrays.asList(values));
+    return values;
+  }
+
+  /** The curve of a series of {@code n} bars from its {@link #samples}. */
+  static EquityCurve of(int n, double[] samples) {
+    List<Integer> bars = new ArrayList<>(samples.length);
+    List<Double> values = new ArrayList<>(samples.length);
+    for (int i = 0; i < samples.length; i++) {
+      bars.add(sampledBar(n, i));
+      values.add(Double.isFinite(samples[i]) ? samples[i] : null);
+    }
+    return new EquityCurve(bars, values);
   }
 }

@@ -85,12 +85,12 @@ public final class StrategyBacktestKind
   public static final long MAX_WORK = 2_000_000_000L;
 
   /**
-   * Units × bars aimed at per chunk, for about 1-2 s of work on one core. Measured with {@code
-   * bench/}'s {@code StrategyEngineBenchmark} (see bench/results/strategy-engine.md): about 5 ns
-   * per unit-bar for sma-crossover with its share of the indicators, more for strategies whose
-   * indicators are not shared across grid points; 300 M unit-bars take about 1.5 s.
+   * Units × bars aimed at per chunk, for about 1-2 s of work on one core. Re-measured with {@code
+   * bench/}'s {@code StrategyEngineBenchmark} (bench/results/strategy-engine.md): 50-75 M
+   * unit-bars/s for sma-crossover on one core of this 2-core machine, indicators, metrics and
+   * equity samples included (about 13-20 ns a unit-bar), so 100 M unit-bars take 1.3-2 s.
    */
-  public static final long WORK_PER_CHUNK = 300_000_000L;
+  public static final long WORK_PER_CHUNK = 100_000_000L;
 
   /** The most doubles of indicator arrays a chunk keeps for reuse (64 MB). */
   public static final long INDICATOR_CACHE_DOUBLES = 8_000_000L;
@@ -560,6 +560,8 @@ public final class StrategyBacktestKind
     double[] barReturns = null;
     double[] returns = new double[plan.bars()];
     byte[] signal = new byte[plan.bars()];
+    double[] equity = plan.equityCurves() > 0 ? new double[plan.bars()] : null;
+    List<double[]> samples = new ArrayList<>((int) range.size());
     for (long u = range.from(); u < range.to(); u++) {
       if (context.cancelled()) {
         throw new ChunkCancelledException();
@@ -571,7 +573,10 @@ public final class StrategyBacktestKind
         barReturns = Indicators.barReturns(cache.close());
       }
       double[] point = plan.points()[(int) (u % pointCount)];
-      Engine.Metrics metrics = run(plan, cache, barReturns, point, signal, returns, null);
+      Engine.Metrics metrics = run(plan, cache, barReturns, point, signal, returns, equity);
+      if (equity != null) {
+        samples.add(EquityCurve.samples(equity));
+      }
       String symbol = plan.symbols().get(symbolIndex);
       GridPoint gridPoint = GridPoint.of(plan.strategy(), point);
       results.add(BacktestUnitResult.of(u, symbol, gridPoint, metrics));
@@ -582,32 +587,28 @@ public final class StrategyBacktestKind
       details.put("sharpe", metrics.sharpe());
       context.progress((u - range.from() + 1) / size, details);
     }
-    return new BacktestChunkResult(withEquityCurves(plan, results, returns, signal));
+    return new BacktestChunkResult(withEquityCurves(plan, results, samples));
   }
 
   /**
    * The results with the equity curves of the chunk's top {@code equityCurves} units (in
-   * leaderboard order) attached; each of those units runs once more, recording its equity.
+   * leaderboard order) attached, from the samples every unit recorded as it ran.
    */
-  private List<BacktestUnitResult> withEquityCurves(
-      Plan plan, List<BacktestUnitResult> results, double[] returns, byte[] signal) {
+  private static List<BacktestUnitResult> withEquityCurves(
+      Plan plan, List<BacktestUnitResult> results, List<double[]> samples) {
     if (plan.equityCurves() == 0 || results.isEmpty()) {
       return results;
     }
-    List<BacktestUnitResult> top =
-        results.stream().sorted(LEADERBOARD_ORDER).limit(plan.equityCurves()).toList();
     long first = results.getFirst().unitIndex();
     List<BacktestUnitResult> out = new ArrayList<>(results);
-    double[] equity = new double[plan.bars()];
-    for (BacktestUnitResult unit : top) {
-      int pointCount = plan.points().length;
-      int symbolIndex = (int) (unit.unitIndex() / pointCount);
-      IndicatorCache cache = new IndicatorCache(series(plan, symbolIndex), 0);
-      double[] barReturns = Indicators.barReturns(cache.close());
-      double[] point = plan.points()[(int) (unit.unitIndex() % pointCount)];
-      run(plan, cache, barReturns, point, signal, returns, equity);
-      out.set((int) (unit.unitIndex() - first), unit.withEquityCurve(EquityCurve.sample(equity)));
-    }
+    results.stream()
+        .sorted(LEADERBOARD_ORDER)
+        .limit(plan.equityCurves())
+        .forEach(
+            unit -> {
+              int at = (int) (unit.unitIndex() - first);
+              out.set(at, unit.withEquityCurve(EquityCurve.of(plan.bars(), samples.get(at))));
+            });
     return out;
   }
 
