@@ -1,5 +1,6 @@
 package dev.simrun.shared.kinds.backtest;
 
+import dev.simrun.shared.kinds.Bars;
 import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.Datasets;
@@ -10,61 +11,49 @@ import dev.simrun.shared.kinds.UnitRange;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * {@code strategy-backtest}: a trading strategy swept over a parameter grid on several symbols.
+ * {@code strategy-backtest}: a trading strategy swept over a parameter grid on several symbols. The
+ * rules are written out in {@code docs/strategy-backtest.md}; in short:
  *
  * <h2>Units</h2>
  *
- * One unit is one (symbol, grid point). The grid points of {@code sma-crossover} are the (fast,
- * slow) pairs of the cartesian product of the {@code grid.fast} and {@code grid.slow} windows
- * (duplicates are rejected) with {@code fast < slow}, ordered by fast, then slow (ascending,
- * whatever the order given); pairs with {@code fast >= slow} are skipped. Unit {@code u =
- * symbolIndex * pairCount + pairIndex}, symbols in the order given, so consecutive units share a
- * symbol.
+ * One unit is one (symbol, grid point). The grid points are the cartesian product of the strategy's
+ * parameter lists (see {@link Strategy}), each list sorted ascending (duplicates are rejected), the
+ * first parameter varying slowest; points the strategy rejects (e.g. {@code fast >= slow}) are
+ * skipped. Unit {@code u = symbolIndex * gridPoints + pointIndex}, symbols in the order given, so
+ * consecutive units share a symbol.
  *
  * <h2>Data</h2>
  *
- * {@code data.synthetic}: one close series per symbol from {@link SyntheticPrices} (deterministic
- * in seed and symbol), cached per worker so the chunks of one simulation generate it once.
+ * {@code data.synthetic}: one OHLC series per symbol from {@link SyntheticPrices} (deterministic in
+ * seed and symbol), cached per worker so the chunks of one simulation generate it once. {@code
+ * data.dataset}: the uploaded dataset's bars, one series named after the dataset.
  *
- * <h2>Engine ({@code sma-crossover})</h2>
+ * <h2>Engine</h2>
  *
- * Long or flat, trading at the close (a later change adds fills at the next open and more).
- *
- * <ul>
- *   <li>Simple moving averages of the closes over {@code fast} and {@code slow} bars, by rolling
- *       sums (see {@link SmaCrossover#sma}).
- *   <li>From bar {@code t0 = slow - 1}, the first with a slow SMA, the position at bar {@code t} is
- *       1 (long) if {@code SMA_fast(t) > SMA_slow(t)}, else 0 (flat); it is 0 before.
- *   <li>For {@code t} in {@code [t0, bars-2]} the strategy return of bar {@code t+1} is {@code
- *       position(t) * (close(t+1) / close(t) - 1)}, minus {@code cost = (commissionBps +
- *       slippageBps) / 10,000} if {@code position(t) != position(t-1)} (an entry or an exit; the
- *       position before {@code t0} is flat, so being long at {@code t0} is an entry). The signal at
- *       the last bar is not traded, and an open position is not closed at the end.
- *   <li>Metrics over those {@code bars - slow} returns: {@code trades}, the number of entries;
- *       {@code totalReturn}, the compounded equity {@code Π(1 + r) - 1}; {@code maxDrawdown}, the
- *       largest {@code (peak - equity) / peak} with the equity starting at 1; {@code sharpe},
- *       {@code mean / sampleStdev * sqrt(252)} of the returns, 0 when the deviation is 0.
- * </ul>
- *
- * Within a chunk, the SMA arrays of the current symbol are computed once per window and reused by
- * the chunk's units, up to a budget of {@value #SMA_CACHE_DOUBLES} doubles.
+ * The strategy's signal on bar {@code t}'s close is filled at bar {@code t+1}'s open, with slippage
+ * and commission in basis points, long-only or long-short ({@link Engine}). Within a chunk, the
+ * indicators of the current symbol are computed once per key and reused by the chunk's units, up to
+ * a budget of {@value #INDICATOR_CACHE_DOUBLES} doubles.
  *
  * <h2>Result</h2>
  *
- * Every unit's metrics, sorted by Sharpe descending, then unit index ascending. A unit's numbers
- * depend only on the parameters and the unit, so the result is bit-identical for any chunking.
+ * Every unit's metrics, sorted by Sharpe descending, then unit index ascending; the first {@code
+ * equityCurves} units carry their equity curve. Each chunk attaches curves to its own top units
+ * (the global top units are among them) and reduce keeps those of the global top only. A unit's
+ * numbers depend only on the parameters and the unit, so the result is bit-identical for any
+ * chunking.
  */
 @Singleton
 public final class StrategyBacktestKind
@@ -72,28 +61,39 @@ public final class StrategyBacktestKind
 
   public static final String NAME = "strategy-backtest";
   public static final String SMA_CROSSOVER = "sma-crossover";
-  public static final List<String> STRATEGIES = List.of(SMA_CROSSOVER);
+  public static final List<String> STRATEGIES = Strategy.ids();
+  public static final String LONG_ONLY = "long-only";
+  public static final String LONG_SHORT = "long-short";
+  public static final List<String> DIRECTIONS = List.of(LONG_ONLY, LONG_SHORT);
 
   public static final int MAX_SYMBOLS = 100;
   public static final String SYMBOL_PATTERN = "[A-Za-z0-9._-]{1,16}";
   public static final int MIN_BARS = 2;
   public static final int MAX_BARS = 2_000_000;
-  public static final int MAX_WINDOWS = 50;
+
+  /** The most values one grid list may hold. */
+  public static final int MAX_GRID_VALUES = 50;
+
   public static final double MAX_COST_BPS = 1000.0;
   public static final long MAX_UNITS = 100_000L;
+  public static final double DEFAULT_BARS_PER_YEAR = 252.0;
+  public static final double MAX_BARS_PER_YEAR = 1_000_000.0;
+  public static final int DEFAULT_EQUITY_CURVES = 5;
+  public static final int MAX_EQUITY_CURVES = 20;
 
   /** The most units × bars one simulation may ask for: a bound on its total work. */
   public static final long MAX_WORK = 2_000_000_000L;
 
   /**
-   * Units × bars aimed at per chunk, for about 1-2 s of work on one core: a unit costs about 3 ns
-   * per bar once its prices are generated (0.24 ms for the engine on 100,000 bars plus its share of
-   * the SMAs, measured on one AMD EPYC core, JDK 25), so 400 M unit-bars take about 1.3 s.
+   * Units × bars aimed at per chunk, for about 1-2 s of work on one core. Re-measured with {@code
+   * bench/}'s {@code StrategyEngineBenchmark} (bench/results/strategy-engine.md): 50-75 M
+   * unit-bars/s for sma-crossover on one core of this 2-core machine, indicators, metrics and
+   * equity samples included (about 13-20 ns a unit-bar), so 100 M unit-bars take 1.3-2 s.
    */
-  public static final long WORK_PER_CHUNK = 400_000_000L;
+  public static final long WORK_PER_CHUNK = 100_000_000L;
 
-  /** The most doubles of SMA arrays a chunk keeps for reuse (32 MB). */
-  public static final long SMA_CACHE_DOUBLES = 4_000_000L;
+  /** The most doubles of indicator arrays a chunk keeps for reuse (64 MB). */
+  public static final long INDICATOR_CACHE_DOUBLES = 8_000_000L;
 
   private static final Pattern SYMBOL = Pattern.compile(SYMBOL_PATTERN);
 
@@ -193,27 +193,31 @@ public final class StrategyBacktestKind
     }
 
     String supported = "supported: " + String.join(", ", STRATEGIES);
+    Strategy strategy = null;
     if (params.strategy() == null) {
       errors.add(new FieldError("strategy", "required; " + supported));
-    } else if (!STRATEGIES.contains(params.strategy())) {
-      errors.add(
-          new FieldError(
-              "strategy", "unsupported strategy '" + params.strategy() + "'; " + supported));
+    } else {
+      strategy = Strategy.byId(params.strategy());
+      if (strategy == null) {
+        errors.add(
+            new FieldError(
+                "strategy", "unsupported strategy '" + params.strategy() + "'; " + supported));
+      }
     }
 
-    long pairCount = -1; // the number of grid points, when the grid is valid
+    long pointCount = -1; // the number of grid points, when the grid is valid
     BacktestParams.Grid grid = params.grid();
     if (grid == null) {
       errors.add(new FieldError("grid", "required, e.g. {\"fast\": [5, 10], \"slow\": [50]}"));
-    } else {
-      TreeSet<Integer> fast = validateWindows("grid.fast", grid.fast(), bars, errors);
-      TreeSet<Integer> slow = validateWindows("grid.slow", grid.slow(), bars, errors);
-      if (fast != null && slow != null) {
-        pairCount = pairs(fast, slow).length;
-        if (pairCount == 0) {
+    } else if (strategy != null) {
+      List<double[]> lists = validateGrid(strategy, grid, bars, errors);
+      if (lists != null) {
+        pointCount = points(strategy, lists).length;
+        if (pointCount == 0) {
           errors.add(
               new FieldError(
-                  "grid", "needs at least one (fast, slow) pair with fast < slow; there is none"));
+                  "grid",
+                  "needs at least one grid point with " + ruleOf(strategy) + "; there is none"));
         }
       }
     }
@@ -223,9 +227,34 @@ public final class StrategyBacktestKind
       validateBps("costs.commissionBps", costs.commissionBps(), errors);
       validateBps("costs.slippageBps", costs.slippageBps(), errors);
     }
+    if (params.direction() != null && !DIRECTIONS.contains(params.direction())) {
+      errors.add(
+          new FieldError(
+              "direction",
+              "must be one of "
+                  + String.join(", ", DIRECTIONS)
+                  + ", got '"
+                  + params.direction()
+                  + "'"));
+    }
+    Double barsPerYear = params.barsPerYear();
+    if (barsPerYear != null
+        && !(Double.isFinite(barsPerYear)
+            && barsPerYear >= 1
+            && barsPerYear <= MAX_BARS_PER_YEAR)) {
+      errors.add(
+          new FieldError(
+              "barsPerYear",
+              "must be a number in 1.." + (long) MAX_BARS_PER_YEAR + ", got " + barsPerYear));
+    }
+    Integer curves = params.equityCurves();
+    if (curves != null && (curves < 0 || curves > MAX_EQUITY_CURVES)) {
+      errors.add(
+          new FieldError("equityCurves", "must be in 0.." + MAX_EQUITY_CURVES + ", got " + curves));
+    }
 
-    if (symbolCount > 0 && pairCount > 0) {
-      long units = symbolCount * pairCount;
+    if (symbolCount > 0 && pointCount > 0) {
+      long units = symbolCount * pointCount;
       if (units > MAX_UNITS) {
         errors.add(
             new FieldError(
@@ -233,7 +262,7 @@ public final class StrategyBacktestKind
                 "too many units: "
                     + symbolCount
                     + " symbols × "
-                    + pairCount
+                    + pointCount
                     + " grid points = "
                     + units
                     + " > "
@@ -254,6 +283,14 @@ public final class StrategyBacktestKind
       }
     }
     return errors;
+  }
+
+  private static String ruleOf(Strategy strategy) {
+    return switch (strategy) {
+      case SMA_CROSSOVER, EMA_CROSSOVER -> "fast < slow";
+      case RSI_REVERSION -> "lower < upper";
+      case BOLLINGER_BREAKOUT, MOMENTUM -> "valid values";
+    };
   }
 
   /** Returns the number of symbols if all are valid, else -1. */
@@ -290,39 +327,95 @@ public final class StrategyBacktestKind
     return valid ? symbols.size() : -1;
   }
 
-  /** Returns the distinct windows if all are valid, else null. */
-  private static TreeSet<Integer> validateWindows(
-      String path, List<Integer> windows, Integer bars, List<FieldError> errors) {
-    if (windows == null) {
-      errors.add(new FieldError(path, "required: 1.." + MAX_WINDOWS + " windows"));
+  /**
+   * Checks the grid against the strategy's parameters; returns each parameter's distinct values,
+   * sorted, in parameter order (defaults for lists left out) if all are valid, else null.
+   */
+  private static List<double[]> validateGrid(
+      Strategy strategy, BacktestParams.Grid grid, Integer bars, List<FieldError> errors) {
+    Map<String, List<? extends Number>> given = grid.given();
+    List<String> names = strategy.params().stream().map(Strategy.ParamSpec::name).toList();
+    boolean valid = true;
+    for (String name : given.keySet()) {
+      if (!names.contains(name)) {
+        errors.add(
+            new FieldError(
+                "grid." + name,
+                "not a parameter of "
+                    + strategy.id()
+                    + "; its parameters: "
+                    + String.join(", ", names)));
+        valid = false;
+      }
+    }
+    List<double[]> lists = new ArrayList<>();
+    for (Strategy.ParamSpec spec : strategy.params()) {
+      double[] values = validateValues(spec, given.get(spec.name()), bars, errors);
+      if (values == null) {
+        valid = false;
+      }
+      lists.add(values);
+    }
+    return valid ? lists : null;
+  }
+
+  /** Returns the distinct values, sorted, if all are valid, else null. */
+  private static double[] validateValues(
+      Strategy.ParamSpec spec,
+      List<? extends Number> values,
+      Integer bars,
+      List<FieldError> errors) {
+    String path = "grid." + spec.name();
+    String what = spec.integer() ? "a window in bars" : "a number";
+    if (values == null) {
+      if (spec.defaults() != null) {
+        return spec.defaults().stream().mapToDouble(Double::doubleValue).toArray();
+      }
+      errors.add(
+          new FieldError(
+              path, "required: 1.." + MAX_GRID_VALUES + " values in " + spec.range(bars)));
       return null;
     }
-    if (windows.isEmpty() || windows.size() > MAX_WINDOWS) {
+    if (values.isEmpty() || values.size() > MAX_GRID_VALUES) {
       errors.add(
-          new FieldError(path, "must have 1.." + MAX_WINDOWS + " entries, got " + windows.size()));
-      return null;
+          new FieldError(
+              path, "must have 1.." + MAX_GRID_VALUES + " entries, got " + values.size()));
+      return null; // entries of an over-long list are not checked one by one
     }
     boolean valid = true;
-    Map<Integer, Integer> seen = new HashMap<>();
-    for (int i = 0; i < windows.size(); i++) {
-      Integer window = windows.get(i);
+    Map<Double, Integer> seen = new HashMap<>();
+    for (int i = 0; i < values.size(); i++) {
+      Number raw = values.get(i);
       String at = path + "[" + i + "]";
-      if (window == null) {
-        errors.add(new FieldError(at, "required: a window in bars"));
+      if (raw == null) {
+        errors.add(new FieldError(at, "required: " + what));
         valid = false;
-      } else if (window < 1 || (bars != null && window > bars - 1)) {
-        String range = bars != null ? "1..bars-1 (1.." + (bars - 1) + ")" : "1..bars-1";
-        errors.add(new FieldError(at, "must be in " + range + ", got " + window));
+        continue;
+      }
+      double v = raw.doubleValue();
+      double max =
+          bars != null ? spec.maxFor(bars) : spec.integer() ? Double.MAX_VALUE : spec.max();
+      boolean aboveMin = spec.minExclusive() ? v > spec.min() : v >= spec.min();
+      if (!(Double.isFinite(v) && aboveMin && v <= max)) {
+        errors.add(new FieldError(at, "must be in " + spec.range(bars) + ", got " + format(raw)));
         valid = false;
       } else {
-        Integer first = seen.putIfAbsent(window, i);
+        Integer first = seen.putIfAbsent(v, i);
         if (first != null) {
           errors.add(new FieldError(at, "duplicate of " + path + "[" + first + "]"));
           valid = false;
         }
       }
     }
-    return valid ? new TreeSet<>(seen.keySet()) : null;
+    return valid
+        ? seen.keySet().stream().mapToDouble(Double::doubleValue).sorted().toArray()
+        : null;
+  }
+
+  private static String format(Number n) {
+    return n instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)
+        ? Long.toString(d.longValue())
+        : n.toString();
   }
 
   private static void validateBps(String path, Double bps, List<FieldError> errors) {
@@ -340,52 +433,94 @@ public final class StrategyBacktestKind
       int bars,
       long seed,
       String dataset,
-      int[][] pairs,
-      double costPerChange) {
+      Strategy strategy,
+      double[][] points,
+      Engine.Settings settings,
+      boolean longShort,
+      int equityCurves) {
 
     long units() {
-      return (long) symbols.size() * pairs.length;
+      return (long) symbols.size() * points.length;
     }
   }
 
   private Plan plan(BacktestParams params) {
     BacktestParams.Synthetic synthetic = params.data().synthetic();
     String dataset = params.data().dataset();
-    BacktestParams.Grid grid = params.grid();
-    int[][] pairs = pairs(new TreeSet<>(grid.fast()), new TreeSet<>(grid.slow()));
-    BacktestParams.Costs costs = params.costs();
-    double bps = 0.0;
-    if (costs != null) {
-      bps += costs.commissionBps() == null ? 0.0 : costs.commissionBps();
-      bps += costs.slippageBps() == null ? 0.0 : costs.slippageBps();
+    Strategy strategy = Strategy.byId(params.strategy());
+    List<double[]> lists = new ArrayList<>();
+    Map<String, List<? extends Number>> given = params.grid().given();
+    for (Strategy.ParamSpec spec : strategy.params()) {
+      List<? extends Number> values = given.get(spec.name());
+      lists.add(
+          values == null
+              ? spec.defaults().stream().mapToDouble(Double::doubleValue).toArray()
+              : values.stream().mapToDouble(Number::doubleValue).distinct().sorted().toArray());
     }
+    double[][] points = points(strategy, lists);
+    BacktestParams.Costs costs = params.costs();
+    double commission = 0.0;
+    double slippage = 0.0;
+    if (costs != null) {
+      commission = costs.commissionBps() == null ? 0.0 : costs.commissionBps() / 10_000.0;
+      slippage = costs.slippageBps() == null ? 0.0 : costs.slippageBps() / 10_000.0;
+    }
+    Engine.Settings settings =
+        new Engine.Settings(
+            commission,
+            slippage,
+            params.barsPerYear() == null ? DEFAULT_BARS_PER_YEAR : params.barsPerYear());
+    boolean longShort = LONG_SHORT.equals(params.direction());
+    int curves = params.equityCurves() == null ? DEFAULT_EQUITY_CURVES : params.equityCurves();
     if (dataset != null) {
       Datasets.Info info =
           datasets
               .info(dataset)
               .orElseThrow(() -> new IllegalArgumentException("no dataset " + dataset));
-      return new Plan(List.of(info.name()), info.rows(), 0, dataset, pairs, bps / 10_000.0);
+      return new Plan(
+          List.of(info.name()),
+          info.rows(),
+          0,
+          dataset,
+          strategy,
+          points,
+          settings,
+          longShort,
+          curves);
     }
     return new Plan(
         List.copyOf(synthetic.symbols()),
         synthetic.bars(),
         synthetic.seed(),
         null,
-        pairs,
-        bps / 10_000.0);
+        strategy,
+        points,
+        settings,
+        longShort,
+        curves);
   }
 
-  /** The (fast, slow) pairs with fast < slow, by fast then slow. */
-  private static int[][] pairs(TreeSet<Integer> fast, TreeSet<Integer> slow) {
-    List<int[]> pairs = new ArrayList<>();
-    for (int f : fast) {
-      for (int s : slow) {
-        if (f < s) {
-          pairs.add(new int[] {f, s});
-        }
+  /** The valid points of the cartesian product of the lists, the first varying slowest. */
+  private static double[][] points(Strategy strategy, List<double[]> lists) {
+    List<double[]> points = new ArrayList<>();
+    int[] at = new int[lists.size()];
+    while (true) {
+      double[] point = new double[lists.size()];
+      for (int i = 0; i < point.length; i++) {
+        point[i] = lists.get(i)[at[i]];
+      }
+      if (strategy.valid(point)) {
+        points.add(point);
+      }
+      int i = at.length - 1;
+      while (i >= 0 && ++at[i] == lists.get(i).length) {
+        at[i] = 0;
+        i--;
+      }
+      if (i < 0) {
+        return points.toArray(new double[0][]);
       }
     }
-    return pairs.toArray(new int[0][]);
   }
 
   @Override
@@ -417,100 +552,100 @@ public final class StrategyBacktestKind
       throw new IllegalArgumentException(
           "unit range " + range + " is beyond the " + plan.units() + " units");
     }
-    int pairCount = plan.pairs().length;
+    int pointCount = plan.points().length;
     double size = range.size();
     List<BacktestUnitResult> results = new ArrayList<>((int) range.size());
     int symbolIndex = -1;
-    double[] closes = null;
-    SmaCache smas = null;
+    IndicatorCache cache = null;
+    double[] barReturns = null;
     double[] returns = new double[plan.bars()];
+    byte[] signal = new byte[plan.bars()];
+    double[] equity = plan.equityCurves() > 0 ? new double[plan.bars()] : null;
+    List<double[]> samples = new ArrayList<>((int) range.size());
     for (long u = range.from(); u < range.to(); u++) {
       if (context.cancelled()) {
         throw new ChunkCancelledException();
       }
-      int unitSymbol = (int) (u / pairCount);
-      int[] pair = plan.pairs()[(int) (u % pairCount)];
+      int unitSymbol = (int) (u / pointCount);
       if (unitSymbol != symbolIndex) {
         symbolIndex = unitSymbol;
-        closes =
-            plan.dataset() != null
-                ? datasets.bars(plan.dataset()).close()
-                : prices.closes(plan.seed(), plan.symbols().get(symbolIndex), plan.bars());
-        smas = new SmaCache(closes, SMA_CACHE_DOUBLES);
+        cache = new IndicatorCache(series(plan, symbolIndex), INDICATOR_CACHE_DOUBLES);
+        barReturns = Indicators.barReturns(cache.close());
       }
-      int fast = pair[0];
-      int slow = pair[1];
-      SmaCrossover.Metrics metrics =
-          SmaCrossover.run(
-              closes, smas.get(fast, 0), smas.get(slow, 1), slow, plan.costPerChange(), returns);
+      double[] point = plan.points()[(int) (u % pointCount)];
+      Engine.Metrics metrics = run(plan, cache, barReturns, point, signal, returns, equity);
+      if (equity != null) {
+        samples.add(EquityCurve.samples(equity));
+      }
       String symbol = plan.symbols().get(symbolIndex);
-      results.add(
-          new BacktestUnitResult(
-              u,
-              symbol,
-              fast,
-              slow,
-              metrics.trades(),
-              metrics.totalReturn(),
-              metrics.maxDrawdown(),
-              metrics.sharpe()));
-      context.progress(
-          (u - range.from() + 1) / size,
-          Map.of(
-              "unit", u,
-              "symbol", symbol,
-              "fast", fast,
-              "slow", slow,
-              "sharpe", metrics.sharpe()));
+      GridPoint gridPoint = GridPoint.of(plan.strategy(), point);
+      results.add(BacktestUnitResult.of(u, symbol, gridPoint, metrics));
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("unit", u);
+      details.put("symbol", symbol);
+      details.putAll(gridPoint.values(plan.strategy()));
+      details.put("sharpe", metrics.sharpe());
+      context.progress((u - range.from() + 1) / size, details);
     }
-    return new BacktestChunkResult(results);
+    return new BacktestChunkResult(withEquityCurves(plan, results, samples));
   }
 
   /**
-   * The SMA arrays of one symbol's closes, computed once per window and kept while they fit in a
-   * budget of doubles; past it, a window is computed into one of two scratch arrays (slot 0 for the
-   * fast SMA, 1 for the slow), which are reused while they hold the window asked for.
+   * The results with the equity curves of the chunk's top {@code equityCurves} units (in
+   * leaderboard order) attached, from the samples every unit recorded as it ran.
    */
-  private static final class SmaCache {
-    private final double[] closes;
-    private final long budget;
-    private final Map<Integer, double[]> cached = new HashMap<>();
-    private final double[][] scratch = new double[2][];
-    private final int[] scratchWindow = {-1, -1};
-    private long held;
-
-    SmaCache(double[] closes, long budget) {
-      this.closes = closes;
-      this.budget = budget;
+  private static List<BacktestUnitResult> withEquityCurves(
+      Plan plan, List<BacktestUnitResult> results, List<double[]> samples) {
+    if (plan.equityCurves() == 0 || results.isEmpty()) {
+      return results;
     }
+    long first = results.getFirst().unitIndex();
+    List<BacktestUnitResult> out = new ArrayList<>(results);
+    results.stream()
+        .sorted(LEADERBOARD_ORDER)
+        .limit(plan.equityCurves())
+        .forEach(
+            unit -> {
+              int at = (int) (unit.unitIndex() - first);
+              out.set(at, unit.withEquityCurve(EquityCurve.of(plan.bars(), samples.get(at))));
+            });
+    return out;
+  }
 
-    double[] get(int window, int slot) {
-      double[] sma = cached.get(window);
-      if (sma != null) {
-        return sma;
-      }
-      if (held + closes.length <= budget) {
-        sma = SmaCrossover.sma(closes, window);
-        cached.put(window, sma);
-        held += closes.length;
-        return sma;
-      }
-      if (scratchWindow[slot] != window) {
-        if (scratch[slot] == null) {
-          scratch[slot] = new double[closes.length];
-        }
-        SmaCrossover.sma(closes, window, scratch[slot]);
-        scratchWindow[slot] = window;
-      }
-      return scratch[slot];
+  private static Engine.Metrics run(
+      Plan plan,
+      IndicatorCache cache,
+      double[] barReturns,
+      double[] point,
+      byte[] signal,
+      double[] returns,
+      double[] equity) {
+    plan.strategy().signals(cache, point, plan.longShort(), signal);
+    return Engine.run(
+        cache.bars(),
+        barReturns,
+        signal,
+        plan.strategy().warmUp(point),
+        plan.settings(),
+        returns,
+        null,
+        equity);
+  }
+
+  private Ohlc series(Plan plan, int symbolIndex) {
+    if (plan.dataset() != null) {
+      Bars bars = datasets.bars(plan.dataset());
+      return new Ohlc(bars.open(), bars.high(), bars.low(), bars.close());
     }
+    return prices.bars(plan.seed(), plan.symbols().get(symbolIndex), plan.bars());
   }
 
   // ---------------------------------------------------------------------------------- reduce
 
-  private static final Comparator<BacktestUnitResult> LEADERBOARD_ORDER =
-      Comparator.comparingDouble(BacktestUnitResult::sharpe)
-          .reversed()
+  /** Sharpe descending (null last), then unit index ascending: a total order on units. */
+  static final Comparator<BacktestUnitResult> LEADERBOARD_ORDER =
+      Comparator.comparing(
+              BacktestUnitResult::sharpe, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
           .thenComparingLong(BacktestUnitResult::unitIndex);
 
   /**
@@ -538,8 +673,7 @@ public final class StrategyBacktestKind
       throw new IllegalArgumentException(
           "chunk results hold " + all.size() + " of the " + units + " units");
     }
-    all.sort(LEADERBOARD_ORDER);
-    return new BacktestResult(units, all);
+    return new BacktestResult(units, leaderboard(params, all));
   }
 
   /** The leaderboard of the units that ran; {@code units} still counts every unit asked for. */
@@ -550,43 +684,72 @@ public final class StrategyBacktestKind
     for (BacktestChunkResult chunk : succeededChunks) {
       ran.addAll(chunk.units());
     }
-    ran.sort(LEADERBOARD_ORDER);
-    return Optional.of(new BacktestResult(unitCount(params), ran));
+    return Optional.of(new BacktestResult(unitCount(params), leaderboard(params, ran)));
   }
 
-  /** One row per unit that ran, in leaderboard order, ranked from 1. */
+  /** Sorts the units; only the first {@code equityCurves} keep their curve. */
+  private static List<BacktestUnitResult> leaderboard(
+      BacktestParams params, List<BacktestUnitResult> units) {
+    int curves = params.equityCurves() == null ? DEFAULT_EQUITY_CURVES : params.equityCurves();
+    List<BacktestUnitResult> sorted = new ArrayList<>(units);
+    sorted.sort(LEADERBOARD_ORDER);
+    for (int i = curves; i < sorted.size(); i++) {
+      if (sorted.get(i).equityCurve() != null) {
+        sorted.set(i, sorted.get(i).withEquityCurve(null));
+      }
+    }
+    return sorted;
+  }
+
+  /** The columns of {@code result.csv} after rank, unit, symbol and the strategy's parameters. */
+  public static final List<String> METRIC_COLUMNS =
+      List.of(
+          "trades",
+          "totalReturn",
+          "cagr",
+          "volatility",
+          "sharpe",
+          "sortino",
+          "maxDrawdown",
+          "calmar",
+          "winRate",
+          "profitFactor",
+          "exposure");
+
+  /** One row per unit that ran, in leaderboard order, ranked from 1; null metrics are empty. */
   @Override
   public Optional<ResultTable> table(BacktestParams params, BacktestResult result) {
+    Strategy strategy = Strategy.byId(params.strategy());
     List<BacktestUnitResult> units = result.leaderboard();
+    List<String> columns = new ArrayList<>(List.of("rank", "unit", "symbol"));
+    strategy.params().forEach(spec -> columns.add(spec.name()));
+    columns.addAll(METRIC_COLUMNS);
     Stream<List<?>> rows =
         IntStream.range(0, units.size())
             .mapToObj(
                 rank -> {
                   BacktestUnitResult unit = units.get(rank);
-                  return List.of(
-                      rank + 1,
-                      unit.unitIndex(),
-                      unit.symbol(),
-                      unit.fast(),
-                      unit.slow(),
-                      unit.trades(),
-                      unit.totalReturn(),
-                      unit.maxDrawdown(),
-                      unit.sharpe());
+                  List<Object> row = new ArrayList<>(columns.size());
+                  row.add(rank + 1);
+                  row.add(unit.unitIndex());
+                  row.add(unit.symbol());
+                  row.addAll(unit.params().values(strategy).values());
+                  row.addAll(
+                      Arrays.asList(
+                          unit.trades(),
+                          unit.totalReturn(),
+                          unit.cagr(),
+                          unit.volatility(),
+                          unit.sharpe(),
+                          unit.sortino(),
+                          unit.maxDrawdown(),
+                          unit.calmar(),
+                          unit.winRate(),
+                          unit.profitFactor(),
+                          unit.exposure()));
+                  return row;
                 });
-    return Optional.of(
-        new ResultTable(
-            List.of(
-                "rank",
-                "unit",
-                "symbol",
-                "fast",
-                "slow",
-                "trades",
-                "totalReturn",
-                "maxDrawdown",
-                "sharpe"),
-            rows));
+    return Optional.of(new ResultTable(columns, rows));
   }
 
   /** The number of units and the leader: symbol, parameters, Sharpe and total return. */
@@ -601,11 +764,10 @@ public final class StrategyBacktestKind
       BacktestUnitResult best = result.leaderboard().getFirst();
       Map<String, Object> leader = new LinkedHashMap<>();
       leader.put("symbol", best.symbol());
-      leader.put("fast", best.fast());
-      leader.put("slow", best.slow());
+      leader.put("params", best.params());
       // JSON has no NaN: a metric without a value is null.
-      leader.put("sharpe", Double.isFinite(best.sharpe()) ? best.sharpe() : null);
-      leader.put("totalReturn", Double.isFinite(best.totalReturn()) ? best.totalReturn() : null);
+      leader.put("sharpe", best.sharpe());
+      leader.put("totalReturn", best.totalReturn());
       summary.put("best", leader);
     }
     return summary;

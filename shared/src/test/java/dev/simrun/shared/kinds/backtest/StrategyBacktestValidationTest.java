@@ -77,16 +77,24 @@ class StrategyBacktestValidationTest {
     ObjectMapper json = ObjectMapper.getDefault();
     assertThat(fields(json.readValue("{}", BacktestParams.class)))
         .containsExactly("data", "strategy", "grid");
+    // Without a known strategy the grid's parameters cannot be checked (they depend on it).
     assertThat(
             fields(
                 json.readValue(
                     "{\"data\": {\"synthetic\": {}}, \"strategy\": null, \"grid\": {}}",
                     BacktestParams.class)))
         .containsExactly(
+            "data.synthetic.symbols", "data.synthetic.bars", "data.synthetic.seed", "strategy");
+    assertThat(
+            fields(
+                json.readValue(
+                    "{\"data\": {\"synthetic\": {}}, \"strategy\": \"sma-crossover\","
+                        + " \"grid\": {}}",
+                    BacktestParams.class)))
+        .containsExactly(
             "data.synthetic.symbols",
             "data.synthetic.bars",
             "data.synthetic.seed",
-            "strategy",
             "grid.fast",
             "grid.slow");
     assertThat(
@@ -107,7 +115,7 @@ class StrategyBacktestValidationTest {
                 new BacktestParams.Synthetic(
                     List.of("AAA", "BBB", " ", "AAA", "way-too-long-symbol-name", "a/b"), 100, 7L),
                 null),
-            "buy-and-hold",
+            "sma-crossover",
             new BacktestParams.Grid(List.of(0, 5, 5, 100), List.of(50, 99, 200)),
             new BacktestParams.Costs(-1.0, Double.NaN));
     List<FieldError> errors = kind.validate(bad);
@@ -118,7 +126,6 @@ class StrategyBacktestValidationTest {
             "data.synthetic.symbols[3]",
             "data.synthetic.symbols[4]",
             "data.synthetic.symbols[5]",
-            "strategy",
             "grid.fast[0]",
             "grid.fast[2]",
             "grid.fast[3]",
@@ -126,8 +133,20 @@ class StrategyBacktestValidationTest {
             "costs.commissionBps",
             "costs.slippageBps");
     assertThat(errors.get(1).message()).isEqualTo("duplicate of data.synthetic.symbols[0]");
-    assertThat(errors.get(4).message()).contains("buy-and-hold").contains("sma-crossover");
-    assertThat(errors.get(7).message()).contains("1..99");
+    assertThat(errors.get(6).message()).isEqualTo("must be in 1..bars-1 (1..99), got 100");
+    // An unknown strategy is named with the supported ones.
+    List<FieldError> unknown =
+        kind.validate(new BacktestParams(bad.data(), "buy-and-hold", bad.grid(), null));
+    assertThat(unknown).extracting(FieldError::field).contains("strategy");
+    assertThat(
+            unknown.stream()
+                .filter(e -> e.field().equals("strategy"))
+                .findFirst()
+                .orElseThrow()
+                .message())
+        .contains("buy-and-hold")
+        .contains("sma-crossover")
+        .contains("momentum");
   }
 
   @Test
@@ -187,7 +206,15 @@ class StrategyBacktestValidationTest {
     assertThat(
             result.leaderboard().stream()
                 .sorted(java.util.Comparator.comparingLong(BacktestUnitResult::unitIndex))
-                .map(r -> r.unitIndex() + ":" + r.symbol() + ":" + r.fast() + "/" + r.slow())
+                .map(
+                    r ->
+                        r.unitIndex()
+                            + ":"
+                            + r.symbol()
+                            + ":"
+                            + r.params().fast()
+                            + "/"
+                            + r.params().slow())
                 .toList())
         .containsExactly("0:A:5/8", "1:A:5/20", "2:A:10/20", "3:B:5/8", "4:B:5/20", "5:B:10/20");
   }

@@ -74,21 +74,46 @@ class SyntheticPricesTest {
   private static final String GOLDEN_LAST = "0x1.883c59c0ff6bp6";
 
   @Test
+  void barsAreConsistentAndTheClosesAreTheCloseSeries() {
+    Ohlc bars = SyntheticPrices.generateBars(42, "AAA", 50_000);
+    assertThat(bars.close()).isEqualTo(SyntheticPrices.generate(42, "AAA", 50_000));
+    assertThat(bars.open()[0]).isEqualTo(SyntheticPrices.START_PRICE);
+    for (int t = 0; t < bars.size(); t++) {
+      double o = bars.open()[t];
+      double c = bars.close()[t];
+      assertThat(bars.low()[t]).isPositive().isLessThanOrEqualTo(Math.min(o, c));
+      assertThat(bars.high()[t]).isGreaterThanOrEqualTo(Math.max(o, c));
+      if (t > 0) {
+        // The gap from the previous close is small: GAP_VOLATILITY is 1 bp.
+        assertThat(Math.abs(Math.log(o / bars.close()[t - 1]))).isLessThan(0.001);
+      }
+    }
+    Ohlc again = SyntheticPrices.generateBars(42, "AAA", 50_000);
+    assertThat(again.open()).isEqualTo(bars.open());
+    assertThat(again.high()).isEqualTo(bars.high());
+    assertThat(again.low()).isEqualTo(bars.low());
+    assertThat(SyntheticPrices.generateBars(42, "AAB", 100).open())
+        .isNotEqualTo(Arrays.copyOf(bars.open(), 100));
+  }
+
+  @Test
   void theCacheGeneratesEachSeriesOnceAndStaysWithinItsBudget() {
-    SyntheticPrices prices = new SyntheticPrices(2_500);
-    double[] a = prices.closes(1, "A", 1_000);
-    assertThat(prices.closes(1, "A", 1_000)).isSameAs(a);
+    // Four doubles a bar: 10,000 doubles hold 2,500 bars.
+    SyntheticPrices prices = new SyntheticPrices(10_000);
+    Ohlc a = prices.bars(1, "A", 1_000);
+    assertThat(prices.bars(1, "A", 1_000)).isSameAs(a);
     assertThat(prices.generatedCount()).isEqualTo(1);
-    assertThat(prices.closes(1, "A", 999)).isNotSameAs(a);
-    prices.closes(1, "B", 1_000); // 2,999 doubles > 2,500: evicts the least recently used (A/1000)
-    assertThat(prices.cachedDoubles()).isLessThanOrEqualTo(2_500);
+    assertThat(prices.bars(1, "A", 999)).isNotSameAs(a);
+    prices.bars(1, "B", 1_000); // 2,999 bars > 2,500: evicts the least recently used (A/1000)
+    assertThat(prices.cachedDoubles()).isLessThanOrEqualTo(10_000);
     assertThat(prices.generatedCount()).isEqualTo(3);
-    assertThat(prices.closes(1, "A", 1_000)).isNotSameAs(a).isEqualTo(a);
+    assertThat(prices.bars(1, "A", 1_000)).isNotSameAs(a);
+    assertThat(prices.bars(1, "A", 1_000).close()).isEqualTo(a.close());
     assertThat(prices.generatedCount()).isEqualTo(4);
     // Too big to cache at all: generated each time.
-    prices.closes(1, "C", 3_000);
-    prices.closes(1, "C", 3_000);
+    prices.bars(1, "C", 3_000);
+    prices.bars(1, "C", 3_000);
     assertThat(prices.generatedCount()).isEqualTo(6);
-    assertThat(prices.cachedDoubles()).isLessThanOrEqualTo(2_500);
+    assertThat(prices.cachedDoubles()).isLessThanOrEqualTo(10_000);
   }
 }
