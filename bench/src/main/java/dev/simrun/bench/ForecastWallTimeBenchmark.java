@@ -106,6 +106,7 @@ public final class ForecastWallTimeBenchmark {
     }
     String body = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
     Instant started = Instant.now();
+    String revision = Machine.revision();
     Path runDir = Stats.runDir("forecast", started);
     List<String> jvm = new ArrayList<>(PipelineThroughputBenchmark.SERVICE_JVM);
     jvm.add("-Xmx512m");
@@ -158,7 +159,7 @@ public final class ForecastWallTimeBenchmark {
         stopWorker();
       }
     }
-    String report = report(started, runs, baselineRuns, postgres, jvm, results);
+    String report = report(started, revision, runs, baselineRuns, postgres, jvm, results);
     System.out.println();
     System.out.println(report);
     if (runs == RUNS && baselineRuns >= BASELINE_RUNS) {
@@ -361,6 +362,7 @@ public final class ForecastWallTimeBenchmark {
 
   private static String report(
       Instant started,
+      String revision,
       int runs,
       int baselineRuns,
       String postgres,
@@ -370,9 +372,9 @@ public final class ForecastWallTimeBenchmark {
     md.append("# Forecast seeds' case on the full stack: wall time\n\n");
     md.append("- Date: ").append(Stats.isoSeconds(started)).append('\n');
     for (String line : Machine.describe()) {
-      md.append("- ").append(line).append('\n');
+      md.append(line).append('\n');
     }
-    md.append("- Revision: ").append(Machine.revision()).append('\n');
+    md.append("- Revision at the start: ").append(revision).append('\n');
     md.append("- PostgreSQL: ").append(postgres).append('\n');
     md.append("- Command: `").append(COMMAND).append("`\n");
     md.append("- Simulation: `")
