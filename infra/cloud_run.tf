@@ -57,8 +57,13 @@ locals {
     SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS = google_service_account.tasks.email
     SIMRUN_AUTH_PLATFORM_VERIFIED        = tostring(var.worker_invoker_iam_check)
 
-    # The worker records a dead letter on a task's last attempt.
+    # The worker records a dead letter once this many attempts of a task failed; the queues retry
+    # without limit (decision 0012).
     SIMRUN_TASKS_MAX_ATTEMPTS = tostring(var.tasks_max_attempts)
+
+    # Chunks one instance runs at once; beyond them a push gets 429 + Retry-After before any claim.
+    SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = tostring(var.worker_concurrency)
+    SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = tostring(var.worker_io_concurrency)
 
     DATABASE_POOL_SIZE = tostring(local.worker_db_pool_size)
   }, var.worker_extra_env)
@@ -189,7 +194,7 @@ resource "google_cloud_run_v2_service" "worker" {
     service_account                  = google_service_account.worker.email
     execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
     timeout                          = "${var.worker_timeout_seconds}s"
-    max_instance_request_concurrency = var.worker_concurrency
+    max_instance_request_concurrency = local.worker_instance_concurrency
 
     scaling {
       min_instance_count = var.worker_min_instances

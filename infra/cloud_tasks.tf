@@ -7,10 +7,12 @@
 # batch never holds more than batch_capacity_percent of it.
 #
 # Retries: 5xx, 429 and timeouts are retried with exponential backoff, min_backoff doubling
-# max_doublings times, then growing linearly up to max_backoff. max_retry_duration is left unset
-# (0, no age limit), so max_attempts alone ends retrying; on the last attempt the worker sees
-# X-CloudTasks-TaskRetryCount = max_attempts - 1 and records a dead letter itself (Cloud Tasks has
-# no dead-letter queue).
+# max_doublings times, then growing linearly up to max_backoff. The queues never give a task up
+# (max_attempts = -1, no max_retry_duration): a push the worker refused because it was busy (429)
+# or because another attempt holds the chunk (409) is not a failure and must not use up attempts.
+# The worker counts the failed ones (X-CloudTasks-TaskRetryCount minus
+# X-CloudTasks-TaskExecutionCount) and, when var.tasks_max_attempts have failed, records a dead
+# letter and answers 2xx, which ends the task (Cloud Tasks has no dead-letter queue). Decision 0012.
 #
 # A deleted queue's name cannot be reused for about 7 days: do not destroy and re-create casually.
 
@@ -27,7 +29,7 @@ resource "google_cloud_tasks_queue" "interactive" {
   # 1 s, 2 s, 4 s, 8 s, 16 s, 32 s, then +32 s per attempt up to 5 min: a person is waiting, and most
   # failures (a cold start, a 409 for a live lease, a database blip) clear within seconds.
   retry_config {
-    max_attempts  = var.tasks_max_attempts
+    max_attempts  = -1
     min_backoff   = "1s"
     max_backoff   = "300s"
     max_doublings = 5
@@ -53,7 +55,7 @@ resource "google_cloud_tasks_queue" "batch" {
   # Nobody is waiting: back off longer (10 s doubling to 80 s, then linear up to 10 min) so a
   # struggling database or worker recovers before the batch retries.
   retry_config {
-    max_attempts  = var.tasks_max_attempts
+    max_attempts  = -1
     min_backoff   = "10s"
     max_backoff   = "600s"
     max_doublings = 3

@@ -31,13 +31,18 @@ locals {
   # Capacity of the worker fleet in concurrent chunks. The two queues split it, so that Cloud Tasks
   # never pushes more than the worker can take (a 429 from Cloud Run costs a task attempt), and
   # batch work can never take more than its share: people always have the rest.
-  worker_capacity                     = var.worker_max_instances * var.worker_concurrency
+  # Each instance takes worker_concurrency CPU-bound and worker_io_concurrency I/O-bound chunks
+  # (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS / _IO_CHUNKS); Cloud Run's request concurrency is the sum.
+  worker_instance_concurrency         = var.worker_concurrency + var.worker_io_concurrency
+  worker_capacity                     = var.worker_max_instances * local.worker_instance_concurrency
   batch_max_concurrent_dispatches     = max(1, floor(local.worker_capacity * var.batch_capacity_percent / 100))
   interactive_max_concurrent_dispatch = max(1, local.worker_capacity - local.batch_max_concurrent_dispatches)
 
   # Connection budget: one Hikari pool per process. The worker holds no transaction while an engine
-  # runs, so concurrency + 2 (finalize, reconciliation) covers it.
-  worker_db_pool_size = var.worker_concurrency + 2
+  # runs: one connection per CPU-bound chunk, one per four I/O-bound chunks (they only touch the
+  # database for short claim, progress, checkpoint and commit transactions), + 2 (finalize,
+  # reconciliation).
+  worker_db_pool_size = var.worker_concurrency + ceil(var.worker_io_concurrency / 4) + 2
   db_connections_needed = (
     var.api_max_instances * var.api_db_pool_size +
     var.worker_max_instances * local.worker_db_pool_size +

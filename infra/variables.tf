@@ -172,15 +172,21 @@ variable "worker_min_instances" {
 }
 
 variable "worker_max_instances" {
-  description = "Maximum worker instances. With worker_concurrency this is the fleet's capacity, which the queues' max concurrent dispatches are derived from, and it bounds the worker's database connections."
+  description = "Maximum worker instances. With worker_concurrency and worker_io_concurrency this is the fleet's capacity, which the queues' max concurrent dispatches are derived from, and it bounds the worker's database connections."
   type        = number
   default     = 10
 }
 
 variable "worker_concurrency" {
-  description = "Concurrent chunk requests per worker instance. Low: chunks are CPU-bound."
+  description = "CPU-bound chunks one worker instance runs at once (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS). Keep it at worker_cpu: more would share the cores and add memory, not finish sooner."
   type        = number
   default     = 4
+}
+
+variable "worker_io_concurrency" {
+  description = "I/O-bound chunks (kinds whose chunks mostly wait, e.g. forecast-backtest) one worker instance runs at once besides the CPU-bound ones (SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS). Cloud Run's request concurrency is the sum of both; a push beyond a limit gets 429 and is retried (decision 0012)."
+  type        = number
+  default     = 16
 }
 
 variable "worker_timeout_seconds" {
@@ -236,7 +242,7 @@ variable "tasks_dispatch_deadline_seconds" {
 }
 
 variable "tasks_max_attempts" {
-  description = "Attempts per task, the same on both queues. The worker records a dead letter on the last attempt, so it is given this number too (SIMRUN_TASKS_MAX_ATTEMPTS)."
+  description = "Failed attempts (5xx or no answer) after which the worker records a dead letter (SIMRUN_TASKS_MAX_ATTEMPTS). The queues themselves retry without limit (max_attempts = -1): pushes refused because workers were busy (429) must not use up a task's attempts (decision 0012)."
   type        = number
   default     = 10
 }
@@ -254,7 +260,7 @@ variable "batch_max_dispatches_per_second" {
 }
 
 variable "batch_capacity_percent" {
-  description = "Share of the worker fleet's capacity (worker_max_instances x worker_concurrency) the batch queue may occupy at once; the interactive queue gets the rest."
+  description = "Share of the worker fleet's capacity (worker_max_instances x (worker_concurrency + worker_io_concurrency)) the batch queue may occupy at once; the interactive queue gets the rest."
   type        = number
   default     = 25
 
@@ -314,7 +320,7 @@ variable "db_disk_size_gb" {
 }
 
 variable "db_max_connections" {
-  description = "PostgreSQL max_connections. Must cover api_max_instances x api_db_pool_size + worker_max_instances x (worker_concurrency + 2) + db_reserved_connections (checked at plan). Changing it restarts the instance."
+  description = "PostgreSQL max_connections. Must cover api_max_instances x api_db_pool_size + worker_max_instances x worker DB pool (worker_concurrency + worker_io_concurrency / 4 + 2) + db_reserved_connections (checked at plan). Changing it restarts the instance."
   type        = number
   default     = 200
 }

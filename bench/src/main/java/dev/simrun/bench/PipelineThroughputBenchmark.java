@@ -231,6 +231,10 @@ public final class PipelineThroughputBenchmark {
       env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
       Map<String, String> workerEnv = new HashMap<>(env);
       workerEnv.put("DATABASE_POOL_SIZE", Integer.toString(settings.workerPool()));
+      // The queue's max_concurrent_dispatches sets the concurrency; the worker's own limit for
+      // noop chunks (I/O-bound) matches it, so no push is refused.
+      workerEnv.put(
+          "SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS", Integer.toString(settings.concurrency()));
 
       apiJvm = new ArrayList<>(SERVICE_JVM);
       apiJvm.add("-Xmx512m");

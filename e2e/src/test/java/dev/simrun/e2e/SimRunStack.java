@@ -87,6 +87,10 @@ public final class SimRunStack implements AutoCloseable {
       env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
       env.put("SIMRUN_AUTH_ISSUER", tasks.issuer());
       env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
+      // The queues keep the emulator's 1,000 concurrent dispatches; the worker's limits match
+      // them, so the suite's many small chunks run as many at once as they did before the limits.
+      env.put("SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS", "1000");
+      env.put("SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS", "1000");
       env.put("SIMRUN_PUBSUB_ENABLED", "true");
       env.put("SIMRUN_PUBSUB_CREATE_TOPICS", "true");
       env.put(

@@ -23,6 +23,17 @@ import java.time.Duration;
  * @param hardTimeLimit how long an attempt may run at all (default 9 min 30 s): past it the worker
  *     abandons the run, gives the chunk back and answers 503. Keep it below {@code
  *     simrun.tasks.dispatch-deadline}, or Cloud Tasks gives up on the push first
+ * @param maxConcurrentChunks how many CPU-bound chunks (see {@link
+ *     dev.simrun.shared.kinds.ChunkLoad}) this instance runs at once; 0 (the default) means as many
+ *     as the cores the JVM sees, at least 2. More than the cores would not finish sooner: the
+ *     chunks would share the cores while each holds its working set in the heap. The second one on
+ *     a single core overlaps one chunk's database round trips with another's computing.
+ * @param maxConcurrentIoChunks how many I/O-bound chunks (kinds whose chunks mostly wait, such as
+ *     {@code forecast-backtest}) run at once besides (default 64): they cost a virtual thread and
+ *     little memory each, and hold a database connection only for their short transactions
+ * @param busyRetryAfter what a push beyond a limit is told to wait ({@code Retry-After}, whole
+ *     seconds, default 1 s). It is answered 429 before the chunk is claimed, so nothing changes.
+ *     Cloud Tasks slows the queue down for it, so keep it short
  */
 @ConfigurationProperties("simrun.worker")
 public record WorkerConfig(
@@ -31,7 +42,10 @@ public record WorkerConfig(
     @Bindable(defaultValue = "250ms") @NotNull Duration progressEventInterval,
     @Bindable(defaultValue = "250ms") @NotNull Duration cancelCheckInterval,
     @Bindable(defaultValue = "9m") @NotNull Duration softTimeLimit,
-    @Bindable(defaultValue = "570s") @NotNull Duration hardTimeLimit) {
+    @Bindable(defaultValue = "570s") @NotNull Duration hardTimeLimit,
+    @Bindable(defaultValue = "0") int maxConcurrentChunks,
+    @Bindable(defaultValue = "64") int maxConcurrentIoChunks,
+    @Bindable(defaultValue = "1s") @NotNull Duration busyRetryAfter) {
 
   public WorkerConfig {
     if (!lease.isPositive()
@@ -51,5 +65,24 @@ public record WorkerConfig(
               + " and "
               + hardTimeLimit);
     }
+    if (maxConcurrentChunks < 0 || maxConcurrentIoChunks < 1) {
+      throw new IllegalArgumentException(
+          "simrun.worker.max-concurrent-chunks must be 0 (as many as cores) or positive and"
+              + " max-concurrent-io-chunks positive, were "
+              + maxConcurrentChunks
+              + " and "
+              + maxConcurrentIoChunks);
+    }
+    if (busyRetryAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(
+          "simrun.worker.busy-retry-after must be at least 1s, was " + busyRetryAfter);
+    }
+  }
+
+  /** The limit of CPU-bound chunks, {@code max-concurrent-chunks} with 0 resolved. */
+  public int cpuChunkLimit() {
+    return maxConcurrentChunks > 0
+        ? maxConcurrentChunks
+        : Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 }

@@ -1,6 +1,7 @@
 package dev.simrun.bench.noop;
 
 import dev.simrun.shared.kinds.ChunkContext;
+import dev.simrun.shared.kinds.ChunkLoad;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.UnitRange;
@@ -28,6 +29,12 @@ public class NoopKind implements SimulationKind<NoopKind.Params, NoopKind.Chunk,
   /** Units all chunks covered: equals {@code params.units} when every chunk ran once. */
   @Serdeable
   public record Result(long units) {}
+
+  /** Its chunks compute nothing: their time is the pipeline's round trips. */
+  @Override
+  public ChunkLoad chunkLoad() {
+    return ChunkLoad.IO;
+  }
 
   @Override
   public String name() {

@@ -25,9 +25,11 @@ import java.time.Duration;
  * @param dispatchDeadline how long Cloud Tasks waits for the worker's answer to one push before
  *     counting the attempt as failed (15 s to 30 min; Cloud Tasks' default is 10 min): longer than
  *     the slowest chunk, or a chunk still running gets retried
- * @param maxAttempts the queues' {@code retry_config.max_attempts} (default 100, Cloud Tasks'
- *     default; -1 for unlimited): on the last attempt a failing chunk is recorded as a dead letter
- *     and answered 2xx, since Cloud Tasks would drop the task and forget it
+ * @param maxAttempts how many attempts of a task may fail before the worker records a dead letter
+ *     and answers 2xx (default 100, Cloud Tasks' default; -1 for never). Only failed attempts count
+ *     (5xx or no answer, see decision 0012), not pushes the worker refused because it was busy; so
+ *     the queues themselves retry without limit ({@code max_attempts = -1}), and the worker alone
+ *     decides when a task is given up
  */
 @ConfigurationProperties("simrun.tasks")
 public record TasksConfig(
@@ -57,9 +59,12 @@ public record TasksConfig(
     }
   }
 
-  /** True when an attempt after {@code retryCount} earlier ones is the queue's last. */
-  public boolean lastAttempt(int retryCount) {
-    return maxAttempts > 0 && retryCount >= 0 && retryCount + 1 >= maxAttempts;
+  /**
+   * True when a failure of this attempt, after {@code failedBefore} earlier failed ones, uses up
+   * the budget: the task is then given up as a dead letter. -1 (not known) is never the last.
+   */
+  public boolean lastAttempt(int failedBefore) {
+    return maxAttempts > 0 && failedBefore >= 0 && failedBefore + 1 >= maxAttempts;
   }
 
   public String queueName(String queueId) {

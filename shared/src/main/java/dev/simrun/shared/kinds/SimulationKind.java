@@ -51,6 +51,15 @@ public interface SimulationKind<P, C, R> {
   int defaultUnitsPerChunk(P params);
 
   /**
+   * What this kind's chunks mostly do, whatever their parameters: the worker decides whether a
+   * chunk may start from this alone, before it reads the chunk. CPU-bound by default; a kind whose
+   * chunks mostly wait answers {@link ChunkLoad#IO}.
+   */
+  default ChunkLoad chunkLoad() {
+    return ChunkLoad.CPU;
+  }
+
+  /**
    * Runs units {@code [range.from(), range.to())}. Throw {@link PermanentChunkFailure} when a retry
    * cannot succeed; any other exception is retried.
    */

@@ -440,6 +440,24 @@ public class ChunkStore {
     return cancelled;
   }
 
+  /**
+   * The simulation's kind, read without changing anything: a worker decides from it whether a chunk
+   * may start before it claims the chunk. Empty when there is no such simulation.
+   */
+  public Optional<String> kindOf(UUID simulationId) {
+    return tx.executeRead(
+        st -> {
+          try (PreparedStatement ps =
+                  Sql.prepare(
+                      st.getConnection(),
+                      "SELECT kind FROM simulations WHERE id = ?",
+                      simulationId);
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+          }
+        });
+  }
+
   /** The simulation's status, for a running chunk's cheap "was I cancelled?" check. */
   public Optional<SimulationStatus> simulationStatus(UUID simulationId) {
     return tx.executeRead(

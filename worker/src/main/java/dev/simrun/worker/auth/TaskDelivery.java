@@ -28,6 +28,20 @@ public record TaskDelivery(
         count(headers.get(EXECUTION_COUNT)));
   }
 
+  /**
+   * Earlier attempts that failed without an answer below 500: the chunk ran and failed (500), ran
+   * past its time (503), the database was down (503), the worker died or the deadline passed (no
+   * answer). Busy answers (429 at the worker's limit, 409 for a live lease) got a 4xx and are not
+   * counted: the task did not fail, it waited. -1 when the push did not say (not from Cloud Tasks);
+   * without an execution count every earlier attempt counts.
+   */
+  public int failedAttempts() {
+    if (retryCount < 0) {
+      return -1;
+    }
+    return Math.max(0, retryCount - Math.max(0, executionCount));
+  }
+
   private static int count(@Nullable String value) {
     if (value == null) {
       return -1;

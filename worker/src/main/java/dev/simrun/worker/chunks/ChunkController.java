@@ -3,9 +3,11 @@ package dev.simrun.worker.chunks;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.worker.TaskAnswer;
+import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.auth.TaskDelivery;
 import dev.simrun.worker.problems.ProblemResponses;
 import dev.simrun.worker.problems.ProblemType;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -13,15 +15,18 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /tasks/v1/chunks}: Cloud Tasks' push of one chunk. 200 when the chunk ran, needs
  * nothing (duplicates, stale generations, lost races) or became a dead letter (a permanent failure,
- * or the queue's last attempt failed); 409 while another attempt holds the chunk; 500 when the
- * attempt failed and will be retried; 503 when it ran past the hard time limit or the database
- * cannot be reached. Runs on a blocking (virtual) thread.
+ * or the last attempt the failure budget allows failed); 409 while another attempt holds the chunk;
+ * 429 with {@code Retry-After} when this instance already runs as many chunks as it may ({@link
+ * ChunkSlots}), before anything is claimed; 500 when the attempt failed and will be retried; 503
+ * when it ran past the hard time limit or the database cannot be reached. Runs on a blocking
+ * (virtual) thread.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -29,16 +34,35 @@ class ChunkController {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkController.class);
 
   private final ChunkRunner runner;
+  private final ChunkSlots slots;
+  private final String retryAfter;
 
-  ChunkController(ChunkRunner runner) {
+  ChunkController(ChunkRunner runner, ChunkSlots slots, WorkerConfig config) {
     this.runner = runner;
+    this.slots = slots;
+    this.retryAfter = Long.toString(Math.max(1, config.busyRetryAfter().toSeconds()));
   }
 
   @Post(TaskPayloads.CHUNK_PATH)
   HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
-    ChunkOutcome outcome = runner.run(task, delivery);
     String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
+    Optional<ChunkSlots.Slot> slot = slots.tryAcquire(task.simulationId());
+    if (slot.isEmpty()) {
+      LOG.debug("chunk {} refused: at the limit of concurrent chunks, {}", chunk, delivery);
+      return ProblemResponses.of(
+              ProblemType.WORKER_BUSY,
+              "this worker already runs as many chunks as it may; nothing was claimed",
+              request.getPath())
+          .header(HttpHeaders.RETRY_AFTER, retryAfter);
+    }
+    try (ChunkSlots.Slot held = slot.get()) {
+      return answer(runner.run(task, delivery), chunk, delivery, request);
+    }
+  }
+
+  private static HttpResponse<?> answer(
+      ChunkOutcome outcome, String chunk, TaskDelivery delivery, HttpRequest<?> request) {
     return switch (outcome) {
       case ChunkOutcome.Committed c -> {
         LOG.info("chunk {} committed as attempt {}, {}", chunk, c.attempt(), delivery);

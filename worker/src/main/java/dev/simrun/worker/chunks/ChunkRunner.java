@@ -192,7 +192,7 @@ public class ChunkRunner {
   private ChunkOutcome fail(
       Claimed claimed, TaskDelivery delivery, String why, boolean permanent, boolean abandoned) {
     String error = why.length() <= MAX_ERROR ? why : why.substring(0, MAX_ERROR - 1) + "…";
-    if (permanent || tasks.lastAttempt(delivery.retryCount())) {
+    if (permanent || tasks.lastAttempt(delivery.failedAttempts())) {
       return deadLetter(claimed, delivery, error, permanent);
     }
     release(claimed, error);

@@ -40,7 +40,7 @@ class FinalizeController {
   @Post(TaskPayloads.FINALIZE_PATH)
   HttpResponse<?> run(@Body FinalizeTask task, HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
-    return switch (finalizer.run(task, tasks.lastAttempt(delivery.retryCount()))) {
+    return switch (finalizer.run(task, tasks.lastAttempt(delivery.failedAttempts()))) {
       case FinalizeOutcome.Finalized f -> {
         LOG.info("simulation {} finalized, {}", task.simulationId(), delivery);
         yield HttpResponse.ok(TaskAnswer.of("finalized", null));

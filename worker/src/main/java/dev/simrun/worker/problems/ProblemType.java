@@ -17,6 +17,8 @@ public enum ProblemType {
       "auth-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Token verification unavailable"),
   /** Another attempt holds a live lease on the chunk; retry later. */
   CHUNK_BUSY("chunk-busy", HttpStatus.CONFLICT, "Chunk is running elsewhere"),
+  /** This instance runs as many chunks as it may; nothing was claimed. Retry after a while. */
+  WORKER_BUSY("worker-busy", HttpStatus.TOO_MANY_REQUESTS, "Worker at capacity"),
   /** Finalize arrived before every chunk succeeded; retry later. */
   CHUNKS_OUTSTANDING("chunks-outstanding", HttpStatus.CONFLICT, "Chunks outstanding"),
   /** The kind failed while running the chunk; the chunk was given back for a retry. */

@@ -203,7 +203,10 @@ class ChunkEndpointTest implements TestPropertyProvider {
                 Duration.ofMillis(250),
                 Duration.ofMillis(250),
                 Duration.ofMinutes(9),
-                Duration.ofMinutes(10)),
+                Duration.ofMinutes(10),
+                0,
+                64,
+                Duration.ofSeconds(1)),
             kinds);
 
     context.progress(0.1, Map.of("day", 3));

@@ -35,8 +35,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Everything a worker test class runs against, started before the worker: the Cloud Tasks emulator
- * with this class's queues (retries capped at 1 s), a fresh database, a free port for the worker,
- * and a receiver that catches the emulator's real OIDC tokens for tests that push by hand.
+ * with this class's queues (retries without limit, backoff capped at 1 s), a fresh database, a free
+ * port for the worker, and a receiver that catches the emulator's real OIDC tokens for tests that
+ * push by hand.
  */
 public final class WorkerHarness implements AutoCloseable {
   public static final String PROJECT = "simrun-test";
@@ -68,7 +69,7 @@ public final class WorkerHarness implements AutoCloseable {
               .setName(queueName(queue))
               .setRetryConfig(
                   RetryConfig.newBuilder()
-                      .setMaxAttempts(maxAttempts)
+                      .setMaxAttempts(-1)
                       .setMinBackoff(Durations.fromMillis(50))
                       .setMaxBackoff(Durations.fromSeconds(1))
                       .setMaxDoublings(4))
@@ -77,12 +78,15 @@ public final class WorkerHarness implements AutoCloseable {
     this.catcher = startCatcher();
   }
 
-  /** Queues that retry forever. */
+  /** A worker that never gives a failing task up. */
   public static WorkerHarness start() {
     return new WorkerHarness(-1);
   }
 
-  /** Queues that give up after {@code maxAttempts}; the worker is told so too. */
+  /**
+   * A worker that records a dead letter once {@code maxAttempts} attempts of a task failed. The
+   * queues retry without limit either way, as in production (decision 0012): the worker decides.
+   */
   public static WorkerHarness start(int maxAttempts) {
     return new WorkerHarness(maxAttempts);
   }
@@ -102,6 +106,8 @@ public final class WorkerHarness implements AutoCloseable {
     p.put("simrun.auth.audience", workerUrl());
     p.put("simrun.auth.allowed-service-accounts", ACCOUNT);
     p.put("simrun.tasks.max-attempts", Integer.toString(maxAttempts));
+    // The tests run many small chunks at once; the limits have their own test.
+    p.put("simrun.worker.max-concurrent-chunks", "64");
     return p;
   }
 

@@ -2,6 +2,7 @@ package dev.simrun.shared.kinds.forecast;
 
 import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
+import dev.simrun.shared.kinds.ChunkLoad;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.ResultTable;
@@ -173,6 +174,15 @@ public final class ForecastBacktestKind
    * plus, for http, one attempt's timeout); for agents without waits, about {@value
    * #WORK_PER_CHUNK} operations; at most {@value #MAX_DEFAULT_UNITS_PER_CHUNK} days.
    */
+  /**
+   * I/O-bound: a day waits on its agents (model calls over HTTP, {@code latencyMs}); the agents
+   * without waits are cheap enough (validation bounds the work) that a chunk mostly waits.
+   */
+  @Override
+  public ChunkLoad chunkLoad() {
+    return ChunkLoad.IO;
+  }
+
   @Override
   public int defaultUnitsPerChunk(ForecastParams params) {
     ForecastPlan plan = ForecastValidation.plan(params);
