@@ -220,6 +220,17 @@ public final class SimRunStack implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs a body of the given type, e.g. a CSV upload. */
+  public HttpResponse<String> post(String path, String contentType, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(api.url() + path))
+            .header("X-SimRun-User", USER)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** {@code GET /api/v1/simulations/{id}} as JSON; asserts 200. */
   public JsonNode simulation(String id) {
     HttpResponse<byte[]> r = get("/api/v1/simulations/" + id);

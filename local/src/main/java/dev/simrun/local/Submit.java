@@ -2,6 +2,8 @@ package dev.simrun.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +14,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Posts a simulation request to a running api, shows its progress in the terminal and prints the
- * top of the result: {@code Submit FILE [--api URL] [--user NAME] [--top N] [--timeout SECONDS]}.
+ * top of the result: {@code Submit FILE [--api URL] [--user NAME] [--top N] [--timeout SECONDS]
+ * [--csv OUT]}.
+ *
+ * <p>A {@code "dataset"} field whose value is {@code "file:PATH"} (relative to the request file)
+ * names a CSV to upload first ({@code POST /api/v1/datasets}); the request is sent with the new
+ * dataset's id in its place. {@code --csv OUT} saves the result as CSV ({@code result.csv}).
  */
 public final class Submit {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,24 +36,32 @@ public final class Submit {
     String user = "local";
     int top = 10;
     long timeoutSeconds = 1800;
+    Path csv = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--api" -> api = args[++i];
         case "--user" -> user = args[++i];
         case "--top" -> top = Integer.parseInt(args[++i]);
         case "--timeout" -> timeoutSeconds = Long.parseLong(args[++i]);
+        case "--csv" -> csv = Path.of(args[++i]);
         default -> file = args[i];
       }
     }
     if (file == null) {
-      System.err.println("usage: submit FILE [--api URL] [--user NAME] [--top N] [--timeout S]");
+      System.err.println(
+          "usage: submit FILE [--api URL] [--user NAME] [--top N] [--timeout S] [--csv OUT]");
       System.exit(2);
     }
-    System.exit(run(Path.of(file), api, user, top, Duration.ofSeconds(timeoutSeconds)));
+    System.exit(run(Path.of(file), api, user, top, Duration.ofSeconds(timeoutSeconds), csv));
   }
 
-  static int run(Path file, String api, String user, int top, Duration timeout) throws Exception {
+  static int run(Path file, String api, String user, int top, Duration timeout, Path csv)
+      throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    JsonNode request = JSON.readTree(file.toFile());
+    if (!uploadDatasets(http, api, user, file.toAbsolutePath().getParent(), request)) {
+      return 1;
+    }
     long start = System.nanoTime();
     HttpResponse<String> posted =
         http.send(
@@ -53,7 +69,7 @@ public final class Submit {
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("X-SimRun-User", user)
-                .POST(HttpRequest.BodyPublishers.ofFile(file))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (posted.statusCode() != 202 && posted.statusCode() != 200) {
@@ -89,7 +105,65 @@ public final class Submit {
     System.out.printf("SUCCEEDED in %.1f s%n", seconds);
     JsonNode result = get(http, api + "/api/v1/simulations/" + id + "/result", user);
     printResult(result, top);
+    if (csv != null) {
+      HttpResponse<Path> saved =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/api/v1/simulations/" + id + "/result.csv"))
+                  .header("X-SimRun-User", user)
+                  .build(),
+              HttpResponse.BodyHandlers.ofFile(csv));
+      if (saved.statusCode() != 200) {
+        System.err.println("result.csv answered " + saved.statusCode());
+        return 1;
+      }
+      System.out.printf("result.csv saved to %s%n", csv);
+    }
     return 0;
+  }
+
+  /**
+   * Uploads every {@code "dataset": "file:PATH"} in the request and puts the dataset's id in its
+   * place; false, with the problem printed, when an upload is refused.
+   */
+  static boolean uploadDatasets(HttpClient http, String api, String user, Path dir, JsonNode node)
+      throws Exception {
+    if (node instanceof ObjectNode object) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String text = field.getValue().isTextual() ? field.getValue().asText() : "";
+        if (field.getKey().equals("dataset") && text.startsWith("file:")) {
+          Path csv = dir.resolve(text.substring("file:".length()));
+          String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
+          HttpResponse<String> uploaded =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(api + "/api/v1/datasets?name=" + name))
+                      .timeout(Duration.ofMinutes(2))
+                      .header("Content-Type", "text/csv")
+                      .header("X-SimRun-User", user)
+                      .POST(HttpRequest.BodyPublishers.ofFile(csv))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (uploaded.statusCode() != 201) {
+            System.err.println(
+                "upload of "
+                    + csv
+                    + " refused ("
+                    + uploaded.statusCode()
+                    + "): "
+                    + problem(uploaded.body()));
+            return false;
+          }
+          JsonNode dataset = JSON.readTree(uploaded.body());
+          System.out.printf(
+              "uploaded %s: dataset %s, %d bars%n",
+              csv.getFileName(), dataset.path("id").asText(), dataset.path("rows").asInt());
+          field.setValue(TextNode.valueOf(dataset.path("id").asText()));
+        } else if (!uploadDatasets(http, api, user, dir, field.getValue())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Reads one connection of the simulation's event stream into {@code watch}. */
@@ -225,7 +299,10 @@ public final class Submit {
     }
     List<String> columns = new ArrayList<>();
     for (Iterator<String> it = rows.get(0).fieldNames(); it.hasNext(); ) {
-      columns.add(it.next());
+      String column = it.next();
+      if (!column.equals("equityCurve")) { // hundreds of points: the CSV and JSON hold them
+        columns.add(column);
+      }
     }
     List<List<String>> table = new ArrayList<>();
     table.add(columns);
@@ -233,10 +310,7 @@ public final class Submit {
       List<String> cells = new ArrayList<>();
       for (String c : columns) {
         JsonNode v = rows.get(i).path(c);
-        cells.add(
-            v.isFloatingPointNumber()
-                ? String.format(Locale.ROOT, "%.4f", v.asDouble())
-                : v.asText());
+        cells.add(cell(v));
       }
       table.add(cells);
     }
@@ -254,6 +328,24 @@ public final class Submit {
       }
       System.out.println(line.toString().stripTrailing());
     }
+  }
+
+  /** A number to 4 decimals; an object (a unit's parameters) as {@code k=v} pairs. */
+  private static String cell(JsonNode v) {
+    if (v.isFloatingPointNumber()) {
+      return String.format(Locale.ROOT, "%.4f", v.asDouble());
+    }
+    if (v.isObject()) {
+      List<String> pairs = new ArrayList<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isNull()) {
+          pairs.add(e.getKey() + "=" + cell(e.getValue()));
+        }
+      }
+      return String.join(" ", pairs);
+    }
+    return v.asText();
   }
 
   /**

@@ -5,6 +5,9 @@ import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
 import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.kinds.ResultTable;
+import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.AdmissionRefused;
 import dev.simrun.shared.simulations.KeysetCursor;
 import dev.simrun.shared.simulations.NewSimulation;
@@ -28,14 +31,25 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Submit, read, list simulations and fetch results; everything is scoped to the caller. */
 @Controller("/api/v1/simulations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SimulationsController {
+  static final String CSV = "text/csv";
+
+  /** Rows encoded and written together when streaming result.csv. */
+  static final int CSV_BATCH = 500;
+
   private final Submissions submissions;
+  private final SimulationKinds kinds;
   private final SimulationStore store;
   private final OutboxPump pump;
 
@@ -44,11 +58,13 @@ class SimulationsController {
 
   SimulationsController(
       Submissions submissions,
+      SimulationKinds kinds,
       SimulationStore store,
       OutboxPump pump,
       EventPublisher events,
       TaskDeleter tasks) {
     this.submissions = submissions;
+    this.kinds = kinds;
     this.store = store;
     this.pump = pump;
     this.events = events;
@@ -111,6 +127,45 @@ class SimulationsController {
    */
   @Get(value = "/{id}/result", produces = MediaType.APPLICATION_JSON)
   HttpResponse<byte[]> result(Caller caller, @PathVariable UUID id) {
+    SimulationStore.Outcome outcome = finished(caller, id);
+    return HttpResponse.ok(outcome.result()).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  /**
+   * The final result as CSV, streamed in batches of rows as the client reads: one row per unit of a
+   * backtest, per day and agent of a forecast (see {@link SimulationKind#table}).
+   */
+  @Get(value = "/{id}/result.csv", produces = CSV)
+  HttpResponse<Publisher<byte[]>> resultCsv(Caller caller, @PathVariable UUID id) {
+    SimulationStore.Outcome outcome = finished(caller, id);
+    SimulationKind<?, ?, ?> kind =
+        kinds
+            .find(outcome.kind())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "simulation " + id + " has unknown kind " + outcome.kind()));
+    ResultTable table =
+        kinds
+            .table(kind, outcome.params(), outcome.result())
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.NOT_FOUND,
+                        "a " + outcome.kind() + " result has no CSV form; read /result"));
+    Flux<byte[]> body =
+        Flux.concat(
+                Mono.fromSupplier(() -> CsvRows.encode(List.of(table.columns()))),
+                Flux.fromStream(table.rows()).buffer(CSV_BATCH).map(CsvRows::encode))
+            .subscribeOn(Schedulers.boundedElastic());
+    return HttpResponse.<Publisher<byte[]>>ok(body)
+        .contentType(CSV)
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"simulation-" + id + ".csv\"");
+  }
+
+  /** The simulation's outcome once it has a result: SUCCEEDED, or PARTIAL. */
+  private SimulationStore.Outcome finished(Caller caller, UUID id) {
     SimulationStore.Outcome outcome =
         store.outcome(caller.owner(), id).orElseThrow(() -> notFound(id));
     if (outcome.status() != SimulationStatus.SUCCEEDED
@@ -127,7 +182,7 @@ class SimulationsController {
       throw new IllegalStateException(
           "simulation " + id + " " + outcome.status() + " without a result");
     }
-    return HttpResponse.ok(outcome.result()).contentType(MediaType.APPLICATION_JSON_TYPE);
+    return outcome;
   }
 
   /**

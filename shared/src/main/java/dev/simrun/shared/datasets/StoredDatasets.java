@@ -28,9 +28,24 @@ public class StoredDatasets implements Datasets {
     this.store = store;
   }
 
+  /**
+   * Kinds ask for a dataset's info on every plan (validate, each chunk, reduce): found ones stay.
+   */
+  private final Cache<UUID, Info> infos = Caffeine.newBuilder().maximumSize(10_000).build();
+
   @Override
   public Optional<Info> info(String id) {
-    return parse(id).flatMap(store::info).map(DatasetStore.StoredInfo::info);
+    Optional<UUID> key = parse(id);
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    Info cached = infos.getIfPresent(key.get());
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Info> found = store.info(key.get()).map(DatasetStore.StoredInfo::info);
+    found.ifPresent(info -> infos.put(key.get(), info));
+    return found;
   }
 
   @Override

@@ -67,6 +67,19 @@ public class SimulationKinds {
     }
   }
 
+  /**
+   * A stored result as the kind's table (see {@link SimulationKind#table}); empty when the kind has
+   * none.
+   */
+  public <P, C, R> Optional<ResultTable> table(
+      SimulationKind<P, C, R> kind, String paramsJson, byte[] result) {
+    try {
+      return kind.table(readParams(kind, paramsJson), read(result, kind.resultType()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A final result as stored (JSON) and the kind's summary of it. */
   public record Reduced(byte[] json, Map<String, Object> summary) {}
 

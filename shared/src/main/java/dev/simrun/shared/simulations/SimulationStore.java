@@ -363,7 +363,12 @@ public class SimulationStore {
   }
 
   /** The status and, once SUCCEEDED, the final result's JSON bytes. */
-  public record Outcome(SimulationStatus status, byte[] result) {}
+  /**
+   * How a simulation came out, with what reading its result needs.
+   *
+   * @param result the stored result (JSON); null until it has SUCCEEDED or is PARTIAL
+   */
+  public record Outcome(SimulationStatus status, String kind, String params, byte[] result) {}
 
   public Optional<Outcome> outcome(String owner, UUID id) {
     return tx.executeRead(
@@ -371,7 +376,8 @@ public class SimulationStore {
           try (PreparedStatement ps =
                   Sql.prepare(
                       st.getConnection(),
-                      "SELECT status, result FROM simulations WHERE owner = ? AND id = ?",
+                      "SELECT status, kind, params::text AS params, result FROM simulations"
+                          + " WHERE owner = ? AND id = ?",
                       owner,
                       id);
               ResultSet rs = ps.executeQuery()) {
@@ -380,7 +386,10 @@ public class SimulationStore {
             }
             return Optional.of(
                 new Outcome(
-                    SimulationStatus.valueOf(rs.getString("status")), rs.getBytes("result")));
+                    SimulationStatus.valueOf(rs.getString("status")),
+                    rs.getString("kind"),
+                    rs.getString("params"),
+                    rs.getBytes("result")));
           }
         });
   }

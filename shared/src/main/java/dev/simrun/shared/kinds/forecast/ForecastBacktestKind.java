@@ -3,6 +3,7 @@ package dev.simrun.shared.kinds.forecast;
 import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.ChunkLoad;
+import dev.simrun.shared.kinds.Datasets;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.ResultTable;
@@ -118,13 +119,20 @@ public final class ForecastBacktestKind
   static final long AWAIT_SLICE_MILLIS = 50;
 
   private final List<SeriesSource> sources;
+  private final Datasets datasets;
   private final CircuitBreakers breakers;
   private final ObjectMapper json;
   private volatile HttpClient http;
 
-  @Inject
+  /** On generated series only: for direct runs and tests. */
   public ForecastBacktestKind(Clock clock, ObjectMapper json) {
     this(List.of(new SyntheticSeries()), clock, json);
+  }
+
+  /** On generated series and on a column of an uploaded dataset. */
+  @Inject
+  public ForecastBacktestKind(Datasets datasets, Clock clock, ObjectMapper json) {
+    this(List.of(new SyntheticSeries(), new DatasetSeries(datasets)), datasets, clock, json);
   }
 
   /**
@@ -134,7 +142,13 @@ public final class ForecastBacktestKind
    * @param json the codec of the http agents' requests and answers
    */
   public ForecastBacktestKind(List<SeriesSource> sources, Clock clock, ObjectMapper json) {
+    this(sources, Datasets.NONE, clock, json);
+  }
+
+  private ForecastBacktestKind(
+      List<SeriesSource> sources, Datasets datasets, Clock clock, ObjectMapper json) {
     this.sources = List.copyOf(sources);
+    this.datasets = datasets;
     this.breakers = new CircuitBreakers(clock);
     this.json = json;
   }
@@ -161,19 +175,21 @@ public final class ForecastBacktestKind
 
   @Override
   public List<FieldError> validate(ForecastParams params) {
-    return ForecastValidation.errors(params);
+    return ForecastValidation.errors(params, datasets);
+  }
+
+  @Override
+  public List<String> datasetIds(ForecastParams params) {
+    return params.series() != null && params.series().dataset() != null
+        ? List.of(params.series().dataset())
+        : List.of();
   }
 
   @Override
   public long unitCount(ForecastParams params) {
-    return ForecastValidation.plan(params).days();
+    return ForecastValidation.plan(params, datasets).days();
   }
 
-  /**
-   * About {@value #TARGET_CHUNK_MILLIS} ms of the slowest agent's usual time per day (its latency
-   * plus, for http, one attempt's timeout); for agents without waits, about {@value
-   * #WORK_PER_CHUNK} operations; at most {@value #MAX_DEFAULT_UNITS_PER_CHUNK} days.
-   */
   /**
    * I/O-bound: a day waits on its agents (model calls over HTTP, {@code latencyMs}); the agents
    * without waits are cheap enough (validation bounds the work) that a chunk mostly waits.
@@ -183,9 +199,14 @@ public final class ForecastBacktestKind
     return ChunkLoad.IO;
   }
 
+  /**
+   * About {@value #TARGET_CHUNK_MILLIS} ms of the slowest agent's usual time per day (its latency
+   * plus, for http, one attempt's timeout); for agents without waits, about {@value
+   * #WORK_PER_CHUNK} operations; at most {@value #MAX_DEFAULT_UNITS_PER_CHUNK} days.
+   */
   @Override
   public int defaultUnitsPerChunk(ForecastParams params) {
-    ForecastPlan plan = ForecastValidation.plan(params);
+    ForecastPlan plan = ForecastValidation.plan(params, datasets);
     long typical = plan.typicalDayMillis();
     long units =
         typical > 0
@@ -201,7 +222,7 @@ public final class ForecastBacktestKind
       ForecastParams params, UnitRange range, ChunkContext context) {
     ForecastPlan plan;
     try {
-      plan = ForecastValidation.plan(params);
+      plan = ForecastValidation.plan(params, datasets);
     } catch (IllegalArgumentException e) {
       throw new PermanentChunkFailure(e.getMessage(), e);
     }
@@ -409,7 +430,7 @@ public final class ForecastBacktestKind
    */
   @Override
   public ForecastResult reduce(ForecastParams params, List<ForecastChunkResult> chunkResults) {
-    ForecastPlan plan = ForecastValidation.plan(params);
+    ForecastPlan plan = ForecastValidation.plan(params, datasets);
     List<DayForecast> days = days(plan, chunkResults);
     if (days.size() != plan.days()) {
       throw new IllegalArgumentException(
@@ -427,7 +448,7 @@ public final class ForecastBacktestKind
   @Override
   public Optional<ForecastResult> reducePartial(
       ForecastParams params, List<ForecastChunkResult> succeededChunks) {
-    ForecastPlan plan = ForecastValidation.plan(params);
+    ForecastPlan plan = ForecastValidation.plan(params, datasets);
     return Optional.of(result(plan, days(plan, succeededChunks)));
   }
 

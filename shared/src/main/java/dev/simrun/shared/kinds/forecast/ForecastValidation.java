@@ -1,5 +1,6 @@
 package dev.simrun.shared.kinds.forecast;
 
+import dev.simrun.shared.kinds.Datasets;
 import dev.simrun.shared.kinds.FieldError;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -30,12 +32,15 @@ final class ForecastValidation {
       Set.of("metadata.google.internal", "metadata", "169.254.169.254");
 
   private final List<FieldError> errors = new ArrayList<>();
+  private final Datasets datasets;
 
-  private ForecastValidation() {}
+  private ForecastValidation(Datasets datasets) {
+    this.datasets = datasets;
+  }
 
   /** The problems with {@code params}; empty when they are good. */
-  static List<FieldError> errors(ForecastParams params) {
-    ForecastValidation v = new ForecastValidation();
+  static List<FieldError> errors(ForecastParams params, Datasets datasets) {
+    ForecastValidation v = new ForecastValidation(datasets);
     v.check(params);
     return v.errors;
   }
@@ -45,8 +50,8 @@ final class ForecastValidation {
    *
    * @throws IllegalArgumentException when they are not valid
    */
-  static ForecastPlan plan(ForecastParams params) {
-    ForecastValidation v = new ForecastValidation();
+  static ForecastPlan plan(ForecastParams params, Datasets datasets) {
+    ForecastValidation v = new ForecastValidation(datasets);
     ForecastPlan plan = v.check(params);
     if (!v.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid forecast-backtest params: " + v.errors);
@@ -148,19 +153,14 @@ final class ForecastValidation {
       return null;
     }
     if (series.dataset() != null) {
-      error(
-          "series.dataset",
-          "datasets are not supported yet; use series.synthetic (got '"
-              + abbreviate(series.dataset())
-              + "')");
-      return null;
+      return checkDataset(series);
     }
     if (series.column() != null) {
       error("series.column", "only a dataset has columns");
     }
     ForecastParams.Synthetic s = series.synthetic();
     if (s == null) {
-      error("series", "needs a source: synthetic (datasets are not supported yet)");
+      error("series", "needs a source: synthetic or dataset");
       return null;
     }
     Integer days =
@@ -187,6 +187,37 @@ final class ForecastValidation {
       }
     }
     return days;
+  }
+
+  /** Returns the dataset's row count, one day per row, when the dataset and column are valid. */
+  private Integer checkDataset(ForecastParams.Series series) {
+    String column = series.column() == null ? DatasetSeries.DEFAULT_COLUMN : series.column();
+    if (!DatasetSeries.COLUMNS.contains(column)) {
+      error(
+          "series.column",
+          "must be one of "
+              + String.join(", ", DatasetSeries.COLUMNS)
+              + ", got '"
+              + abbreviate(column)
+              + "'");
+    }
+    Optional<Datasets.Info> info = datasets.info(series.dataset());
+    if (info.isEmpty()) {
+      error("series.dataset", "no dataset '" + abbreviate(series.dataset()) + "'");
+      return null;
+    }
+    int rows = info.get().rows();
+    if (rows < 3 || rows > ForecastBacktestKind.MAX_DAYS) {
+      error(
+          "series.dataset",
+          "has "
+              + rows
+              + " rows; a series needs 3.."
+              + ForecastBacktestKind.MAX_DAYS
+              + " days, one per row");
+      return null;
+    }
+    return rows;
   }
 
   // ------------------------------------------------------------------------------------ agents

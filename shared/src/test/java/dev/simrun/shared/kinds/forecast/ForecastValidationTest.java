@@ -71,7 +71,7 @@ class ForecastValidationTest {
   }
 
   @Test
-  void datasetsAreNotSupportedYet() throws IOException {
+  void aDatasetMustExist() throws IOException {
     ForecastParams p =
         JSON.readValue(
             """
@@ -82,7 +82,7 @@ class ForecastValidationTest {
     assertThat(p.series().dataset()).isEqualTo("prices-2024");
     assertThat(p.series().column()).isEqualTo("close");
     assertThat(fields(p)).containsExactly("series.dataset");
-    assertThat(message(p, "series.dataset")).startsWith("datasets are not supported yet");
+    assertThat(message(p, "series.dataset")).isEqualTo("no dataset 'prices-2024'");
 
     ForecastParams both =
         new ForecastParams(
