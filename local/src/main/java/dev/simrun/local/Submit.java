@@ -293,6 +293,9 @@ public final class Submit {
   /** A leaderboard as a table; any other result as indented JSON. */
   static void printResult(JsonNode result, int top) throws Exception {
     JsonNode rows = result.path("leaderboard");
+    if (result.path("agents").isArray() && result.has("ensembleMetrics")) {
+      rows = forecastRows(result);
+    }
     if (!rows.isArray() || rows.isEmpty()) {
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return;
@@ -328,6 +331,20 @@ public final class Submit {
       }
       System.out.println(line.toString().stripTrailing());
     }
+  }
+
+  /** A forecast's agents and ensemble, one row each with its metrics (the days are in the CSV). */
+  private static JsonNode forecastRows(JsonNode result) {
+    var rows = JSON.createArrayNode();
+    for (JsonNode agent : result.path("agents")) {
+      rows.addObject()
+          .put("agent", agent.path("name").asText())
+          .setAll((ObjectNode) agent.path("metrics"));
+    }
+    rows.addObject()
+        .put("agent", "ensemble (" + result.path("ensemble").asText() + ")")
+        .setAll((ObjectNode) result.path("ensembleMetrics"));
+    return rows;
   }
 
   /** A number to 4 decimals; an object (a unit's parameters) as {@code k=v} pairs. */
