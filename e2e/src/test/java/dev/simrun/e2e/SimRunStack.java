@@ -3,6 +3,7 @@ package dev.simrun.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.gax.core.NoCredentialsProvider;
@@ -47,7 +48,10 @@ public final class SimRunStack implements AutoCloseable {
   public static final String PROJECT = "simrun-local";
   public static final String LOCATION = "local";
   public static final String USER = "e2e";
-  public static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Writes as the services do (Micronaut Serialization): absent (null) fields are left out. */
+  public static final ObjectMapper JSON =
+      new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
