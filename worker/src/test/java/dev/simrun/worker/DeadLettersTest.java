@@ -182,6 +182,37 @@ class DeadLettersTest implements TestPropertyProvider {
   }
 
   @Test
+  void failFastDeletesTheQueuedTasksOfTheChunksItCancelled() {
+    tasks.pause();
+    try {
+      UUID id = simulations.create(SumKind.Params.of(30, 10).failingAt(13));
+      dispatcher.drain();
+      List<String> all =
+          List.of(0, 1, 2).stream().map(c -> Simulations.chunkTaskName(id, c)).toList();
+      assertThat(tasks.interactiveTaskIds()).containsAll(all);
+
+      // Chunk 1's last attempt, as the queue would push it: failFast cancels chunks 0 and 2.
+      assertThat(push(id, 1, MAX_ATTEMPTS - 1).body()).contains("dead-lettered");
+      assertThat(List.of(rows.chunk(id, 0).status(), rows.chunk(id, 2).status()))
+          .containsOnly("CANCELLED");
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(tasks.interactiveTaskIds())
+                      .as("the cancelled chunks' tasks are deleted; chunk 1's stays")
+                      .contains(all.get(1))
+                      .doesNotContain(all.get(0), all.get(2)));
+    } finally {
+      tasks.resume();
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> tasks.interactiveStats().tasks() == 0 && deliveries.inFlight() == 0);
+  }
+
+  @Test
   void aPermanentFailureIsADeadLetterOnTheFirstAttempt() {
     UUID id = simulations.create(SumKind.Params.of(10, 10).failingAt(4).permanently());
 

@@ -4,6 +4,7 @@ import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;

@@ -3,6 +3,7 @@ package dev.simrun.worker.chunks;
 import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.deadletters.DeadLetterPublisher;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
+import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.ChunkCancelledException;
@@ -51,6 +52,7 @@ public class ChunkRunner {
   private final Clock clock;
   private final EventPublisher events;
   private final DeadLetterPublisher deadLetters;
+  private final TaskDeleter taskDeleter;
 
   public ChunkRunner(
       ChunkStore chunks,
@@ -61,7 +63,8 @@ public class ChunkRunner {
       TasksConfig tasks,
       Clock clock,
       EventPublisher events,
-      DeadLetterPublisher deadLetters) {
+      DeadLetterPublisher deadLetters,
+      TaskDeleter taskDeleter) {
     this.chunks = chunks;
     this.failures = failures;
     this.kinds = kinds;
@@ -71,6 +74,7 @@ public class ChunkRunner {
     this.clock = clock;
     this.events = events;
     this.deadLetters = deadLetters;
+    this.taskDeleter = taskDeleter;
   }
 
   public ChunkOutcome run(ChunkTask task, TaskDelivery delivery) {
@@ -229,6 +233,8 @@ public class ChunkRunner {
             error);
         events.publish(d.events());
         deadLetters.publish(d.deadLetter());
+        // failFast cancelled the chunks that had not run: their tasks need not wait in the queue.
+        taskDeleter.deleteLater(d.cancelledTasks());
         if (d.finalizeOutboxId() != null) {
           dispatchFinalize(claimed, d.finalizeOutboxId());
         }

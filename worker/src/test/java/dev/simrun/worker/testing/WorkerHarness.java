@@ -27,7 +27,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,6 +128,15 @@ public final class WorkerHarness implements AutoCloseable {
 
   public void resume() {
     client.resumeQueue(queueName(interactiveQueue()));
+  }
+
+  /** The short names (after {@code /tasks/}) of the tasks the interactive queue holds. */
+  public List<String> interactiveTaskIds() {
+    List<String> ids = new ArrayList<>();
+    for (Task task : client.listTasks(queueName(interactiveQueue())).iterateAll()) {
+      ids.add(task.getName().substring(task.getName().lastIndexOf('/') + 1));
+    }
+    return ids;
   }
 
   public String interactiveQueue() {

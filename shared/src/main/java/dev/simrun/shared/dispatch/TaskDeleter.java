@@ -1,7 +1,6 @@
-package dev.simrun.api.simulations;
+package dev.simrun.shared.dispatch;
 
 import dev.simrun.shared.config.TasksConfig;
-import dev.simrun.shared.dispatch.TaskQueue;
 import dev.simrun.shared.simulations.SimulationStore.PendingTask;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -11,26 +10,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the queue tasks of cancelled chunks after the cancel has answered, with the dispatcher's
- * bounded parallelism. Best effort: a task that escapes finds its chunk CANCELLED and does nothing.
+ * Deletes the queue tasks of cancelled chunks in the background, with the dispatcher's bounded
+ * parallelism: after a cancel has answered (api), after failFast failed a simulation (worker). Best
+ * effort: a task that escapes finds its chunk CANCELLED and does nothing.
  */
 @Singleton
-class TaskDeleter {
+public class TaskDeleter {
   private static final Logger LOG = LoggerFactory.getLogger(TaskDeleter.class);
 
   private final TaskQueue queue;
   private final int parallelism;
 
-  TaskDeleter(TaskQueue queue, TasksConfig config) {
+  public TaskDeleter(TaskQueue queue, TasksConfig config) {
     this.queue = queue;
     this.parallelism = config.dispatchParallelism();
   }
 
-  void deleteLater(List<PendingTask> tasks) {
+  public void deleteLater(List<PendingTask> tasks) {
     if (tasks.isEmpty()) {
       return;
     }
-    Thread.ofVirtual().name("cancel-task-deleter").start(() -> delete(tasks));
+    Thread.ofVirtual().name("task-deleter").start(() -> delete(tasks));
   }
 
   private void delete(List<PendingTask> tasks) {
