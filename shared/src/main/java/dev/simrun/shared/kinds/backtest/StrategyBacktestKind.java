@@ -557,10 +557,9 @@ public final class StrategyBacktestKind
     List<BacktestUnitResult> results = new ArrayList<>((int) range.size());
     int symbolIndex = -1;
     IndicatorCache cache = null;
-    double[] barReturns = null;
-    double[] returns = new double[plan.bars()];
+    PreparedSeries series = null;
     byte[] signal = new byte[plan.bars()];
-    double[] equity = plan.equityCurves() > 0 ? new double[plan.bars()] : null;
+    int sampleCount = Math.min(plan.bars(), EquityCurve.MAX_POINTS);
     List<double[]> samples = new ArrayList<>((int) range.size());
     for (long u = range.from(); u < range.to(); u++) {
       if (context.cancelled()) {
@@ -570,12 +569,13 @@ public final class StrategyBacktestKind
       if (unitSymbol != symbolIndex) {
         symbolIndex = unitSymbol;
         cache = new IndicatorCache(series(plan, symbolIndex), INDICATOR_CACHE_DOUBLES);
-        barReturns = Indicators.barReturns(cache.close());
+        series = PreparedSeries.of(cache.bars());
       }
       double[] point = plan.points()[(int) (u % pointCount)];
-      Engine.Metrics metrics = run(plan, cache, barReturns, point, signal, returns, equity);
+      double[] equity = plan.equityCurves() > 0 ? new double[sampleCount] : null;
+      Engine.Metrics metrics = run(plan, cache, series, point, signal, equity);
       if (equity != null) {
-        samples.add(EquityCurve.samples(equity));
+        samples.add(equity);
       }
       String symbol = plan.symbols().get(symbolIndex);
       GridPoint gridPoint = GridPoint.of(plan.strategy(), point);
@@ -615,21 +615,12 @@ public final class StrategyBacktestKind
   private static Engine.Metrics run(
       Plan plan,
       IndicatorCache cache,
-      double[] barReturns,
+      PreparedSeries series,
       double[] point,
       byte[] signal,
-      double[] returns,
-      double[] equity) {
+      double[] samples) {
     plan.strategy().signals(cache, point, plan.longShort(), signal);
-    return Engine.run(
-        cache.bars(),
-        barReturns,
-        signal,
-        plan.strategy().warmUp(point),
-        plan.settings(),
-        returns,
-        null,
-        equity);
+    return FusedEngine.run(series, signal, plan.strategy().warmUp(point), plan.settings(), samples);
   }
 
   private Ohlc series(Plan plan, int symbolIndex) {
