@@ -1,113 +1,105 @@
 package dev.simrun.shared.kinds.backtest;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * {@link Engine}'s execution model in one pass over the bars, for the worker: the same fills,
- * equity and metrics, without a store per bar.
+ * equity and metrics, without a store per bar. One instance is one unit's run; {@link #advance}
+ * moves it forward to a bar, so that the units of a series can take turns over blocks of bars that
+ * stay in the CPU cache.
  *
  * <p>Between two fills the position is unchanged, so the run of bars in between needs no per-bar
  * work for its returns: their sum, sum of squares and downside are differences of {@link
  * PreparedSeries}' running sums. Only the drawdown needs the equity of every bar, and only while in
  * the market: long, the equity is proportional to the close; short, it compounds {@code 1 -
- * barReturn} as in {@link Engine}. Flat runs are skipped 8 signals at a time. The variance comes
- * from the sum and the sum of squares; when the mean is so large next to the deviation that this
- * loses more than a bit (a per-bar Sharpe ratio near 1, e.g. returns that are all equal), the unit
- * is run again by {@link Engine}, which subtracts the mean first.
+ * barReturn} as in {@link Engine}. The {@link Signal} finds where a run ends (8 written positions
+ * at a time, or straight from a crossover's two averages). The variance comes from the sum and the
+ * sum of squares; when the mean is so large next to the deviation that this loses more than a bit
+ * (a per-bar Sharpe ratio near 1, e.g. returns that are all equal), the unit is run again by {@link
+ * Engine}, which subtracts the mean first.
  */
 final class FusedEngine {
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int PEAK = 0;
   private static final int TROUGH = 1;
   private static final int DRAWDOWN = 2;
 
-  private FusedEngine() {}
+  private final PreparedSeries series;
+  private final Signal signal;
+  private final int t0;
+  private final Engine.Settings settings;
+  private final double commission;
+  private final double buy;
+  private final double sell;
+  private final double[] samples;
+  private final int sampleCount;
+  private final int n;
+  private final double[] drawdown = {1.0, 1.0, 0.0};
+  private int sample;
+  private int nextSample;
+  private int bar;
+  private int position;
+  private int trades;
+  private int closed;
+  private int wins;
+  private int inMarket;
+  private double grossProfit;
+  private double grossLoss;
+  private double tradeStart = 1.0;
+  private double equity = 1.0;
+  private double sum;
+  private double squares;
+  private double downside;
 
   /**
-   * Runs the model as {@link Engine#run} does.
+   * A run at its start.
    *
    * @param signal the target positions; read at {@code [t0, n-2]}
    * @param t0 the first bar with a defined signal, {@code 0 <= t0 <= n-2}
    * @param samples receives the equity at the bars of {@link EquityCurve#sampledBar}, or null; its
    *     length is {@code min(n, EquityCurve.MAX_POINTS)}
    */
-  static Engine.Metrics run(
-      PreparedSeries series, byte[] signal, int t0, Engine.Settings settings, double[] samples) {
-    double[] open = series.bars.open();
-    double[] close = series.bars.close();
-    double[] barReturns = series.barReturns;
-    int n = close.length;
+  FusedEngine(
+      PreparedSeries series, Signal signal, int t0, Engine.Settings settings, double[] samples) {
+    this.n = series.barReturns.length;
     if (t0 < 0 || t0 > n - 2) {
       throw new IllegalArgumentException("t0 must be in 0.." + (n - 2) + ", got " + t0);
     }
-    double commission = settings.commission();
-    double buy = 1.0 + settings.slippage();
-    double sell = 1.0 - settings.slippage();
-    int sampleCount = samples == null ? 0 : samples.length;
-    int sample = 0;
+    this.series = series;
+    this.signal = signal;
+    this.t0 = t0;
+    this.settings = settings;
+    this.commission = settings.commission();
+    this.buy = 1.0 + settings.slippage();
+    this.sell = 1.0 - settings.slippage();
+    this.samples = samples;
+    this.sampleCount = samples == null ? 0 : samples.length;
     while (sample < sampleCount && EquityCurve.sampledBar(n, sample) <= t0) {
       samples[sample++] = 1.0;
     }
-    int nextSample = sample < sampleCount ? EquityCurve.sampledBar(n, sample) : n;
-    double[] drawdown = {1.0, 1.0, 0.0};
-    int position = 0;
-    int trades = 0;
-    int closed = 0;
-    int wins = 0;
-    int inMarket = 0;
-    double grossProfit = 0.0;
-    double grossLoss = 0.0;
-    double tradeStart = 1.0;
-    double e = 1.0;
-    double sum = 0.0;
-    double squares = 0.0;
-    double downside = 0.0;
-    int j = t0 + 1;
-    while (j < n) {
-      int next = signal[j - 1];
+    this.nextSample = sample < sampleCount ? EquityCurve.sampledBar(n, sample) : n;
+    this.bar = t0 + 1;
+  }
+
+  /** Runs the model as {@link Engine#run} does, all bars at once. */
+  static Engine.Metrics run(
+      PreparedSeries series, Signal signal, int t0, Engine.Settings settings, double[] samples) {
+    FusedEngine run = new FusedEngine(series, signal, t0, settings, samples);
+    run.advance(series.barReturns.length);
+    return run.metrics();
+  }
+
+  /** Processes the bars before {@code limit} ({@code <= n}) not processed yet. */
+  void advance(int limit) {
+    double[] close = series.bars.close();
+    int j = bar;
+    while (j < limit) {
+      int next = signal.at(j - 1);
       if (next != position) {
-        double before = e;
-        double fill = open[j] * (next > position ? buy : sell);
-        if (position != 0) {
-          e *= 1.0 + position * (fill / close[j - 1] - 1.0);
-          e *= 1.0 - commission;
-          double pnl = e - tradeStart;
-          closed++;
-          if (pnl > 0.0) {
-            wins++;
-            grossProfit += pnl;
-          } else {
-            grossLoss -= pnl;
-          }
-        }
-        if (next != 0) {
-          tradeStart = e;
-          e *= 1.0 - commission;
-          e *= 1.0 + next * (close[j] / fill - 1.0);
-          trades++;
-          inMarket++;
-        }
-        position = next;
-        double r = e / before - 1.0;
-        sum += r;
-        squares += r * r;
-        if (r < 0.0) {
-          downside += r * r;
-        }
-        track(e, drawdown);
-        if (j == nextSample) {
-          samples[sample++] = e;
-          nextSample = sample < sampleCount ? EquityCurve.sampledBar(n, sample) : n;
-        }
+        fill(j, next);
         j++;
         continue;
       }
       // Bars [j, end) keep the position.
-      int end = firstChange(signal, j - 1, n - 1, position) + 1;
+      int end = signal.firstChange(j - 1, limit - 1, position) + 1;
       if (position != 0) {
         double returns = series.sumReturns[end - 1] - series.sumReturns[j - 1];
         double losses = series.sumLossSquares[end - 1] - series.sumLossSquares[j - 1];
@@ -120,28 +112,79 @@ final class FusedEngine {
       while (j < end) {
         int stop = Math.min(end, nextSample + 1);
         if (position > 0) {
-          e = holdLong(close, j, stop, e, drawdown);
+          equity = holdLong(close, j, stop, equity, drawdown);
         } else if (position < 0) {
-          e = holdShort(barReturns, j, stop, e, drawdown);
+          equity = holdShort(series.barReturns, j, stop, equity, drawdown);
         }
         j = stop;
         if (j - 1 == nextSample) {
-          samples[sample++] = e;
-          nextSample = sample < sampleCount ? EquityCurve.sampledBar(n, sample) : n;
+          takeSample();
         }
       }
+    }
+    bar = j;
+  }
+
+  /** Bar {@code j} fills the change from {@code position} to {@code next} at its open. */
+  private void fill(int j, int next) {
+    double[] open = series.bars.open();
+    double[] close = series.bars.close();
+    double e = equity;
+    double fill = open[j] * (next > position ? buy : sell);
+    if (position != 0) {
+      e *= 1.0 + position * (fill / close[j - 1] - 1.0);
+      e *= 1.0 - commission;
+      double pnl = e - tradeStart;
+      closed++;
+      if (pnl > 0.0) {
+        wins++;
+        grossProfit += pnl;
+      } else {
+        grossLoss -= pnl;
+      }
+    }
+    if (next != 0) {
+      tradeStart = e;
+      e *= 1.0 - commission;
+      e *= 1.0 + next * (close[j] / fill - 1.0);
+      trades++;
+      inMarket++;
+    }
+    position = next;
+    double r = e / equity - 1.0;
+    equity = e;
+    sum += r;
+    squares += r * r;
+    if (r < 0.0) {
+      downside += r * r;
+    }
+    track(e, drawdown);
+    if (j == nextSample) {
+      takeSample();
+    }
+  }
+
+  private void takeSample() {
+    samples[sample++] = equity;
+    nextSample = sample < sampleCount ? EquityCurve.sampledBar(n, sample) : n;
+  }
+
+  /** The metrics once every bar is processed. */
+  Engine.Metrics metrics() {
+    if (bar < n) {
+      throw new IllegalStateException("bars " + bar + ".." + (n - 1) + " are not processed yet");
     }
     int count = n - 1 - t0;
     double meanSquare = sum * sum / count;
     if (meanSquare > 0.5 * squares) {
-      return exact(series, signal, t0, settings, samples);
+      return exact();
     }
     return Engine.metrics(
         count,
         sum,
         squares - meanSquare,
         downside,
-        e,
+        equity,
         drawdown[DRAWDOWN],
         trades,
         closed,
@@ -152,15 +195,17 @@ final class FusedEngine {
         settings.barsPerYear());
   }
 
-  private static Engine.Metrics exact(
-      PreparedSeries series, byte[] signal, int t0, Engine.Settings settings, double[] samples) {
-    int n = series.barReturns.length;
-    double[] equity = samples == null ? null : new double[n];
+  private Engine.Metrics exact() {
+    byte[] positions = new byte[n];
+    for (int t = t0; t < n - 1; t++) {
+      positions[t] = (byte) signal.at(t);
+    }
+    double[] full = samples == null ? null : new double[n];
     Engine.Metrics metrics =
         Engine.run(
-            series.bars, series.barReturns, signal, t0, settings, new double[n], null, equity);
+            series.bars, series.barReturns, positions, t0, settings, new double[n], null, full);
     if (samples != null) {
-      System.arraycopy(EquityCurve.samples(equity), 0, samples, 0, samples.length);
+      System.arraycopy(EquityCurve.samples(full), 0, samples, 0, samples.length);
     }
     return metrics;
   }
@@ -229,23 +274,5 @@ final class FusedEngine {
         drawdown[DRAWDOWN] = d;
       }
     }
-  }
-
-  /** The first index in [from, to) whose signal is not {@code position}, or {@code to}. */
-  static int firstChange(byte[] signal, int from, int to, int position) {
-    long same = (position & 0xFFL) * 0x0101010101010101L;
-    int i = from;
-    for (; i + Long.BYTES <= to; i += Long.BYTES) {
-      long diff = (long) LONGS.get(signal, i) ^ same;
-      if (diff != 0) {
-        return i + (Long.numberOfTrailingZeros(diff) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
-      if (signal[i] != position) {
-        return i;
-      }
-    }
-    return to;
   }
 }

@@ -14,6 +14,7 @@ final class IndicatorCache {
   private final long budget;
   private final Map<String, double[]> cached = new HashMap<>();
   private long held;
+  private long uncached;
 
   IndicatorCache(Ohlc bars, long budget) {
     this.bars = bars;
@@ -38,7 +39,14 @@ final class IndicatorCache {
     if (held + values.length <= budget) {
       cached.put(key, values);
       held += values.length;
+    } else {
+      uncached += values.length;
     }
     return values;
+  }
+
+  /** The doubles of all indicators computed so far that did not fit in the budget. */
+  long uncached() {
+    return uncached;
   }
 }

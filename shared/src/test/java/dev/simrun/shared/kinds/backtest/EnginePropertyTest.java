@@ -145,7 +145,7 @@ class EnginePropertyTest {
         new Engine.Settings(c.commissionBps() / 10_000, c.slippageBps() / 10_000, c.barsPerYear());
     double[] samples = new double[Math.min(n, EquityCurve.MAX_POINTS)];
     Engine.Metrics actual =
-        FusedEngine.run(PreparedSeries.of(bars), c.signal(), c.t0(), settings, samples);
+        FusedEngine.run(PreparedSeries.of(bars), Signal.of(c.signal()), c.t0(), settings, samples);
     double[] equity = new double[n];
     Engine.Metrics expected =
         Engine.run(
