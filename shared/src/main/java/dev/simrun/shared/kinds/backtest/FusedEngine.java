@@ -59,7 +59,7 @@ final class FusedEngine {
    */
   FusedEngine(
       PreparedSeries series, Signal signal, int t0, Engine.Settings settings, double[] samples) {
-    this.n = series.barReturns.length;
+    this.n = series.bars.close().length;
     if (t0 < 0 || t0 > n - 2) {
       throw new IllegalArgumentException("t0 must be in 0.." + (n - 2) + ", got " + t0);
     }
@@ -83,7 +83,7 @@ final class FusedEngine {
   static Engine.Metrics run(
       PreparedSeries series, Signal signal, int t0, Engine.Settings settings, double[] samples) {
     FusedEngine run = new FusedEngine(series, signal, t0, settings, samples);
-    run.advance(series.barReturns.length);
+    run.advance(series.bars.close().length);
     return run.metrics();
   }
 
@@ -101,9 +101,14 @@ final class FusedEngine {
       // Bars [j, end) keep the position.
       int end = signal.firstChange(j - 1, limit - 1, position) + 1;
       if (position != 0) {
-        double returns = series.sumReturns[end - 1] - series.sumReturns[j - 1];
-        double losses = series.sumLossSquares[end - 1] - series.sumLossSquares[j - 1];
-        double gains = series.sumGainSquares[end - 1] - series.sumGainSquares[j - 1];
+        double[] sums = series.sums;
+        int a = 3 * (j - 1);
+        int b = 3 * (end - 1);
+        double returns = sums[b + PreparedSeries.RETURNS] - sums[a + PreparedSeries.RETURNS];
+        double losses =
+            sums[b + PreparedSeries.LOSS_SQUARES] - sums[a + PreparedSeries.LOSS_SQUARES];
+        double gains =
+            sums[b + PreparedSeries.GAIN_SQUARES] - sums[a + PreparedSeries.GAIN_SQUARES];
         sum += position > 0 ? returns : -returns;
         squares += losses + gains;
         downside += position > 0 ? losses : gains;
@@ -114,7 +119,7 @@ final class FusedEngine {
         if (position > 0) {
           equity = holdLong(close, j, stop, equity, drawdown);
         } else if (position < 0) {
-          equity = holdShort(series.barReturns, j, stop, equity, drawdown);
+          equity = holdShort(close, j, stop, equity, drawdown);
         }
         j = stop;
         if (j - 1 == nextSample) {
@@ -203,7 +208,14 @@ final class FusedEngine {
     double[] full = samples == null ? null : new double[n];
     Engine.Metrics metrics =
         Engine.run(
-            series.bars, series.barReturns, positions, t0, settings, new double[n], null, full);
+            series.bars,
+            Indicators.barReturns(series.bars.close()),
+            positions,
+            t0,
+            settings,
+            new double[n],
+            null,
+            full);
     if (samples != null) {
       System.arraycopy(EquityCurve.samples(full), 0, samples, 0, samples.length);
     }
@@ -238,13 +250,12 @@ final class FusedEngine {
   }
 
   /** Short over bars [from, to): the equity compounds {@code 1 - barReturn}. */
-  private static double holdShort(
-      double[] barReturns, int from, int to, double e, double[] drawdown) {
+  private static double holdShort(double[] close, int from, int to, double e, double[] drawdown) {
     double peak = drawdown[PEAK];
     double trough = drawdown[TROUGH];
     double max = drawdown[DRAWDOWN];
     for (int k = from; k < to; k++) {
-      e *= 1.0 - barReturns[k];
+      e *= 1.0 - (close[k] / close[k - 1] - 1.0);
       if (e > peak) {
         peak = e;
         trough = e;
