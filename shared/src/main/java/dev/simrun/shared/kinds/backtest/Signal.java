@@ -77,7 +77,7 @@ sealed interface Signal {
           t++;
         }
       } else if (position < 0) {
-        while (t < to && fast[t] < slow[t]) {
+        while (longShort && t < to && fast[t] < slow[t]) {
           t++;
         }
       } else if (longShort) {
