@@ -102,8 +102,8 @@ final class FusedEngine {
       int end = signal.firstChange(j - 1, limit - 1, position) + 1;
       if (position != 0) {
         double[] sums = series.sums;
-        int a = 3 * (j - 1);
-        int b = 3 * (end - 1);
+        int a = 3 * (j - 1 - series.base);
+        int b = 3 * (end - 1 - series.base);
         double returns = sums[b + PreparedSeries.RETURNS] - sums[a + PreparedSeries.RETURNS];
         double losses =
             sums[b + PreparedSeries.LOSS_SQUARES] - sums[a + PreparedSeries.LOSS_SQUARES];
@@ -201,9 +201,10 @@ final class FusedEngine {
   }
 
   private Engine.Metrics exact() {
+    Signal whole = signal.whole();
     byte[] positions = new byte[n];
     for (int t = t0; t < n - 1; t++) {
-      positions[t] = (byte) signal.at(t);
+      positions[t] = (byte) whole.at(t);
     }
     double[] full = samples == null ? null : new double[n];
     Engine.Metrics metrics =

@@ -34,9 +34,14 @@ public enum Strategy {
       int fast = (int) p[0];
       int slow = (int) p[1];
       return Signal.crossover(
-          cache.get("sma:" + fast, x -> Indicators.sma(x, fast)),
-          cache.get("sma:" + slow, x -> Indicators.sma(x, slow)),
-          longShort);
+          cache.rollingSma(fast),
+          cache.rollingSma(slow),
+          longShort,
+          () ->
+              Signal.crossover(
+                  Indicators.sma(cache.close(), fast),
+                  Indicators.sma(cache.close(), slow),
+                  longShort));
     }
 
     @Override

@@ -578,7 +578,6 @@ public final class StrategyBacktestKind
     List<BacktestUnitResult> results = new ArrayList<>((int) range.size());
     int symbolIndex = -1;
     IndicatorCache cache = null;
-    PreparedSeries series = null;
     int bars = plan.bars();
     int sampleCount = Math.min(bars, EquityCurve.MAX_POINTS);
     List<double[]> samples = new ArrayList<>((int) range.size());
@@ -587,9 +586,10 @@ public final class StrategyBacktestKind
       int unitSymbol = (int) (u / pointCount);
       if (unitSymbol != symbolIndex) {
         symbolIndex = unitSymbol;
-        cache = new IndicatorCache(series(plan, symbolIndex), INDICATOR_CACHE_DOUBLES);
-        series = PreparedSeries.of(cache.bars());
+        cache = new IndicatorCache(series(plan, symbolIndex), INDICATOR_CACHE_DOUBLES, BLOCK_BARS);
       }
+      cache.restartBlocks();
+      PreparedSeries series = PreparedSeries.streaming(cache.bars(), BLOCK_BARS);
       // A group of units of this symbol takes turns over blocks of bars (see FusedEngine).
       long symbolEnd = Math.min(range.to(), (long) (unitSymbol + 1) * pointCount);
       List<FusedEngine> group = new ArrayList<>(GROUP_UNITS);
@@ -622,6 +622,8 @@ public final class StrategyBacktestKind
       }
       for (int from = 0; from < bars; from += BLOCK_BARS) {
         int limit = Math.min(bars, from + BLOCK_BARS);
+        cache.advanceTo(limit);
+        series.advanceTo(limit);
         for (FusedEngine run : group) {
           run.advance(limit);
         }
