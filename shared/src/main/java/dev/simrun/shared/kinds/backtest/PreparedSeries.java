@@ -57,8 +57,9 @@ final class PreparedSeries {
     double g = gains;
     for (int t = Math.max(next, 1); t < limit; t++) {
       double r = close[t] / close[t - 1] - 1.0;
-      double loss = r < 0.0 ? r : 0.0;
-      double gain = r < 0.0 ? 0.0 : r;
+      // Branch-free: a return's sign is a coin toss the CPU cannot predict.
+      double loss = Math.min(r, 0.0);
+      double gain = Math.max(r, 0.0);
       s += r;
       l += loss * loss;
       g += gain * gain;

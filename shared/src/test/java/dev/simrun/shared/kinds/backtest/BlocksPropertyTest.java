@@ -23,9 +23,9 @@ class BlocksPropertyTest {
 
   @Property(tries = 300)
   void aRollingSmaIsTheSma(
-      @ForAll @Size(min = 1, max = 300) double[] steps,
+      @ForAll @Size(min = 1, max = 1000) double[] steps,
       @ForAll @IntRange(min = 1, max = 60) int window,
-      @ForAll @IntRange(min = 1, max = 40) int blockBars) {
+      @ForAll @IntRange(min = 1, max = 400) int blockBars) {
     double[] close = prices(steps);
     int n = close.length;
     if (window > n) {
