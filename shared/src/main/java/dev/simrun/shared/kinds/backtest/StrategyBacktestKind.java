@@ -85,10 +85,13 @@ public final class StrategyBacktestKind
   public static final long MAX_WORK = 2_000_000_000L;
 
   /**
-   * Units × bars aimed at per chunk, for about 1-2 s of work on one core. Re-measured with {@code
-   * bench/}'s {@code StrategyEngineBenchmark} (bench/results/strategy-engine.md): 50-75 M
-   * unit-bars/s for sma-crossover on one core of this 2-core machine, indicators, metrics and
-   * equity samples included (about 13-20 ns a unit-bar), so 100 M unit-bars take 1.3-2 s.
+   * Units × bars aimed at per chunk, for about 1-2 s of work on one core for the slowest strategy.
+   * Re-measured after the one-pass engine (CPU time of {@code runChunk} over 10 units of one
+   * 1,000,000-bar series with costs, on one core of this 2-core machine): 3-4 ns a unit-bar for
+   * sma-crossover (bench/results/strategy-engine.md: ~320 M unit-bars/s), 5-6 for ema-crossover,
+   * 8-9 for rsi-reversion and momentum, 13-15 for bollinger-breakout. So 100 M unit-bars take
+   * 0.3-0.4 s for sma-crossover and up to ~1.5 s for bollinger-breakout; kept at 100 M so that the
+   * slowest strategy stays within the aim.
    */
   public static final long WORK_PER_CHUNK = 100_000_000L;
 
