@@ -40,7 +40,10 @@ import org.ta4j.core.rules.OverIndicatorRule;
  * pairs of a round (as our engine shares them), fresh each round so that neither side reuses work
  * across rounds. Building the bar series is not timed on either side.
  *
- * <p>Usage: {@code StrategyEngineBenchmark [bars] [--rounds=R]}.
+ * <p>Usage: {@code StrategyEngineBenchmark [bars] [--rounds=R] [--warmup=W]}: W warm-up rounds
+ * (default 1), then R measured rounds (default 5). A round of ours takes a few tens of
+ * milliseconds, so the JIT may still be compiling its loops after one warm-up round; more warm-up
+ * rounds measure both engines compiled (ta4j's rounds are long enough either way).
  */
 public final class StrategyEngineBenchmark {
 
@@ -53,9 +56,12 @@ public final class StrategyEngineBenchmark {
   public static void main(String[] args) throws IOException {
     int bars = 1_000_000;
     int rounds = 5;
+    int warmup = 1;
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+      } else if (arg.startsWith("--warmup=")) {
+        warmup = Integer.parseInt(arg.substring("--warmup=".length()));
       } else {
         bars = Integer.parseInt(arg);
       }
@@ -83,12 +89,13 @@ public final class StrategyEngineBenchmark {
       throw new IllegalStateException(kind.validate(params).toString());
     }
     BarSeries series = ta4jSeries(ohlc);
+    String loadBefore = loadAverage();
 
     List<Double> ours = new ArrayList<>();
     List<Double> theirs = new ArrayList<>();
     int ourTrades = 0;
     int theirTrades = 0;
-    for (int round = 0; round <= rounds; round++) {
+    for (int round = 1 - warmup; round <= rounds; round++) {
       long t0 = System.nanoTime();
       BacktestChunkResult result =
           kind.runChunk(params, new UnitRange(0, pairs), ChunkContext.NONE);
@@ -115,7 +122,7 @@ public final class StrategyEngineBenchmark {
       System.out.printf(
           Locale.ROOT,
           "%s round %d: ours %.1f M bar-evals/s (%.3f s), ta4j %.2f M/s (%.3f s), trades %d / %d%n",
-          round == 0 ? "warm-up" : "measured",
+          round <= 0 ? "warm-up" : "measured",
           round,
           ourRate / 1e6,
           (t1 - t0) / 1e9,
@@ -132,7 +139,8 @@ public final class StrategyEngineBenchmark {
       throw new IllegalStateException(
           "the engines disagree on the trades: " + ourTrades + " vs " + theirTrades);
     }
-    write(bars, pairs, rounds, ours, theirs, ourTrades, args);
+    String load = "before " + loadBefore + ", after " + loadAverage();
+    write(bars, pairs, warmup, rounds, ours, theirs, ourTrades, load, args);
   }
 
   private static BarSeries ta4jSeries(Ohlc bars) {
@@ -157,10 +165,12 @@ public final class StrategyEngineBenchmark {
   private static void write(
       int bars,
       int pairs,
+      int warmup,
       int rounds,
       List<Double> ours,
       List<Double> theirs,
       int trades,
+      String load,
       String[] args)
       throws IOException {
     double ourMedian = Stats.median(ours, x -> x);
@@ -178,19 +188,22 @@ public final class StrategyEngineBenchmark {
         String.format(
             Locale.ROOT,
             "- Work: %,d bars (synthetic OHLC, seed 7) × %d SMA pairs (fast %s × slow %s) ="
-                + " %,d bar-evaluations per round per engine; single thread; 1 warm-up round, then"
-                + " %d measured rounds, the engines alternating within each round",
+                + " %,d bar-evaluations per round per engine; single thread; %d warm-up round(s),"
+                + " then %d measured rounds, the engines alternating within each round",
             bars,
             pairs,
             java.util.Arrays.toString(FAST),
             java.util.Arrays.toString(SLOW),
             (long) bars * pairs,
+            warmup,
             rounds));
     lines.add(
         "- Both engines: long-only, signal on the close, fill at the next open, no costs; both"
             + " found the same "
             + trades
             + " trades in total (checked every round).");
+    lines.add(
+        "- Load average (1, 5, 15 min; the 2 cores are shared with other builds): " + load + ".");
     lines.add("- Reproduce (from the repository root, `JAVA_HOME` at a JDK 21+):");
     lines.add("");
     lines.add("  ```sh");
@@ -246,6 +259,16 @@ public final class StrategyEngineBenchmark {
     Files.write(out, lines);
     System.out.println("wrote " + out);
     lines.forEach(System.out::println);
+  }
+
+  /** The 1, 5 and 15 minute load averages, from /proc/loadavg where there is one. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   /** One uploaded dataset held in memory, as a worker's dataset cache would hold it. */

@@ -207,6 +207,42 @@ public final class Engine {
         downside += r * r;
       }
     }
+    return metrics(
+        count,
+        sum,
+        squares,
+        downside,
+        equity,
+        maxDrawdown,
+        trades,
+        closed,
+        wins,
+        grossProfit,
+        grossLoss,
+        inMarket,
+        barsPerYear);
+  }
+
+  /**
+   * The metrics from the sums over the {@code count} returns: {@code sum} of the returns, {@code
+   * squares} of their deviations from the mean, {@code downside} of the squares of the negative
+   * ones.
+   */
+  static Metrics metrics(
+      int count,
+      double sum,
+      double squares,
+      double downside,
+      double equity,
+      double maxDrawdown,
+      int trades,
+      int closed,
+      int wins,
+      double grossProfit,
+      double grossLoss,
+      int inMarket,
+      double barsPerYear) {
+    double mean = sum / count;
     double annual = Math.sqrt(barsPerYear);
     double stdev = count > 1 ? Math.sqrt(squares / (count - 1)) : 0.0;
     double downsideDeviation = Math.sqrt(downside / count);

@@ -1,6 +1,7 @@
 package dev.simrun.shared.kinds.backtest;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The strategies of {@code strategy-backtest}: their parameters, which grid points are valid, and
@@ -26,6 +27,21 @@ public enum Strategy {
     @Override
     int warmUp(double[] p) {
       return (int) p[1] - 1;
+    }
+
+    @Override
+    Signal signal(IndicatorCache cache, double[] p, boolean longShort, Supplier<byte[]> scratch) {
+      int fast = (int) p[0];
+      int slow = (int) p[1];
+      return Signal.crossover(
+          cache.rollingSma(fast),
+          cache.rollingSma(slow),
+          longShort,
+          () ->
+              Signal.crossover(
+                  Indicators.sma(cache.close(), fast),
+                  Indicators.sma(cache.close(), slow),
+                  longShort));
     }
 
     @Override
@@ -55,6 +71,16 @@ public enum Strategy {
     @Override
     int warmUp(double[] p) {
       return (int) p[1] - 1;
+    }
+
+    @Override
+    Signal signal(IndicatorCache cache, double[] p, boolean longShort, Supplier<byte[]> scratch) {
+      int fast = (int) p[0];
+      int slow = (int) p[1];
+      return Signal.crossover(
+          cache.get("ema:" + fast, x -> Indicators.ema(x, fast)),
+          cache.get("ema:" + slow, x -> Indicators.ema(x, slow)),
+          longShort);
     }
 
     @Override
@@ -216,6 +242,16 @@ public enum Strategy {
    * Writes the target position after each bar {@code t} in {@code [warmUp, n-2]} to {@code out}.
    */
   abstract void signals(IndicatorCache cache, double[] point, boolean longShort, byte[] out);
+
+  /**
+   * The target positions of a grid point for {@link FusedEngine}: by default {@link #signals}
+   * written to an array from {@code scratch} (as long as the series).
+   */
+  Signal signal(IndicatorCache cache, double[] point, boolean longShort, Supplier<byte[]> scratch) {
+    byte[] out = scratch.get();
+    signals(cache, point, longShort, out);
+    return Signal.of(out);
+  }
 
   /** The strategy named {@code id}, or null. */
   public static Strategy byId(String id) {

@@ -85,12 +85,36 @@ public final class StrategyBacktestKind
   public static final long MAX_WORK = 2_000_000_000L;
 
   /**
-   * Units × bars aimed at per chunk, for about 1-2 s of work on one core. Re-measured with {@code
-   * bench/}'s {@code StrategyEngineBenchmark} (bench/results/strategy-engine.md): 50-75 M
-   * unit-bars/s for sma-crossover on one core of this 2-core machine, indicators, metrics and
-   * equity samples included (about 13-20 ns a unit-bar), so 100 M unit-bars take 1.3-2 s.
+   * Units × bars aimed at per chunk, for about 1-2 s of work on one core for the slowest strategy.
+   * Re-measured after the one-pass engine (CPU time of {@code runChunk} over 10 units of one
+   * 1,000,000-bar series with costs, on one core of this 2-core machine): 3-4 ns a unit-bar for
+   * sma-crossover (bench/results/strategy-engine.md: ~320 M unit-bars/s), 5-6 for ema-crossover,
+   * 8-9 for rsi-reversion and momentum, 13-15 for bollinger-breakout. So 100 M unit-bars take
+   * 0.3-0.4 s for sma-crossover and up to ~1.5 s for bollinger-breakout; kept at 100 M so that the
+   * slowest strategy stays within the aim.
    */
   public static final long WORK_PER_CHUNK = 100_000_000L;
+
+  /**
+   * The most units run together over one block of bars: the bars, running sums and indicators of a
+   * block stay in the CPU cache while every unit of the group reads them.
+   */
+  static final int GROUP_UNITS = 16;
+
+  /**
+   * The most unit-bars in a group: a group reports its units' progress when it is done, so this
+   * bounds how long a cancel waits (about 0.1 s on one core here).
+   */
+  static final long GROUP_UNIT_BARS = 16_000_000L;
+
+  /** The bars of one block (see {@link #GROUP_UNITS}). */
+  static final int BLOCK_BARS = 4096;
+
+  /**
+   * The most doubles a group may hold beyond the indicator cache: indicators that did not fit in it
+   * and written signals (64 MB).
+   */
+  static final long GROUP_EXTRA_DOUBLES = 8_000_000L;
 
   /** The most doubles of indicator arrays a chunk keeps for reuse (64 MB). */
   public static final long INDICATOR_CACHE_DOUBLES = 8_000_000L;
@@ -557,35 +581,73 @@ public final class StrategyBacktestKind
     List<BacktestUnitResult> results = new ArrayList<>((int) range.size());
     int symbolIndex = -1;
     IndicatorCache cache = null;
-    double[] barReturns = null;
-    double[] returns = new double[plan.bars()];
-    byte[] signal = new byte[plan.bars()];
-    double[] equity = plan.equityCurves() > 0 ? new double[plan.bars()] : null;
+    int bars = plan.bars();
+    int sampleCount = Math.min(bars, EquityCurve.MAX_POINTS);
     List<double[]> samples = new ArrayList<>((int) range.size());
-    for (long u = range.from(); u < range.to(); u++) {
-      if (context.cancelled()) {
-        throw new ChunkCancelledException();
-      }
+    long u = range.from();
+    while (u < range.to()) {
       int unitSymbol = (int) (u / pointCount);
       if (unitSymbol != symbolIndex) {
         symbolIndex = unitSymbol;
-        cache = new IndicatorCache(series(plan, symbolIndex), INDICATOR_CACHE_DOUBLES);
-        barReturns = Indicators.barReturns(cache.close());
+        cache = new IndicatorCache(series(plan, symbolIndex), INDICATOR_CACHE_DOUBLES, BLOCK_BARS);
       }
-      double[] point = plan.points()[(int) (u % pointCount)];
-      Engine.Metrics metrics = run(plan, cache, barReturns, point, signal, returns, equity);
-      if (equity != null) {
-        samples.add(EquityCurve.samples(equity));
+      cache.restartBlocks();
+      PreparedSeries series = PreparedSeries.streaming(cache.bars(), BLOCK_BARS);
+      // A group of units of this symbol takes turns over blocks of bars (see FusedEngine).
+      long symbolEnd = Math.min(range.to(), (long) (unitSymbol + 1) * pointCount);
+      List<FusedEngine> group = new ArrayList<>(GROUP_UNITS);
+      long extra = -cache.uncached();
+      while (u + group.size() < symbolEnd
+          && group.size() < Math.max(1, Math.min(GROUP_UNITS, GROUP_UNIT_BARS / bars))
+          && extra + cache.uncached() <= GROUP_EXTRA_DOUBLES) {
+        double[] point = plan.points()[(int) ((u + group.size()) % pointCount)];
+        double[] equity = plan.equityCurves() > 0 ? new double[sampleCount] : null;
+        long[] scratch = {0};
+        Signal signal =
+            plan.strategy()
+                .signal(
+                    cache,
+                    point,
+                    plan.longShort(),
+                    () -> {
+                      scratch[0] += bars / Double.BYTES + 1;
+                      return new byte[bars];
+                    });
+        extra += scratch[0];
+        group.add(
+            new FusedEngine(
+                series, signal, plan.strategy().warmUp(point), plan.settings(), equity));
+        samples.add(equity);
       }
-      String symbol = plan.symbols().get(symbolIndex);
-      GridPoint gridPoint = GridPoint.of(plan.strategy(), point);
-      results.add(BacktestUnitResult.of(u, symbol, gridPoint, metrics));
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("unit", u);
-      details.put("symbol", symbol);
-      details.putAll(gridPoint.values(plan.strategy()));
-      details.put("sharpe", metrics.sharpe());
-      context.progress((u - range.from() + 1) / size, details);
+      // As when the units ran one by one: the context is asked before each unit and told after.
+      if (context.cancelled()) {
+        throw new ChunkCancelledException();
+      }
+      for (int from = 0; from < bars; from += BLOCK_BARS) {
+        int limit = Math.min(bars, from + BLOCK_BARS);
+        cache.advanceTo(limit);
+        series.advanceTo(limit);
+        for (FusedEngine run : group) {
+          run.advance(limit);
+        }
+      }
+      for (int i = 0; i < group.size(); i++) {
+        if (i > 0 && context.cancelled()) {
+          throw new ChunkCancelledException();
+        }
+        Engine.Metrics metrics = group.get(i).metrics();
+        double[] point = plan.points()[(int) (u % pointCount)];
+        String symbol = plan.symbols().get(symbolIndex);
+        GridPoint gridPoint = GridPoint.of(plan.strategy(), point);
+        results.add(BacktestUnitResult.of(u, symbol, gridPoint, metrics));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("unit", u);
+        details.put("symbol", symbol);
+        details.putAll(gridPoint.values(plan.strategy()));
+        details.put("sharpe", metrics.sharpe());
+        u++;
+        context.progress((u - range.from()) / size, details);
+      }
     }
     return new BacktestChunkResult(withEquityCurves(plan, results, samples));
   }
@@ -610,26 +672,6 @@ public final class StrategyBacktestKind
               out.set(at, unit.withEquityCurve(EquityCurve.of(plan.bars(), samples.get(at))));
             });
     return out;
-  }
-
-  private static Engine.Metrics run(
-      Plan plan,
-      IndicatorCache cache,
-      double[] barReturns,
-      double[] point,
-      byte[] signal,
-      double[] returns,
-      double[] equity) {
-    plan.strategy().signals(cache, point, plan.longShort(), signal);
-    return Engine.run(
-        cache.bars(),
-        barReturns,
-        signal,
-        plan.strategy().warmUp(point),
-        plan.settings(),
-        returns,
-        null,
-        equity);
   }
 
   private Ohlc series(Plan plan, int symbolIndex) {

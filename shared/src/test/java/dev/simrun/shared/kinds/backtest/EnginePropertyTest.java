@@ -132,6 +132,40 @@ class EnginePropertyTest {
     }
   }
 
+  /**
+   * The worker's one-pass engine against {@link Engine}, which the property above checks against
+   * the reference: the same metrics and equity. (Against {@link Engine} rather than the reference
+   * because where the two-pass variance matters the one-pass engine falls back to {@link Engine}.)
+   */
+  @Property(tries = 500)
+  void theFusedEngineMatchesTheEngine(@ForAll("cases") Case c) {
+    Ohlc bars = new Ohlc(c.open(), c.open(), c.open(), c.close());
+    int n = c.close().length;
+    Engine.Settings settings =
+        new Engine.Settings(c.commissionBps() / 10_000, c.slippageBps() / 10_000, c.barsPerYear());
+    double[] samples = new double[Math.min(n, EquityCurve.MAX_POINTS)];
+    Engine.Metrics actual =
+        FusedEngine.run(PreparedSeries.of(bars), Signal.of(c.signal()), c.t0(), settings, samples);
+    double[] equity = new double[n];
+    Engine.Metrics expected =
+        Engine.run(
+            bars,
+            Indicators.barReturns(c.close()),
+            c.signal(),
+            c.t0(),
+            settings,
+            new double[n],
+            null,
+            equity);
+    assertClose(actual, expected, 1e-9);
+    double[] expectedSamples = EquityCurve.samples(equity);
+    for (int i = 0; i < samples.length; i++) {
+      assertThat(samples[i])
+          .as("equity sample %d", i)
+          .isCloseTo(expectedSamples[i], within(1e-9 * Math.max(1, Math.abs(expectedSamples[i]))));
+    }
+  }
+
   @Property(tries = 200)
   void withoutCostsALongOnlyRunCompoundsItsTradesFillToFill(@ForAll("cases") Case c) {
     byte[] longOnly = c.signal().clone();

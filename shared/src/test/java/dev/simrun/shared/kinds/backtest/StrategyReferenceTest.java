@@ -53,7 +53,34 @@ class StrategyReferenceTest {
     }
   }
 
+  /** More bars than a block: the units of a group take turns over several blocks. */
+  @Test
+  void crossoversOverSeveralBlocksMatchTheReference() {
+    int bars = 2 * StrategyBacktestKind.BLOCK_BARS + 123;
+    BacktestParams.Data data =
+        new BacktestParams.Data(
+            new BacktestParams.Synthetic(List.of("AAA", "BBB"), bars, 11L), null);
+    for (String strategy : List.of("sma-crossover", "ema-crossover")) {
+      for (String direction : StrategyBacktestKind.DIRECTIONS) {
+        everyUnitMatchesTheReference(
+            new BacktestParams(
+                data,
+                strategy,
+                new BacktestParams.Grid(List.of(3, 20), List.of(30, 150)),
+                new BacktestParams.Costs(1.0, 2.0),
+                direction,
+                98_280.0,
+                0),
+            bars);
+      }
+    }
+  }
+
   private static void everyUnitMatchesTheReference(BacktestParams p) {
+    everyUnitMatchesTheReference(p, 700);
+  }
+
+  private static void everyUnitMatchesTheReference(BacktestParams p, int barCount) {
     StrategyBacktestKind kind = new StrategyBacktestKind();
     assertThat(kind.validate(p)).isEmpty();
     Strategy strategy = Strategy.byId(p.strategy());
@@ -62,7 +89,7 @@ class StrategyReferenceTest {
         kind.runChunk(p, new UnitRange(0, kind.unitCount(p)), ChunkContext.NONE).units();
     int traded = 0;
     for (BacktestUnitResult unit : units) {
-      Ohlc bars = SyntheticPrices.generateBars(11, unit.symbol(), 700);
+      Ohlc bars = SyntheticPrices.generateBars(11, unit.symbol(), barCount);
       double[] point =
           unit.params().values(strategy).values().stream()
               .mapToDouble(v -> ((Number) v).doubleValue())

@@ -134,26 +134,27 @@ class Ta4jDifferentialTest {
       Strategy.SMA_CROSSOVER.signals(
           new IndicatorCache(bars, Long.MAX_VALUE), new double[] {fast, slow}, false, signal);
       double[] equity = new double[bars.size()];
-      Engine.run(
-          bars,
-          Indicators.barReturns(bars.close()),
-          signal,
-          slow - 1,
-          new Engine.Settings(0, 0, 252),
-          new double[bars.size()],
-          new Engine.TradeLog() {
-            @Override
-            public void entry(int bar, int side, double fill) {
-              entry[0] = bar;
-            }
+      Engine.Metrics metrics =
+          Engine.run(
+              bars,
+              Indicators.barReturns(bars.close()),
+              signal,
+              slow - 1,
+              new Engine.Settings(0, 0, 252),
+              new double[bars.size()],
+              new Engine.TradeLog() {
+                @Override
+                public void entry(int bar, int side, double fill) {
+                  entry[0] = bar;
+                }
 
-            @Override
-            public void exit(int bar, double fill) {
-              ours.add(new Trade(entry[0], bar));
-              entry[0] = -1;
-            }
-          },
-          equity);
+                @Override
+                public void exit(int bar, double fill) {
+                  ours.add(new Trade(entry[0], bar));
+                  entry[0] = -1;
+                }
+              },
+              equity);
       Integer ourOpen = entry[0] >= 0 ? entry[0] : null;
       // Flat after the last exit: the equity at that bar is the gross return of the closed trades.
       double ourGross = ours.isEmpty() ? 1.0 : equity[ours.getLast().exit()];
@@ -161,6 +162,21 @@ class Ta4jDifferentialTest {
       assertThat(ours).as("%s trades", what).isEqualTo(theirs);
       assertThat(ourOpen).as("%s open position", what).isEqualTo(theirOpen);
       assertThat(ourGross).as("%s gross return", what).isCloseTo(theirGross, within(1e-9));
+
+      // the worker's one-pass engine, reading the crossover from the two averages
+      IndicatorCache cache = new IndicatorCache(bars, Long.MAX_VALUE);
+      Signal crossover =
+          Strategy.SMA_CROSSOVER.signal(
+              cache, new double[] {fast, slow}, false, () -> new byte[bars.size()]);
+      Engine.Metrics fused =
+          FusedEngine.run(
+              PreparedSeries.of(bars), crossover, slow - 1, new Engine.Settings(0, 0, 252), null);
+      assertThat(fused.trades())
+          .as("%s trades, one pass", what)
+          .isEqualTo(theirs.size() + (theirOpen == null ? 0 : 1));
+      assertThat(fused.totalReturn())
+          .as("%s total return, one pass", what)
+          .isCloseTo(metrics.totalReturn(), within(1e-9));
       compared += ours.size();
     }
     assertThat(compared).as("%s: trades compared", name).isGreaterThan(50);
