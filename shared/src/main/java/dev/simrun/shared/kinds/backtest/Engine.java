@@ -28,6 +28,18 @@ public final class Engine {
   /** A per-bar deviation of returns below this counts as zero (see the metrics' edge cases). */
   public static final double ZERO_DEVIATION = 1e-12;
 
+  /**
+   * A deviation below this fraction of the mean return's size counts as zero too: a per-bar Sharpe
+   * ratio above 10^7 is the rounding noise of returns that are equal, not a measurement, and two
+   * correct ways of summing would disagree on it in every digit that matters.
+   */
+  public static final double RELATIVE_ZERO_DEVIATION = 1e-7;
+
+  /** Whether a per-bar deviation of returns with this mean is rounding noise, to be read as 0. */
+  public static boolean negligible(double deviation, double mean) {
+    return deviation < ZERO_DEVIATION || deviation < RELATIVE_ZERO_DEVIATION * Math.abs(mean);
+  }
+
   private Engine() {}
 
   /** Receives the trades of a run as they happen, e.g. for tests; never needed for metrics. */
@@ -247,10 +259,10 @@ public final class Engine {
     double stdev = count > 1 ? Math.sqrt(squares / (count - 1)) : 0.0;
     double downsideDeviation = Math.sqrt(downside / count);
     // Below this a deviation is rounding noise (e.g. of returns that are all equal), not risk.
-    if (stdev < ZERO_DEVIATION) {
+    if (negligible(stdev, mean)) {
       stdev = 0.0;
     }
-    if (downsideDeviation < ZERO_DEVIATION) {
+    if (negligible(downsideDeviation, mean)) {
       downsideDeviation = 0.0;
     }
     double years = count / barsPerYear;

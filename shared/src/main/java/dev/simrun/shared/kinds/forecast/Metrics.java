@@ -62,7 +62,8 @@ public record Metrics(
       }
       double denominator = Math.abs(actual) + Math.abs(p);
       if (denominator != 0.0) {
-        smapeSum += 200.0 * error / denominator;
+        // At most 200, as |a - p| <= |a| + |p|; rounding of opposite signs could step past it.
+        smapeSum += Math.min(200.0, 200.0 * error / denominator);
       }
       if (Math.signum(p - last) == Math.signum(actual - last)) {
         directionHits++;

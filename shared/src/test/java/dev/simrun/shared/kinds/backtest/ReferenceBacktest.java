@@ -222,10 +222,11 @@ final class ReferenceBacktest {
     }
     double sd = n > 1 ? Math.sqrt(var / (n - 1)) : 0;
     double downside = Math.sqrt(down / n);
-    if (sd < Engine.ZERO_DEVIATION) {
+    // Documented: below 1e-12, or below 1e-7 of the mean's size, a deviation is 0.
+    if (sd < 1e-12 || sd < 1e-7 * Math.abs(mean)) {
       sd = 0;
     }
-    if (downside < Engine.ZERO_DEVIATION) {
+    if (downside < 1e-12 || downside < 1e-7 * Math.abs(mean)) {
       downside = 0;
     }
     double equity = run.equity().getLast();
