@@ -64,7 +64,16 @@ class DatasetsController {
       @Body @Nullable InputStream body) {
     String chosen = name(name, "dataset");
     if (length != null && length > config.maxUploadBytes()) {
-      throw new ContentLengthExceededException(config.maxUploadBytes(), length);
+      throw new ProblemException(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "the upload declares "
+              + length
+              + " bytes; at most "
+              + config.maxUploadBytes()
+              + " are taken; nothing was stored",
+          List.of(
+              new FieldError(
+                  "Content-Length", "must be at most " + config.maxUploadBytes() + " bytes")));
     }
     CountingInputStream csv =
         new CountingInputStream(body == null ? InputStream.nullInputStream() : body);

@@ -1,14 +1,21 @@
 package dev.simrun.api.datasets;
 
-import io.micronaut.http.exceptions.ContentLengthExceededException;
+import dev.simrun.api.problems.ProblemException;
+import dev.simrun.api.problems.ProblemType;
+import dev.simrun.shared.kinds.FieldError;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
-/** An upload that fails with 413 as soon as more than {@code limit} bytes have been read. */
+/**
+ * An upload that fails with 413 as soon as more than {@code limit} bytes have been read, naming the
+ * line of the CSV in which the limit was passed.
+ */
 final class LimitedUpload extends FilterInputStream {
   private final long limit;
   private long read;
+  private long newlines;
 
   LimitedUpload(InputStream in, long limit) {
     super(in);
@@ -19,7 +26,7 @@ final class LimitedUpload extends FilterInputStream {
   public int read() throws IOException {
     int b = super.read();
     if (b >= 0) {
-      count(1);
+      count(new byte[] {(byte) b}, 0, 1);
     }
     return b;
   }
@@ -28,15 +35,25 @@ final class LimitedUpload extends FilterInputStream {
   public int read(byte[] buffer, int offset, int length) throws IOException {
     int n = super.read(buffer, offset, length);
     if (n > 0) {
-      count(n);
+      count(buffer, offset, n);
     }
     return n;
   }
 
-  private void count(int n) {
+  private void count(byte[] buffer, int offset, int n) {
+    int within = (int) Math.min(n, limit - read); // the bytes up to the limit
+    for (int i = offset; i < offset + within; i++) {
+      if (buffer[i] == '\n') {
+        newlines++;
+      }
+    }
     read += n;
     if (read > limit) {
-      throw new ContentLengthExceededException(limit, read);
+      String line = "line " + (newlines + 1);
+      throw new ProblemException(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "the upload passes the limit of " + limit + " bytes in " + line + "; nothing was stored",
+          List.of(new FieldError(line, "the file is larger than " + limit + " bytes")));
     }
   }
 }

@@ -229,12 +229,22 @@ class DatasetsApiTest implements TestPropertyProvider {
     Reply declared = upload("ann", null, BodyPublishers.ofString(csv));
     assertThat(declared.status).as(declared.body).isEqualTo(413);
     assertThat(declared.contentType()).isEqualTo(Api.PROBLEM_JSON);
+    assertThat(declared.json().get("errors").get(0).get("field").asText())
+        .isEqualTo("Content-Length");
 
     byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
     Reply chunked =
         upload("ann", null, BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)));
     assertThat(chunked.status).as(chunked.body).isEqualTo(413);
     assertThat(chunked.contentType()).isEqualTo(Api.PROBLEM_JSON);
+    long newlinesWithinLimit =
+        new String(bytes, 0, MAX_REQUEST, StandardCharsets.UTF_8)
+            .chars()
+            .filter(c -> c == '\n')
+            .count();
+    assertThat(chunked.json().get("errors").get(0).get("field").asText())
+        .as("the line in which the limit was passed")
+        .isEqualTo("line " + (newlinesWithinLimit + 1));
     assertThat(rows.count("SELECT count(*) FROM datasets")).isZero();
   }
 
