@@ -31,8 +31,10 @@ import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -45,13 +47,20 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DatasetsController {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final Duration RETRY_UPLOAD = Duration.ofSeconds(5);
 
   private final DatasetStore store;
   private final DatasetsConfig config;
 
+  /**
+   * Uploads being parsed here: each holds its bars in memory (about 48 bytes a bar) until stored.
+   */
+  private final Semaphore parsing;
+
   DatasetsController(DatasetStore store, DatasetsConfig config) {
     this.store = store;
     this.config = config;
+    this.parsing = new Semaphore(config.maxConcurrentUploads());
   }
 
   /** The CSV as the body, read as it arrives. */
@@ -111,6 +120,23 @@ class DatasetsController {
 
   /** Parses the whole CSV, then stores it; {@code bytes} is read once the CSV has been parsed. */
   private HttpResponse<DatasetResponse> store(
+      Caller caller, String name, InputStream csv, LongSupplier bytes) {
+    if (!parsing.tryAcquire()) {
+      throw ProblemException.retryLater(
+          ProblemType.OVER_LIMIT,
+          "this instance is parsing "
+              + config.maxConcurrentUploads()
+              + " uploads already; nothing was stored, send it again shortly",
+          RETRY_UPLOAD);
+    }
+    try {
+      return parseAndStore(caller, name, csv, bytes);
+    } finally {
+      parsing.release();
+    }
+  }
+
+  private HttpResponse<DatasetResponse> parseAndStore(
       Caller caller, String name, InputStream csv, LongSupplier bytes) {
     DatasetView stored =
         switch (OhlcvCsv.parse(csv, config.maxRows())) {

@@ -1,6 +1,7 @@
 package dev.simrun.api.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,12 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,6 +68,7 @@ class DatasetsApiTest implements TestPropertyProvider {
     p.put("micronaut.server.max-request-size", String.valueOf(4 * MAX_REQUEST));
     p.put("micronaut.server.multipart.max-file-size", String.valueOf(MAX_REQUEST));
     p.put("simrun.api.max-body-bytes", String.valueOf(MAX_BODY));
+    p.put("simrun.datasets.max-concurrent-uploads", "1");
     return p;
   }
 
@@ -256,6 +262,51 @@ class DatasetsApiTest implements TestPropertyProvider {
     assertThat(created.status).as(created.body).isEqualTo(201);
     assertThat(created.json().get("rows").asInt()).isEqualTo(MAX_ROWS);
     assertThat(created.json().get("csvBytes").asLong()).isEqualTo(bytes.length);
+  }
+
+  @Test
+  void uploadsBeyondTheInstancesParsingSlotsAreToldToRetry() throws Exception {
+    String csv = bars(20);
+    int half = csv.indexOf('\n', csv.length() / 2) + 1;
+    try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      // The first upload sends half its rows, then holds the only parsing slot.
+      out.write(
+          ("POST /api/v1/datasets?name=first HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + Api.USER
+                  + ": ann\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + chunk(csv.substring(0, half)))
+              .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Reply second = upload("ann", "second", BodyPublishers.ofString(bars(3)));
+                assertThat(second.status).as(second.body).isEqualTo(429);
+                assertThat(second.response.headers().firstValue("Retry-After")).hasValue("5");
+                assertThat(second.contentType()).isEqualTo(Api.PROBLEM_JSON);
+              });
+      assertThat(rows.count("SELECT count(*) FROM datasets")).isZero();
+
+      out.write((chunk(csv.substring(half)) + "0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      String status =
+          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 201 Created");
+    }
+    assertThat(upload("ann", "third", BodyPublishers.ofString(bars(3))).status).isEqualTo(201);
+    assertThat(rows.count("SELECT count(*) FROM datasets")).isEqualTo(2);
+  }
+
+  private static String chunk(String text) {
+    return Integer.toHexString(text.getBytes(StandardCharsets.UTF_8).length)
+        + "\r\n"
+        + text
+        + "\r\n";
   }
 
   @Test
