@@ -62,22 +62,32 @@ class EventHub {
         });
   }
 
-  /** Routes the event; its JSON is made once, however many streams watch it. */
+  /** Routes a live event; its JSON is made once, however many streams watch it. */
   void deliver(SimulationEvent event) {
+    deliver(event, false);
+  }
+
+  /** Routes an event read from the log: a stream without room gets it on a later read. */
+  void deliverFromLog(SimulationEvent event) {
+    deliver(event, true);
+  }
+
+  private void deliver(SimulationEvent event, boolean fromLog) {
     Set<EventStream> ofSimulation = bySimulation.get(event.simulationId());
     Set<EventStream> ofOwner = byOwner.get(event.owner());
     if (ofSimulation == null && ofOwner == null) {
       return;
     }
     String data = EventStream.json(json, event);
-    deliver(ofSimulation, event, data);
-    deliver(ofOwner, event, data);
+    deliver(ofSimulation, event, data, fromLog);
+    deliver(ofOwner, event, data, fromLog);
   }
 
-  private static void deliver(Set<EventStream> watchers, SimulationEvent event, String data) {
+  private static void deliver(
+      Set<EventStream> watchers, SimulationEvent event, String data, boolean fromLog) {
     if (watchers != null) {
       for (EventStream stream : watchers) {
-        stream.offer(event, data);
+        stream.offer(event, data, fromLog);
       }
     }
   }

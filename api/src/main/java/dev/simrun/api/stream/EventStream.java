@@ -19,9 +19,11 @@ import reactor.util.concurrent.Queues;
  *
  * <p>A durable event is passed on only if its id is the next one the client needs: a repeat is
  * dropped, and one that comes early (its predecessor was lost on the way) is dropped too; the log
- * tail brings both again in order. Progress is passed on only while there is room. A client whose
- * buffer is full of durable events is disconnected: it reconnects with {@code Last-Event-ID} and
- * catches up from the log, at its own pace.
+ * tail brings both again in order. Progress is passed on only while there is room. A durable event
+ * read from the log that finds the buffer full waits for the next read of the log, which starts
+ * after the last event the client has: a burst from the log (a backlog while Pub/Sub is down) is
+ * sent at the client's pace. A client whose buffer is full when a live durable event arrives is
+ * disconnected: it reconnects with {@code Last-Event-ID} and catches up from the log.
  */
 final class EventStream {
   private final @Nullable UUID simulationId;
@@ -87,13 +89,16 @@ final class EventStream {
     live = true;
   }
 
-  /** Passes an event on if the client needs it now; false once the stream is closed. */
-  boolean offer(SimulationEvent event) {
-    return offer(event, json(event));
+  /** Passes an event read from the log on if the client needs it now and there is room. */
+  boolean offerFromLog(SimulationEvent event) {
+    return offer(event, json(event), true);
   }
 
-  /** As {@link #offer(SimulationEvent)}, with the event's JSON made once for all its streams. */
-  synchronized boolean offer(SimulationEvent event, String data) {
+  /**
+   * Passes an event on if the client needs it now; false once the stream is closed. {@code
+   * fromLog}: the event was read from the log, which will bring it again if there is no room.
+   */
+  synchronized boolean offer(SimulationEvent event, String data, boolean fromLog) {
     if (finished || !live) {
       return !finished;
     }
@@ -108,7 +113,11 @@ final class EventStream {
     if (last == null || event.id() != last + 1) {
       return true; // a repeat, or early: the log tail brings it in order
     }
-    if (!emit(toSse(event, data))) {
+    Sinks.EmitResult result = sink.tryEmitNext(toSse(event, data));
+    if (fromLog && result == Sinks.EmitResult.FAIL_OVERFLOW) {
+      return true; // no room now: the next read of the log starts after lastIds again
+    }
+    if (!emitted(result)) {
       return false;
     }
     if (event.terminal()) {
@@ -147,7 +156,10 @@ final class EventStream {
   }
 
   private boolean emit(Event<String> event) {
-    Sinks.EmitResult result = sink.tryEmitNext(event);
+    return emitted(sink.tryEmitNext(event));
+  }
+
+  private boolean emitted(Sinks.EmitResult result) {
     if (result.isSuccess()) {
       return true;
     }

@@ -108,7 +108,7 @@ class EventsController {
                     // What committed while the replay ran, before this stream went live.
                     Map<UUID, Long> waiting = new HashMap<>();
                     stream.collectWaiting(waiting);
-                    log.after(waiting, config.replayPage()).forEach(stream::offer);
+                    log.after(waiting, config.replayPage()).forEach(stream::offerFromLog);
                     if (now.status().terminal() && !stream.finished()) {
                       stream.finish();
                     }

@@ -69,7 +69,7 @@ class LiveEvents {
         return;
       }
       List<SimulationEvent> found = log.after(waiting, TAIL_LIMIT);
-      found.forEach(hub::deliver);
+      found.forEach(hub::deliverFromLog);
     } catch (RuntimeException e) {
       LOG.warn("tailing the event log failed: {}", e.toString());
     }

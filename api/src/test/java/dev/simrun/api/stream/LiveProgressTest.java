@@ -210,6 +210,34 @@ class LiveProgressTest {
   }
 
   @Test
+  void aBacklogFromTheLogLargerThanTheBufferArrivesOnOneConnection() throws Exception {
+    Map<String, Object> p = new HashMap<>(properties);
+    p.put("simrun.pubsub.enabled", "false"); // every durable event comes from the log
+    p.put("simrun.stream.buffer", "8");
+    p.put("simrun.stream.tail-interval", "300ms");
+    int chunks = 40;
+    try (EmbeddedServer c = ApplicationContext.run(EmbeddedServer.class, p)) {
+      Api.Reply submitted = api(c).submit("eve", Api.units(chunks, 1));
+      assertThat(submitted.status()).isEqualTo(202);
+      UUID id = submitted.id();
+      Worker worker = new Worker(c);
+      try (SseClient client = open(c, "eve", id, Map.of())) {
+        List<Sse> seen = new ArrayList<>(untilSnapshot(client));
+        // 41 durable events land in the log between two reads of it: five times the buffer.
+        for (int chunk = 0; chunk < chunks; chunk++) {
+          worker.runChunk(id, chunk);
+        }
+        worker.finish(id);
+        seen.addAll(client.untilClosed(WAIT));
+        assertThat(durableIds(seen))
+            .as("every durable event once, in order, on the one connection")
+            .containsExactlyElementsOf(range(1, chunks + 3));
+        assertThat(seen.getLast().name()).isEqualTo("simulation.succeeded");
+      }
+    }
+  }
+
+  @Test
   void anOwnersStreamCarriesEverySimulationOfThatOwnerOnly() throws Exception {
     try (SseClient gus = ownerStream(b, "gus");
         SseClient other = ownerStream(b, "hal")) {
