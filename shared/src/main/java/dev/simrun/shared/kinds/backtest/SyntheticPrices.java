@@ -1,5 +1,6 @@
 package dev.simrun.shared.kinds.backtest;
 
+import dev.simrun.shared.kinds.Normals;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -175,23 +176,9 @@ public final class SyntheticPrices {
     double[] closes = new double[bars];
     closes[0] = START_PRICE;
     double logPrice = 0.0;
-    double spare = 0.0;
-    boolean haveSpare = false;
+    Normals normals = new Normals(random);
     for (int t = 1; t < bars; t++) {
-      double z;
-      if (haveSpare) {
-        z = spare;
-        haveSpare = false;
-      } else {
-        double u1 = 1.0 - random.nextDouble(); // (0, 1]: log is finite
-        double u2 = random.nextDouble();
-        double r = Math.sqrt(-2.0 * StrictMath.log(u1)); // sqrt is correctly rounded everywhere
-        double theta = TWO_PI * u2;
-        z = r * StrictMath.cos(theta);
-        spare = r * StrictMath.sin(theta);
-        haveSpare = true;
-      }
-      logPrice += logDrift + VOLATILITY * z;
+      logPrice += logDrift + VOLATILITY * normals.next();
       closes[t] = START_PRICE * StrictMath.exp(logPrice);
     }
     return closes;

@@ -1,5 +1,6 @@
 package dev.simrun.shared.kinds.forecast;
 
+import dev.simrun.shared.kinds.Normals;
 import java.util.SplittableRandom;
 
 /**
@@ -66,22 +67,9 @@ public final class SyntheticSeries implements SeriesSource {
     }
     SplittableRandom random = new SplittableRandom(seed ^ STREAM);
     double[] values = new double[days];
-    double spare = 0.0;
-    boolean haveSpare = false;
+    Normals normals = new Normals(random);
     for (int t = 0; t < days; t++) {
-      double z;
-      if (haveSpare) {
-        z = spare;
-        haveSpare = false;
-      } else {
-        double u1 = 1.0 - random.nextDouble(); // (0, 1]: log is finite
-        double u2 = random.nextDouble();
-        double r = Math.sqrt(-2.0 * StrictMath.log(u1));
-        double theta = TWO_PI * u2;
-        z = r * StrictMath.cos(theta);
-        spare = r * StrictMath.sin(theta);
-        haveSpare = true;
-      }
+      double z = normals.next();
       double season = period > 0 ? amplitude * StrictMath.sin(TWO_PI * t / period) : 0.0;
       values[t] = level + trend * t + season + noise * z;
     }
