@@ -1,6 +1,5 @@
 package dev.simrun.api.datasets;
 
-import com.google.common.io.CountingInputStream;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
@@ -84,10 +83,10 @@ class DatasetsController {
               new FieldError(
                   "Content-Length", "must be at most " + config.maxUploadBytes() + " bytes")));
     }
-    CountingInputStream csv =
-        new CountingInputStream(body == null ? InputStream.nullInputStream() : body);
-    try (InputStream limited = new LimitedUpload(csv, config.maxUploadBytes())) {
-      return store(caller, chosen, limited, csv::getCount);
+    try (LimitedUpload csv =
+        new LimitedUpload(
+            body == null ? InputStream.nullInputStream() : body, config.maxUploadBytes())) {
+      return store(caller, chosen, csv, csv::bytesRead);
     } catch (IOException | UncheckedIOException e) {
       throw tooLargeOr(e);
     }

@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * An upload that fails with 413 as soon as more than {@code limit} bytes have been read, naming the
- * line of the CSV in which the limit was passed.
+ * An upload that counts its bytes and fails with 413 as soon as more than {@code limit} have been
+ * read, naming the line of the CSV in which the limit was passed.
  */
 final class LimitedUpload extends FilterInputStream {
   private final long limit;
@@ -20,6 +20,11 @@ final class LimitedUpload extends FilterInputStream {
   LimitedUpload(InputStream in, long limit) {
     super(in);
     this.limit = limit;
+  }
+
+  /** The bytes read so far. */
+  long bytesRead() {
+    return read;
   }
 
   @Override
