@@ -23,9 +23,6 @@ final class QueueState {
 
   int inFlight;
 
-  /** Dispatch is held until then after a {@code Retry-After} answer. */
-  Instant holdUntil = Instant.MIN;
-
   FaultPlan faults;
   final QueueStats stats = new QueueStats();
 

@@ -543,10 +543,6 @@ final class TaskQueues {
             if (!q.running() || q.waiting.isEmpty()) {
               continue;
             }
-            if (q.holdUntil.isAfter(now)) {
-              next = min(next, q.holdUntil);
-              continue;
-            }
             while (!q.waiting.isEmpty()) {
               TaskState head = q.waiting.first();
               if (head.scheduleTime.isAfter(now)) {
@@ -671,14 +667,10 @@ final class TaskQueues {
     task.previousResponse = status;
     task.retryReason =
         status != null ? "HTTP_" + status : dropped ? "CONNECTION_ERROR" : outcome.failure();
+    // System throttling: 429 and 503 lower the queue's effective rate for a while; Retry-After
+    // only delays this task's next attempt (README, "How it behaves").
     if (status != null && (status == 429 || status == 503)) {
       q.bucket.throttle();
-    }
-    if (status != null && outcome.retryAfter() != null) {
-      Instant until = now.plus(outcome.retryAfter());
-      if (until.isAfter(q.holdUntil)) {
-        q.holdUntil = until;
-      }
     }
     if (task.inFlight > 0) {
       return "retry-pending-other-attempt";
