@@ -63,7 +63,7 @@ public final class ForecastWallTimeBenchmark {
   static final String PROJECT = "simrun-bench";
   static final String LOCATION = "local";
   static final String QUEUE =
-      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-interactive";
+      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-interactive-io";
   static final String COMMAND =
       "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
           + " \"$(cat bench/target/classpath.txt):bench/target/classes\""

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
 
 /**
  * The whole system on one machine for end-to-end tests: the Cloud Tasks emulator in this JVM with
- * both queues, the api and the worker in processes of their own, a PostgreSQL database and a
+ * its four queues, the api and the worker in processes of their own, a PostgreSQL database and a
  * Pub/Sub emulator. Every piece can be swapped or broken by a test: the worker killed and started
  * again on its port, the database or Pub/Sub given by the test so that it can stop them.
  */
@@ -56,6 +56,13 @@ public final class SimRunStack implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private static final List<String> QUEUE_IDS =
+      List.of(
+          "simulations-interactive",
+          "simulations-batch",
+          "simulations-interactive-io",
+          "simulations-batch-io");
+
   private final CloudTasksEmulator tasks;
   private final String jdbcUrl;
   private final ServiceProcess api;
@@ -68,15 +75,17 @@ public final class SimRunStack implements AutoCloseable {
     if (b.emulatorSeed != null) {
       emulator.randomSeed(b.emulatorSeed);
     }
+    String[] names = QUEUE_IDS.stream().map(id -> queues + id).toArray(String[]::new);
     if (b.retry == null) {
-      emulator.queue(queues + "simulations-interactive").queue(queues + "simulations-batch");
+      for (String name : names) {
+        emulator.queue(name);
+      }
     }
     this.tasks = emulator.start();
     ServiceProcess startedApi = null;
     try {
       if (b.retry != null) {
-        createQueues(
-            tasks, b.retry, queues + "simulations-interactive", queues + "simulations-batch");
+        createQueues(tasks, b.retry, names);
       }
       int workerPort = ServiceProcess.freePort();
       String workerUrl = "http://127.0.0.1:" + workerPort;

@@ -29,11 +29,20 @@ import java.time.Duration;
  *     chunks would share the cores while each holds its working set in the heap. The second one on
  *     a single core overlaps one chunk's database round trips with another's computing.
  * @param maxConcurrentIoChunks how many I/O-bound chunks (kinds whose chunks mostly wait, such as
- *     {@code forecast-backtest}) run at once besides (default 64): they cost a virtual thread and
+ *     {@code forecast-backtest}) run at once besides (default 128): they cost a virtual thread and
  *     little memory each, and hold a database connection only for their short transactions
- * @param busyRetryAfter what a push beyond a limit is told to wait ({@code Retry-After}, whole
- *     seconds, default 1 s). It is answered 429 before the chunk is claimed, so nothing changes.
- *     Cloud Tasks slows the queue down for it, so keep it short
+ * @param admissionWait how long a push that finds every slot of its load busy may wait for one
+ *     (default 20 s) before it is refused with 429. Keep {@code admission-wait + hard-time-limit}
+ *     within {@code simrun.tasks.dispatch-deadline}: Cloud Tasks counts the wait as part of the
+ *     push
+ * @param waitingPerSlot how many pushes may wait per slot (default 2): the interactive and the
+ *     batch queue each push up to the slots, so one per slot is the most that waits when the queues
+ *     are sized to the slots; the second absorbs duplicates and a fleet that scaled in
+ * @param batchShare the least share of the slots handed out while interactive and batch chunks both
+ *     wait that goes to batch chunks (default 0.1): interactive work goes first, and a batch
+ *     backlog never starves
+ * @param busyRetryAfter what a refused push is told to wait ({@code Retry-After}, whole seconds,
+ *     default 1 s). It is answered 429 before the chunk is claimed, so nothing changes
  */
 @ConfigurationProperties("simrun.worker")
 public record WorkerConfig(
@@ -44,7 +53,10 @@ public record WorkerConfig(
     @Bindable(defaultValue = "9m") @NotNull Duration softTimeLimit,
     @Bindable(defaultValue = "570s") @NotNull Duration hardTimeLimit,
     @Bindable(defaultValue = "0") int maxConcurrentChunks,
-    @Bindable(defaultValue = "64") int maxConcurrentIoChunks,
+    @Bindable(defaultValue = "128") int maxConcurrentIoChunks,
+    @Bindable(defaultValue = "20s") @NotNull Duration admissionWait,
+    @Bindable(defaultValue = "2") int waitingPerSlot,
+    @Bindable(defaultValue = "0.1") double batchShare,
     @Bindable(defaultValue = "1s") @NotNull Duration busyRetryAfter) {
 
   public WorkerConfig {
@@ -72,6 +84,17 @@ public record WorkerConfig(
               + maxConcurrentChunks
               + " and "
               + maxConcurrentIoChunks);
+    }
+    if (admissionWait.isNegative() || waitingPerSlot < 0) {
+      throw new IllegalArgumentException(
+          "simrun.worker.admission-wait and waiting-per-slot must not be negative, were "
+              + admissionWait
+              + " and "
+              + waitingPerSlot);
+    }
+    if (!(batchShare > 0 && batchShare <= 1)) {
+      throw new IllegalArgumentException(
+          "simrun.worker.batch-share must be above 0 and at most 1, was " + batchShare);
     }
     if (busyRetryAfter.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(

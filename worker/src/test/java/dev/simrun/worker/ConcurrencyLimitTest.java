@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A worker limited to 2 concurrent chunks: a third push while two hold answers 429 with {@code
- * Retry-After} before anything is claimed, and is run once a slot is free; pushes it refused do not
- * count towards the failed attempts that make a dead letter.
+ * A worker limited to 2 concurrent chunks and no admission wait, the safety net under the waiting
+ * room ({@link AdmissionTest}): a third push while two hold answers 429 with {@code Retry-After}
+ * before anything is claimed, and is run once a slot is free; pushes it refused do not count
+ * towards the failed attempts that make a dead letter.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +54,7 @@ class ConcurrencyLimitTest implements TestPropertyProvider {
     Map<String, String> p = new java.util.HashMap<>(tasks.properties());
     p.put("simrun.worker.max-concurrent-chunks", "2");
     p.put("simrun.worker.busy-retry-after", "1s");
+    p.put("simrun.worker.admission-wait", "0s");
     return p;
   }
 

@@ -17,15 +17,20 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What every api test runs against, started once per JVM: a Cloud Tasks emulator with both queues,
- * paused so that created tasks stay listable, the real client to look at them, and a fresh embedded
- * PostgreSQL database per application context.
+ * What every api test runs against, started once per JVM: a Cloud Tasks emulator with its four
+ * queues, paused so that created tasks stay listable, the real client to look at them, and a fresh
+ * embedded PostgreSQL database per application context.
  */
 public final class TestStack {
   public static final String INTERACTIVE =
       "projects/simrun-local/locations/local/queues/simulations-interactive";
   public static final String BATCH =
       "projects/simrun-local/locations/local/queues/simulations-batch";
+  public static final String INTERACTIVE_IO =
+      "projects/simrun-local/locations/local/queues/simulations-interactive-io";
+  public static final String BATCH_IO =
+      "projects/simrun-local/locations/local/queues/simulations-batch-io";
+  private static final List<String> QUEUES = List.of(INTERACTIVE, BATCH, INTERACTIVE_IO, BATCH_IO);
 
   private static CloudTasksEmulator emulator;
   private static CloudTasksClient tasks;
@@ -36,7 +41,9 @@ public final class TestStack {
     if (emulator != null) {
       return;
     }
-    emulator = CloudTasksEmulator.builder().queue(INTERACTIVE).queue(BATCH).start();
+    CloudTasksEmulator.Builder builder = CloudTasksEmulator.builder();
+    QUEUES.forEach(builder::queue);
+    emulator = builder.start();
     try {
       tasks =
           CloudTasksClient.create(
@@ -51,8 +58,7 @@ public final class TestStack {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    tasks.pauseQueue(INTERACTIVE);
-    tasks.pauseQueue(BATCH);
+    QUEUES.forEach(tasks::pauseQueue);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -1,10 +1,15 @@
 package dev.simrun.shared.config;
 
+import dev.simrun.shared.kinds.ChunkLoad;
+import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.QueueNames;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** Beans every SimRun process needs. */
 @Factory
@@ -17,9 +22,30 @@ class SharedFactory {
   }
 
   @Singleton
-  QueueNames queueNames(TasksConfig config) {
-    String interactive = config.queueName(config.interactiveQueue());
-    String batch = config.queueName(config.batchQueue());
-    return priority -> priority == Priority.BATCH ? batch : interactive;
+  QueueNames queueNames(TasksConfig config, SimulationKinds kinds) {
+    Map<Priority, String> cpu =
+        new EnumMap<>(
+            Map.of(
+                Priority.INTERACTIVE, config.queueName(config.interactiveQueue()),
+                Priority.BATCH, config.queueName(config.batchQueue())));
+    Map<Priority, String> io =
+        new EnumMap<>(
+            Map.of(
+                Priority.INTERACTIVE, config.queueName(config.interactiveIoQueue()),
+                Priority.BATCH, config.queueName(config.batchIoQueue())));
+    return new QueueNames() {
+      @Override
+      public String of(Priority priority, ChunkLoad load) {
+        return (load == ChunkLoad.IO ? io : cpu).get(priority);
+      }
+
+      @Override
+      public String forSimulation(Priority priority, String kind) {
+        // An unknown kind cannot run anywhere; its tasks go where CPU-bound work goes, and the
+        // worker records why they fail.
+        ChunkLoad load = kinds.find(kind).map(SimulationKind::chunkLoad).orElse(ChunkLoad.CPU);
+        return of(priority, load);
+      }
+    };
   }
 }

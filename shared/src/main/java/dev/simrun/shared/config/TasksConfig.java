@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How SimRun reaches Cloud Tasks and how tasks reach the worker ({@code simrun.tasks.*}).
@@ -15,9 +16,14 @@ import java.time.Duration;
  * @param location the queues' region
  * @param interactiveQueue queue id for people's simulations
  * @param batchQueue queue id for scheduled batches, rate-limited apart
+ * @param interactiveIoQueue queue id for people's simulations whose chunks mostly wait (kinds with
+ *     {@code ChunkLoad.IO}); sized to the I/O slots, apart from the CPU-bound queues
+ * @param batchIoQueue queue id for scheduled batches whose chunks mostly wait
  * @param workerUrl the worker's base URL; tasks POST to paths under it
+ * @param ioWorkerUrl the base URL of the worker that serves the I/O-bound queues; the same as
+ *     {@code worker-url} when empty (one worker serving both, as locally)
  * @param serviceAccountEmail the account whose OIDC token Cloud Tasks attaches
- * @param audience the token's audience; the worker URL when empty
+ * @param audience the token's audience; the URL of the worker a task goes to when empty
  * @param emulatorEndpoint {@code host:port} of a Cloud Tasks emulator (plaintext, no credentials);
  *     empty in production
  * @param dispatchParallelism CreateTask calls in flight at once per dispatcher
@@ -37,7 +43,10 @@ public record TasksConfig(
     @Bindable(defaultValue = "local") @NotBlank String location,
     @Bindable(defaultValue = "simulations-interactive") @NotBlank String interactiveQueue,
     @Bindable(defaultValue = "simulations-batch") @NotBlank String batchQueue,
+    @Bindable(defaultValue = "simulations-interactive-io") @NotBlank String interactiveIoQueue,
+    @Bindable(defaultValue = "simulations-batch-io") @NotBlank String batchIoQueue,
     @Bindable(defaultValue = "http://127.0.0.1:8081") @NotBlank String workerUrl,
+    @Nullable String ioWorkerUrl,
     @Bindable(defaultValue = "simrun-tasks@simrun-local.iam.gserviceaccount.com") @NotBlank
         String serviceAccountEmail,
     @Nullable String audience,
@@ -71,7 +80,25 @@ public record TasksConfig(
     return "projects/" + project + "/locations/" + location + "/queues/" + queueId;
   }
 
-  public String effectiveAudience() {
-    return audience == null || audience.isBlank() ? workerUrl : audience;
+  /** Every queue's full name, CPU-bound ones first. */
+  public List<String> queueNames() {
+    return List.of(
+        queueName(interactiveQueue),
+        queueName(batchQueue),
+        queueName(interactiveIoQueue),
+        queueName(batchIoQueue));
+  }
+
+  /** The base URL of the worker that serves the queue {@code queueName} (a full name). */
+  public String workerUrlFor(String queueName) {
+    boolean io =
+        queueName.equals(queueName(interactiveIoQueue))
+            || queueName.equals(queueName(batchIoQueue));
+    return io && ioWorkerUrl != null && !ioWorkerUrl.isBlank() ? ioWorkerUrl : workerUrl;
+  }
+
+  /** The OIDC audience of tasks pushed to {@code url}: {@code audience} when set, else the URL. */
+  public String audienceFor(String url) {
+    return audience == null || audience.isBlank() ? url : audience;
   }
 }

@@ -4,7 +4,6 @@ import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.simulations.KeysetCursor;
-import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.QueueNames;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.Sql;
@@ -138,14 +137,16 @@ public class DeadLetterStore {
           }
           UUID sim = letter.simulationId();
           SimulationStatus status;
-          Priority priority;
+          String queue;
           try (PreparedStatement ps =
                   Sql.prepare(
-                      c, "SELECT status, priority FROM simulations WHERE id = ? FOR UPDATE", sim);
+                      c,
+                      "SELECT status, priority, kind FROM simulations WHERE id = ? FOR UPDATE",
+                      sim);
               ResultSet rs = ps.executeQuery()) {
             rs.next();
             status = SimulationStatus.valueOf(rs.getString("status"));
-            priority = Priority.fromWire(rs.getString("priority"));
+            queue = queues.forSimulation(rs.getString("priority"), rs.getString("kind"));
           }
           if (status == SimulationStatus.CANCELLING || status == SimulationStatus.CANCELLED) {
             return new Conflict(
@@ -163,7 +164,6 @@ public class DeadLetterStore {
                     + (chunk.equals("SUCCEEDED") ? "; there is nothing to replay" : ""),
                 false);
           }
-          String queue = queues.forPriority(priority);
           List<Long> outbox = new ArrayList<>();
           int generation =
               requeue(

@@ -1,6 +1,5 @@
 package dev.simrun.shared.recovery;
 
-import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.QueueNames;
 import dev.simrun.shared.simulations.Sql;
 import io.micronaut.transaction.TransactionOperations;
@@ -44,7 +43,7 @@ public class RecoveryStore {
                   Sql.prepare(
                       st.getConnection(),
                       """
-                      SELECT c.simulation_id, c.idx, c.generation, s.priority
+                      SELECT c.simulation_id, c.idx, c.generation, s.priority, s.kind
                       FROM simulations s JOIN chunks c ON c.simulation_id = s.id
                       WHERE s.status IN ('QUEUED', 'RUNNING')
                         AND ((c.status = 'PENDING'
@@ -67,7 +66,7 @@ public class RecoveryStore {
                       rs.getObject("simulation_id", UUID.class),
                       rs.getInt("idx"),
                       rs.getInt("generation"),
-                      queues.forPriority(Priority.fromWire(rs.getString("priority")))));
+                      queues.forSimulation(rs.getString("priority"), rs.getString("kind"))));
             }
             return found;
           }
@@ -89,7 +88,7 @@ public class RecoveryStore {
                   Sql.prepare(
                       st.getConnection(),
                       """
-                      SELECT s.id, s.generation, s.priority
+                      SELECT s.id, s.generation, s.priority, s.kind
                       FROM simulations s
                       WHERE s.status IN ('QUEUED', 'RUNNING') AND s.chunks_done >= s.chunk_count
                         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.simulation_id = s.id
@@ -108,7 +107,7 @@ public class RecoveryStore {
                   new Unfinalized(
                       rs.getObject("id", UUID.class),
                       rs.getInt("generation"),
-                      queues.forPriority(Priority.fromWire(rs.getString("priority")))));
+                      queues.forSimulation(rs.getString("priority"), rs.getString("kind"))));
             }
             return found;
           }

@@ -128,7 +128,7 @@ public class ChunkFailures {
                       c,
                       """
                       UPDATE simulations SET chunks_done = chunks_done + 1 WHERE id = ?
-                      RETURNING chunks_done, chunk_count, max_failed_chunks, priority,
+                      RETURNING chunks_done, chunk_count, max_failed_chunks, priority, kind,
                           (SELECT count(*) FROM chunks
                            WHERE simulation_id = ? AND status = 'FAILED') AS failed
                       """,
@@ -149,14 +149,18 @@ public class ChunkFailures {
                       c,
                       f.simulationId(),
                       now,
-                      queues.forPriority(Priority.fromWire(rs.getString("priority"))));
+                      queues.forSimulation(rs.getString("priority"), rs.getString("kind")));
               failSimulation(c, f, letter, failed, tolerated, now).ifPresent(logged::add);
               return new DeadLettered(letter, logged, null, cancelled);
             }
             Long finalizeId =
                 rs.getInt("chunks_done") < rs.getInt("chunk_count")
                     ? null
-                    : chunks.enqueueFinalize(c, f.simulationId(), rs.getString("priority"), now);
+                    : chunks.enqueueFinalize(
+                        c,
+                        f.simulationId(),
+                        queues.forSimulation(rs.getString("priority"), rs.getString("kind")),
+                        now);
             return new DeadLettered(letter, logged, finalizeId, List.of());
           }
         });

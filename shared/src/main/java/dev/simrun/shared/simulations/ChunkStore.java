@@ -213,7 +213,7 @@ public class ChunkStore {
                       c,
                       "UPDATE simulations SET chunks_done = chunks_done + 1,"
                           + " event_seq = event_seq + 1 WHERE id = ?"
-                          + " RETURNING chunks_done, chunk_count, priority, event_seq, owner, status",
+                          + " RETURNING chunks_done, chunk_count, priority, kind, event_seq, owner, status",
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -241,7 +241,12 @@ public class ChunkStore {
               return new Committed(null, List.of(event));
             }
             return new Committed(
-                enqueueFinalize(c, simulationId, rs.getString("priority"), now), List.of(event));
+                enqueueFinalize(
+                    c,
+                    simulationId,
+                    queues.forSimulation(rs.getString("priority"), rs.getString("kind")),
+                    now),
+                List.of(event));
           }
         });
   }
@@ -251,7 +256,7 @@ public class ChunkStore {
    * the simulation's generation (a replay that resumes it bumps the generation, so the next
    * finalize is a new task). Call holding the simulation's row lock.
    */
-  Long enqueueFinalize(Connection c, UUID simulationId, String priority, Instant now)
+  Long enqueueFinalize(Connection c, UUID simulationId, String queue, Instant now)
       throws SQLException {
     try (PreparedStatement insert =
             Sql.prepare(
@@ -261,7 +266,7 @@ public class ChunkStore {
                 SELECT id, 'finalize', generation, ?, ? FROM simulations WHERE id = ?
                 RETURNING id
                 """,
-                queues.forPriority(Priority.fromWire(priority)),
+                queue,
                 now,
                 simulationId);
         ResultSet id = insert.executeQuery()) {
@@ -440,20 +445,22 @@ public class ChunkStore {
     return cancelled;
   }
 
-  /**
-   * The simulation's kind, read without changing anything: a worker decides from it whether a chunk
-   * may start before it claims the chunk. Empty when there is no such simulation.
-   */
-  public Optional<String> kindOf(UUID simulationId) {
+  /** A simulation's kind and priority: what a worker needs to know before it admits a chunk. */
+  public record Routing(String kind, Priority priority) {}
+
+  /** The kind and priority of a simulation, which never change; empty when there is none. */
+  public Optional<Routing> routingOf(UUID simulationId) {
     return tx.executeRead(
         st -> {
           try (PreparedStatement ps =
                   Sql.prepare(
                       st.getConnection(),
-                      "SELECT kind FROM simulations WHERE id = ?",
+                      "SELECT kind, priority FROM simulations WHERE id = ?",
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            return rs.next()
+                ? Optional.of(new Routing(rs.getString(1), Priority.fromWire(rs.getString(2))))
+                : Optional.<Routing>empty();
           }
         });
   }

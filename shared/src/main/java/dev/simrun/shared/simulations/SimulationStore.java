@@ -120,7 +120,7 @@ public class SimulationStore {
               FROM generate_series(0, ? - 1) AS g
               """,
               s.id(),
-              queues.forPriority(s.priority()),
+              queues.forSimulation(s.priority(), s.kind()),
               now,
               chunks);
           Map<String, Object> data = new LinkedHashMap<>();
@@ -170,11 +170,11 @@ public class SimulationStore {
           Connection c = st.getConnection();
           Instant now = clock.instant();
           SimulationStatus status;
-          Priority priority;
+          String queue;
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
-                      "SELECT status, priority FROM simulations WHERE id = ? AND owner = ?"
+                      "SELECT status, priority, kind FROM simulations WHERE id = ? AND owner = ?"
                           + " FOR UPDATE",
                       id,
                       owner);
@@ -183,7 +183,7 @@ public class SimulationStore {
               return new NoSuchSimulation();
             }
             status = SimulationStatus.valueOf(rs.getString("status"));
-            priority = Priority.fromWire(rs.getString("priority"));
+            queue = queues.forSimulation(rs.getString("priority"), rs.getString("kind"));
           }
           if (status == SimulationStatus.CANCELLING) {
             return new Cancelling(status, List.of(), Optional.empty());
@@ -192,7 +192,7 @@ public class SimulationStore {
             return new AlreadyFinished(status);
           }
           Sql.update(c, "UPDATE simulations SET status = 'CANCELLING' WHERE id = ?", id);
-          List<PendingTask> pending = cancelPending(c, id, now, queues.forPriority(priority));
+          List<PendingTask> pending = cancelPending(c, id, now, queue);
           Optional<SimulationEvent> cancelled = CancelCompletion.ifNothingRuns(c, events, id, now);
           return new Cancelling(
               cancelled.isPresent() ? SimulationStatus.CANCELLED : SimulationStatus.CANCELLING,

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@code POST /tasks/v1/chunks}: Cloud Tasks' push of one chunk. 200 when the chunk ran, needs
  * nothing (duplicates, stale generations, lost races) or became a dead letter (a permanent failure,
  * or the last attempt the failure budget allows failed); 409 while another attempt holds the chunk;
- * 429 with {@code Retry-After} when this instance already runs as many chunks as it may ({@link
- * ChunkSlots}), before anything is claimed; 500 when the attempt failed and will be retried; 503
- * when it ran past the hard time limit or the database cannot be reached. Runs on a blocking
- * (virtual) thread.
+ * 429 with {@code Retry-After} when this instance runs as many chunks as it may and no slot freed
+ * within the admission wait ({@link ChunkSlots}), before anything is claimed; 500 when the attempt
+ * failed and will be retried; 503 when it ran past the hard time limit or the database cannot be
+ * reached. Runs on a blocking (virtual) thread.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -44,15 +44,16 @@ class ChunkController {
   }
 
   @Post(TaskPayloads.CHUNK_PATH)
-  HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) {
+  HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) throws InterruptedException {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
     String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
-    Optional<ChunkSlots.Slot> slot = slots.tryAcquire(task.simulationId());
+    Optional<ChunkSlots.Slot> slot = slots.acquire(task.simulationId());
     if (slot.isEmpty()) {
-      LOG.debug("chunk {} refused: at the limit of concurrent chunks, {}", chunk, delivery);
+      LOG.info("chunk {} refused: every slot busy and no turn in time, {}", chunk, delivery);
       return ProblemResponses.of(
               ProblemType.WORKER_BUSY,
-              "this worker already runs as many chunks as it may; nothing was claimed",
+              "this worker runs as many chunks as it may and no slot freed in time;"
+                  + " nothing was claimed",
               request.getPath())
           .header(HttpHeaders.RETRY_AFTER, retryAfter);
     }

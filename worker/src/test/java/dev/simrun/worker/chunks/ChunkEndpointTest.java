@@ -205,7 +205,10 @@ class ChunkEndpointTest implements TestPropertyProvider {
                 Duration.ofMinutes(9),
                 Duration.ofMinutes(10),
                 0,
-                64,
+                128,
+                Duration.ofSeconds(20),
+                2,
+                0.1,
                 Duration.ofSeconds(1)),
             kinds);
 

@@ -34,12 +34,33 @@ public class Simulations {
         maxFailedChunks);
   }
 
+  /** A {@link SumKind} simulation of {@code priority}. */
+  public UUID create(SumKind.Params params, Priority priority) {
+    return create(
+        SumKind.NAME,
+        kinds.writeString(params),
+        params.units(),
+        params.unitsPerChunk(),
+        0,
+        priority);
+  }
+
   public UUID create(String kind, String paramsJson, long units, int unitsPerChunk) {
     return create(kind, paramsJson, units, unitsPerChunk, 0);
   }
 
   public UUID create(
       String kind, String paramsJson, long units, int unitsPerChunk, int maxFailedChunks) {
+    return create(kind, paramsJson, units, unitsPerChunk, maxFailedChunks, Priority.INTERACTIVE);
+  }
+
+  private UUID create(
+      String kind,
+      String paramsJson,
+      long units,
+      int unitsPerChunk,
+      int maxFailedChunks,
+      Priority priority) {
     UUID id = UUID.randomUUID();
     store.create(
         new NewSimulation(
@@ -47,7 +68,7 @@ public class Simulations {
             OWNER,
             kind,
             "test",
-            Priority.INTERACTIVE,
+            priority,
             paramsJson,
             units,
             unitsPerChunk,

@@ -64,7 +64,10 @@ public final class WorkerHarness implements AutoCloseable {
     this.emulator = CloudTasksEmulator.builder().start();
     this.client = connect(emulator);
     this.port = freePort();
-    for (String queue : new String[] {interactiveQueue(), batchQueue(), tokenQueue()}) {
+    for (String queue :
+        new String[] {
+          interactiveQueue(), batchQueue(), interactiveIoQueue(), batchIoQueue(), tokenQueue()
+        }) {
       client.createQueue(
           LocationName.of(PROJECT, LOCATION),
           Queue.newBuilder()
@@ -101,6 +104,8 @@ public final class WorkerHarness implements AutoCloseable {
     p.put("simrun.tasks.location", LOCATION);
     p.put("simrun.tasks.interactive-queue", interactiveQueue());
     p.put("simrun.tasks.batch-queue", batchQueue());
+    p.put("simrun.tasks.interactive-io-queue", interactiveIoQueue());
+    p.put("simrun.tasks.batch-io-queue", batchIoQueue());
     p.put("simrun.tasks.worker-url", workerUrl());
     p.put("simrun.tasks.service-account-email", ACCOUNT);
     p.put("simrun.tasks.emulator-endpoint", emulator.endpoint());
@@ -145,6 +150,14 @@ public final class WorkerHarness implements AutoCloseable {
 
   public String batchQueue() {
     return "batch-" + suffix;
+  }
+
+  public String interactiveIoQueue() {
+    return "interactive-io-" + suffix;
+  }
+
+  public String batchIoQueue() {
+    return "batch-io-" + suffix;
   }
 
   private String tokenQueue() {

@@ -34,19 +34,20 @@ public class CloudTasksTaskQueue implements TaskQueue {
 
   @Override
   public CompletableFuture<Void> create(TaskSpec spec) {
+    String worker = config.workerUrlFor(spec.queue());
     Task task =
         Task.newBuilder()
             .setName(spec.queue() + "/tasks/" + spec.taskId())
             .setHttpRequest(
                 HttpRequest.newBuilder()
-                    .setUrl(config.workerUrl() + spec.path())
+                    .setUrl(worker + spec.path())
                     .setHttpMethod(HttpMethod.POST)
                     .putHeaders("Content-Type", "application/json")
                     .setBody(ByteString.copyFrom(spec.body()))
                     .setOidcToken(
                         OidcToken.newBuilder()
                             .setServiceAccountEmail(config.serviceAccountEmail())
-                            .setAudience(config.effectiveAudience())))
+                            .setAudience(config.audienceFor(worker))))
             .setDispatchDeadline(
                 com.google.protobuf.Duration.newBuilder()
                     .setSeconds(config.dispatchDeadline().toSeconds()))
