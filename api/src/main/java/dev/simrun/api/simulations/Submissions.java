@@ -8,6 +8,7 @@ import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
+import dev.simrun.shared.simulations.ChunkSizing;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.Priority;
 import io.micronaut.core.annotation.Nullable;
@@ -39,11 +40,13 @@ class Submissions {
   private final SimulationKinds kinds;
   private final JsonMapper json;
   private final DatasetStore datasets;
+  private final ChunkSizing sizing;
 
-  Submissions(SimulationKinds kinds, JsonMapper json, DatasetStore datasets) {
+  Submissions(SimulationKinds kinds, JsonMapper json, DatasetStore datasets, ChunkSizing sizing) {
     this.kinds = kinds;
     this.json = json;
     this.datasets = datasets;
+    this.sizing = sizing;
   }
 
   NewSimulation plan(Caller caller, @Nullable SubmitRequest request, @Nullable String key) {
@@ -103,7 +106,10 @@ class Submissions {
     int size =
         perChunk != null
             ? perChunk
-            : Math.clamp(kind.defaultUnitsPerChunk(params), 1, MAX_UNITS_PER_CHUNK);
+            : (int)
+                Math.min(
+                    sizing.unitsPerChunk(units, kind.unitCost(params), kind.chunkLoad()),
+                    MAX_UNITS_PER_CHUNK);
     long chunks = Math.ceilDiv(units, size);
     if (chunks > MAX_CHUNKS) {
       long least = Math.ceilDiv(units, MAX_CHUNKS);

@@ -123,11 +123,12 @@ class SubmitSimulationTest implements TestPropertyProvider {
   }
 
   @Test
-  void withoutChunkingTheKindChoosesTheChunkSizeAndTheHeaderlessCallerIsLocal() {
+  void withoutChunkingThePlannerChoosesTheChunkSizeAndTheHeaderlessCallerIsLocal() {
     Api.Reply accepted =
         api.submit(null, "{\"kind\": \"test-units\", \"params\": {\"units\": 95}}");
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-    assertThat(accepted.tree().get("chunkCount").getIntValue()).isEqualTo(10);
+    // 95 units of 10 ms on the default 2 CPU slots: twice as many chunks as slots, of 24 units.
+    assertThat(accepted.tree().get("chunkCount").getIntValue()).isEqualTo(4);
     assertThat(api.get("local", "/api/v1/simulations/" + accepted.id()).status()).isEqualTo(200);
   }
 

@@ -3,6 +3,7 @@ package dev.simrun.api.testing;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.UnitCost;
 import dev.simrun.shared.kinds.UnitRange;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -68,9 +69,10 @@ public class TestKind implements SimulationKind<TestKind.Params, TestKind.Sum, T
     return p.units();
   }
 
+  /** 10 ms of computing a unit, for the planner. */
   @Override
-  public int defaultUnitsPerChunk(Params p) {
-    return 10;
+  public UnitCost unitCost(Params p) {
+    return new UnitCost(10_000_000, 0, 0);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.ChunkLoad;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.UnitCost;
 import dev.simrun.shared.kinds.UnitRange;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -69,9 +70,10 @@ public class NoopKind implements SimulationKind<NoopKind.Params, NoopKind.Chunk,
     return params.units();
   }
 
+  /** Costs nothing; the benchmark gives its chunk size. */
   @Override
-  public int defaultUnitsPerChunk(Params params) {
-    return 1;
+  public UnitCost unitCost(Params params) {
+    return UnitCost.cpu(0);
   }
 
   @Override

@@ -13,11 +13,6 @@ public final class InMemoryRun {
 
   private InMemoryRun() {}
 
-  /** Runs with the kind's {@link SimulationKind#defaultUnitsPerChunk default} chunk size. */
-  public static <P, C, R> R run(SimulationKind<P, C, R> kind, P params) {
-    return run(kind, params, kind.defaultUnitsPerChunk(params));
-  }
-
   /**
    * Runs every unit in chunks of {@code unitsPerChunk} (the last chunk may be smaller) and reduces
    * the chunk results in chunk order.

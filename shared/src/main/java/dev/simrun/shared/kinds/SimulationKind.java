@@ -47,8 +47,11 @@ public interface SimulationKind<P, C, R> {
     return List.of();
   }
 
-  /** A sensible chunk size when the caller gives none. */
-  int defaultUnitsPerChunk(P params);
+  /**
+   * What one unit costs, estimated from the parameters alone: when the caller gives no chunk size,
+   * the planner picks one from this and the slots that will run the chunks.
+   */
+  UnitCost unitCost(P params);
 
   /**
    * What this kind's chunks mostly do, whatever their parameters: the worker decides whether a
@@ -57,6 +60,16 @@ public interface SimulationKind<P, C, R> {
    */
   default ChunkLoad chunkLoad() {
     return ChunkLoad.CPU;
+  }
+
+  /**
+   * Small parameters, as JSON, whose first units a worker runs once when it starts, before it takes
+   * pushes: the first real chunk then finds this kind's code loaded and compiled instead of paying
+   * for it (hundreds of milliseconds on a cold JVM). Each should run in a few tens of milliseconds.
+   * None by default.
+   */
+  default List<String> warmUpParams() {
+    return List.of();
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.UnitCost;
 import dev.simrun.shared.kinds.UnitRange;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -131,8 +132,8 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
   }
 
   @Override
-  public int defaultUnitsPerChunk(Params params) {
-    return params.unitsPerChunk();
+  public UnitCost unitCost(Params params) {
+    return UnitCost.cpu(1_000);
   }
 
   @Override

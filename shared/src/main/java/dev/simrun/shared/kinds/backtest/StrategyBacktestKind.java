@@ -7,6 +7,7 @@ import dev.simrun.shared.kinds.Datasets;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.UnitCost;
 import dev.simrun.shared.kinds.UnitRange;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -85,15 +86,24 @@ public final class StrategyBacktestKind
   public static final long MAX_WORK = 2_000_000_000L;
 
   /**
-   * Units × bars aimed at per chunk, for about 1-2 s of work on one core for the slowest strategy.
-   * Re-measured after the one-pass engine (CPU time of {@code runChunk} over 10 units of one
-   * 1,000,000-bar series with costs, on one core of this 2-core machine): 3-4 ns a unit-bar for
-   * sma-crossover (bench/results/strategy-engine.md: ~320 M unit-bars/s), 5-6 for ema-crossover,
-   * 8-9 for rsi-reversion and momentum, 13-15 for bollinger-breakout. So 100 M unit-bars take
-   * 0.3-0.4 s for sma-crossover and up to ~1.5 s for bollinger-breakout; kept at 100 M so that the
-   * slowest strategy stays within the aim.
+   * Generating or decoding one symbol's bars and preparing what its units share (returns, running
+   * sums), per bar, on one core: what a chunk spends before its first unit, per symbol it reads.
    */
-  public static final long WORK_PER_CHUNK = 100_000_000L;
+  static final double SETUP_NANOS_PER_BAR = 10;
+
+  /**
+   * CPU time of one unit-bar on one core of this 2-core machine, per strategy (CPU time of {@code
+   * runChunk} over 10 units of one 1,000,000-bar series with costs;
+   * bench/results/strategy-engine.md for sma-crossover): the planner sizes chunks from it.
+   */
+  static double nanosPerUnitBar(Strategy strategy) {
+    return switch (strategy) {
+      case SMA_CROSSOVER -> 4;
+      case EMA_CROSSOVER -> 6;
+      case RSI_REVERSION, MOMENTUM -> 9;
+      case BOLLINGER_BREAKOUT -> 15;
+    };
+  }
 
   /**
    * The most units run together over one block of bars: the bars, running sums and indicators of a
@@ -559,11 +569,30 @@ public final class StrategyBacktestKind
     return plan(params).units();
   }
 
+  /** Every strategy on 20,000 synthetic bars, with its default grid. */
   @Override
-  public int defaultUnitsPerChunk(BacktestParams params) {
+  public List<String> warmUpParams() {
+    return Arrays.stream(Strategy.values())
+        .map(
+            s ->
+                "{\"data\": {\"synthetic\": {\"symbols\": [\"WARM\"], \"bars\": 20000,"
+                    + " \"seed\": 1}}, \"strategy\": \""
+                    + s.id()
+                    + "\", \"costs\": {\"commissionBps\": 1}}")
+        .toList();
+  }
+
+  /**
+   * A unit is one grid point over one symbol's bars; a chunk first prepares the symbols it reads
+   * (counted as one: a chunk of a few units reads one or two).
+   */
+  @Override
+  public UnitCost unitCost(BacktestParams params) {
     Plan plan = plan(params);
-    long units = Math.max(1L, WORK_PER_CHUNK / plan.bars());
-    return (int) Math.max(1L, Math.min(units, plan.units()));
+    return new UnitCost(
+        Math.round(plan.bars() * nanosPerUnitBar(plan.strategy())),
+        0,
+        Math.round(plan.bars() * SETUP_NANOS_PER_BAR));
   }
 
   // -------------------------------------------------------------------------------- runChunk

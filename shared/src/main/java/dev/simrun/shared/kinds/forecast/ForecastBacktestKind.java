@@ -8,6 +8,7 @@ import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;
+import dev.simrun.shared.kinds.UnitCost;
 import dev.simrun.shared.kinds.UnitRange;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Inject;
@@ -106,14 +107,8 @@ public final class ForecastBacktestKind
    */
   public static final long MAX_TOTAL_LATENCY_MS = 6 * 3_600_000L;
 
-  /** What a default chunk of slow agents aims at: about 30 s of waiting. */
-  public static final long TARGET_CHUNK_MILLIS = 30_000;
-
-  /** What a default chunk of fast agents aims at, in operations (well under a second). */
-  public static final long WORK_PER_CHUNK = 200_000_000L;
-
-  /** The largest default chunk, in days. */
-  public static final int MAX_DEFAULT_UNITS_PER_CHUNK = 1_000;
+  /** CPU time of one operation of the built-in agents (their {@code workPerDay}), roughly. */
+  static final double NANOS_PER_OPERATION = 1.0;
 
   /** How often a chunk waiting for its agents asks whether it was cancelled. */
   static final long AWAIT_SLICE_MILLIS = 50;
@@ -199,20 +194,29 @@ public final class ForecastBacktestKind
     return ChunkLoad.IO;
   }
 
+  /** Every built-in agent over 60 synthetic days, no latency. */
+  @Override
+  public List<String> warmUpParams() {
+    return List.of(
+        """
+        {"series": {"synthetic": {"days": 90, "seed": 1}}, "start": 30, "end": 89, "history": 28,
+         "agents": [{"type": "naive"}, {"type": "seasonal-naive", "period": 7},
+                    {"type": "moving-average", "window": 7}, {"type": "holt"},
+                    {"type": "ar", "order": 3}]}
+        """);
+  }
+
   /**
-   * About {@value #TARGET_CHUNK_MILLIS} ms of the slowest agent's usual time per day (its latency
-   * plus, for http, one attempt's timeout); for agents without waits, about {@value
-   * #WORK_PER_CHUNK} operations; at most {@value #MAX_DEFAULT_UNITS_PER_CHUNK} days.
+   * A unit is one day: it waits for its slowest agent's usual time (latency plus, for http, one
+   * attempt's timeout) and computes what the built-in agents do that day.
    */
   @Override
-  public int defaultUnitsPerChunk(ForecastParams params) {
+  public UnitCost unitCost(ForecastParams params) {
     ForecastPlan plan = ForecastValidation.plan(params, datasets);
-    long typical = plan.typicalDayMillis();
-    long units =
-        typical > 0
-            ? TARGET_CHUNK_MILLIS / typical
-            : WORK_PER_CHUNK / Math.max(1, plan.workPerDay());
-    return (int) Math.clamp(units, 1, Math.min(plan.days(), (long) MAX_DEFAULT_UNITS_PER_CHUNK));
+    return new UnitCost(
+        Math.round(plan.workPerDay() * NANOS_PER_OPERATION),
+        plan.typicalDayMillis() * 1_000_000L,
+        0);
   }
 
   // ------------------------------------------------------------------------------- runChunk

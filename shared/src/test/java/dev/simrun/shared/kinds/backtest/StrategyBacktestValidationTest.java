@@ -5,6 +5,7 @@ import static dev.simrun.shared.kinds.backtest.BacktestFixtures.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.kinds.UnitCost;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.util.Arrays;
@@ -220,14 +221,13 @@ class StrategyBacktestValidationTest {
   }
 
   @Test
-  void defaultUnitsPerChunkScalesWithBars() {
-    assertThat(kind.defaultUnitsPerChunk(example())).isEqualTo(12); // all 12 units: 1.2e6 bars
-    List<Integer> fast = IntStream.rangeClosed(1, 50).boxed().toList();
-    List<Integer> slow = IntStream.rangeClosed(51, 100).boxed().toList();
-    BacktestParams big = params(List.of("A", "B"), 100_000, 1, fast, slow, 0, 0);
-    assertThat(kind.defaultUnitsPerChunk(big))
-        .isEqualTo((int) (StrategyBacktestKind.WORK_PER_CHUNK / 100_000));
-    BacktestParams huge = params(List.of("A"), 2_000_000, 1, List.of(5), List.of(50), 0, 0);
-    assertThat(kind.defaultUnitsPerChunk(huge)).isEqualTo(1);
+  void aUnitCostsItsBarsAtTheStrategysSpeedAndAChunkPreparesItsSeries() {
+    BacktestParams sma = params(List.of("A", "B"), 100_000, 1, List.of(5), List.of(50), 0, 0);
+    UnitCost cost = kind.unitCost(sma);
+    assertThat(cost.cpuNanos()).isEqualTo(100_000 * 4);
+    assertThat(cost.waitNanos()).isZero();
+    assertThat(cost.chunkSetupNanos()).isEqualTo(100_000 * 10);
+    BacktestParams longer = params(List.of("A"), 1_000_000, 1, List.of(5), List.of(50), 0, 0);
+    assertThat(kind.unitCost(longer).cpuNanos()).isEqualTo(10 * cost.cpuNanos());
   }
 }

@@ -59,13 +59,10 @@ class ForecastParallelAgentsTest {
   }
 
   @Test
-  void theDefaultChunkIsAboutThirtySecondsOfTheSlowestAgent() {
+  void aDayWaitsForItsSlowestAgent() {
     ForecastBacktestKind kind = ForecastFixtures.kind();
-    assertThat(kind.defaultUnitsPerChunk(slow(2_500))).isEqualTo(10); // 12, capped at 10 days
-    ForecastParams longer =
-        new ForecastParams(
-            ForecastFixtures.synthetic(200, 3), 28, 198, 28, slow(2_500).agents(), null);
-    assertThat(kind.defaultUnitsPerChunk(longer)).isEqualTo(12);
-    assertThat(kind.defaultUnitsPerChunk(ForecastFixtures.builtIns())).isEqualTo(91);
+    assertThat(kind.unitCost(slow(2_500)).waitNanos()).isEqualTo(2_500_000_000L);
+    assertThat(kind.unitCost(ForecastFixtures.builtIns()).waitNanos()).isZero();
+    assertThat(kind.unitCost(ForecastFixtures.builtIns()).cpuNanos()).isPositive();
   }
 }
