@@ -15,6 +15,13 @@ public interface IdTokenVerifier {
    */
   Verification verify(@Nullable String token);
 
+  /**
+   * Fetches what verifying needs (the issuer's discovery document and keys) now rather than on the
+   * first request, so that the first push does not wait for it. Failing here changes nothing: the
+   * first verification tries again.
+   */
+  default void prefetch() {}
+
   /** What a verification found. */
   sealed interface Verification permits Verified, Rejected {}
 

@@ -68,6 +68,11 @@ public class NimbusIdTokenVerifier implements IdTokenVerifier {
   static final int VERIFIED_TOKENS = 1_000;
 
   @Override
+  public void prefetch() {
+    keys.prefetch();
+  }
+
+  @Override
   public Verification verify(@Nullable String token) {
     if (token == null || token.isBlank()) {
       return rejected(Reason.MISSING, "no bearer token");

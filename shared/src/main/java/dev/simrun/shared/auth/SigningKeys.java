@@ -1,6 +1,9 @@
 package dev.simrun.shared.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -39,6 +42,7 @@ final class SigningKeys {
   private final ResourceRetriever http;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile JWTProcessor<SecurityContext> processor;
+  private volatile JWKSource<SecurityContext> source;
   private Instant failedAt; // guarded by lock
   private String failure; // guarded by lock
 
@@ -90,6 +94,16 @@ final class SigningKeys {
     }
   }
 
+  /** Discovers the keys and fetches them into the cache; a failure is logged and forgotten. */
+  void prefetch() {
+    try {
+      processor();
+      source.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+    } catch (Unavailable | KeySourceException | RuntimeException e) {
+      LOG.warn("could not fetch the signing keys of {} yet: {}", config.issuer(), e.toString());
+    }
+  }
+
   private URL discoverJwksUri() throws IOException, ParseException {
     String base = config.issuer().replaceAll("/+$", "");
     URL url = URI.create(base + DISCOVERY_PATH).toURL();
@@ -113,6 +127,7 @@ final class SigningKeys {
                 config.jwksCacheTtl().toMillis(),
                 config.connectTimeout().plus(config.readTimeout()).toMillis())
             .build();
+    source = keys;
     DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
     p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
     // Claims are checked by the verifier, with the injected clock and a reason per failure.

@@ -569,17 +569,35 @@ public final class StrategyBacktestKind
     return plan(params).units();
   }
 
-  /** Every strategy on 20,000 synthetic bars, with its default grid. */
+  /**
+   * Every strategy on 50,000 synthetic bars: its windows at 10 and 40 bars (the first window the
+   * shorter), its other parameters at their defaults.
+   */
   @Override
   public List<String> warmUpParams() {
-    return Arrays.stream(Strategy.values())
-        .map(
-            s ->
-                "{\"data\": {\"synthetic\": {\"symbols\": [\"WARM\"], \"bars\": 20000,"
-                    + " \"seed\": 1}}, \"strategy\": \""
-                    + s.id()
-                    + "\", \"costs\": {\"commissionBps\": 1}}")
-        .toList();
+    List<String> all = new ArrayList<>();
+    for (Strategy s : Strategy.values()) {
+      StringBuilder grid = new StringBuilder();
+      int windows = 0;
+      for (Strategy.ParamSpec spec : s.params()) {
+        if (spec.defaults() == null) {
+          grid.append(grid.isEmpty() ? "" : ", ")
+              .append('"')
+              .append(spec.name())
+              .append("\": [")
+              .append(windows++ == 0 ? 10 : 40)
+              .append(']');
+        }
+      }
+      all.add(
+          "{\"data\": {\"synthetic\": {\"symbols\": [\"WARM\"], \"bars\": 50000, \"seed\":"
+              + " 1}}, \"strategy\": \""
+              + s.id()
+              + "\", \"grid\": {"
+              + grid
+              + "}, \"costs\": {\"commissionBps\": 1}}");
+    }
+    return all;
   }
 
   /**

@@ -199,9 +199,9 @@ public final class ForecastBacktestKind
   public List<String> warmUpParams() {
     return List.of(
         """
-        {"series": {"synthetic": {"days": 90, "seed": 1}}, "start": 30, "end": 89, "history": 28,
+        {"series": {"synthetic": {"days": 90, "seed": 1}}, "start": 30, "end": 88, "history": 28,
          "agents": [{"type": "naive"}, {"type": "seasonal-naive", "period": 7},
-                    {"type": "moving-average", "window": 7}, {"type": "holt"},
+                    {"type": "moving-average", "window": 7}, {"type": "holt", "alpha": 0.3, "beta": 0.1},
                     {"type": "ar", "order": 3}]}
         """);
   }
