@@ -64,6 +64,8 @@ public final class ForecastWallTimeBenchmark {
   static final String LOCATION = "local";
   static final String QUEUE =
       "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-interactive-io";
+  static final String FINALIZE_QUEUE =
+      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-finalize";
   static final String COMMAND =
       "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
           + " \"$(cat bench/target/classpath.txt):bench/target/classes\""
@@ -125,7 +127,10 @@ public final class ForecastWallTimeBenchmark {
     try (BenchPostgres pg = BenchPostgres.start();
         ServiceProcess emulator =
             ServiceProcess.startEmulator(
-                ServiceProcess.freePort(), List.of("--queue", QUEUE), emulatorJvm, runDir);
+                ServiceProcess.freePort(),
+                List.of("--queue", QUEUE, "--queue", FINALIZE_QUEUE),
+                emulatorJvm,
+                runDir);
         CloudTasksClient tasks = PipelineThroughputBenchmark.grpcClient(emulator.endpoint())) {
       postgres = pg.describe();
       String db = pg.createDatabase("simrun_forecast");

@@ -94,6 +94,8 @@ public final class PipelineThroughputBenchmark {
   static final String QUEUE_ID = "simulations-interactive";
   static final String QUEUE =
       "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/" + QUEUE_ID;
+  static final String FINALIZE_QUEUE =
+      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-finalize";
   static final String OWNER = "bench";
 
   static final List<String> SERVICE_JVM =
@@ -221,6 +223,15 @@ public final class PipelineThroughputBenchmark {
                       .setMaxConcurrentDispatches(settings.concurrency()))
               .build());
       tasks.pauseQueue(QUEUE);
+      tasks.createQueue(
+          "projects/" + PROJECT + "/locations/" + LOCATION,
+          Queue.newBuilder()
+              .setName(FINALIZE_QUEUE)
+              .setRateLimits(
+                  RateLimits.newBuilder()
+                      .setMaxDispatchesPerSecond(LIFTED_RATE)
+                      .setMaxConcurrentDispatches(settings.concurrency()))
+              .build());
 
       int workerPort = ServiceProcess.freePort();
       String workerUrl = "http://127.0.0.1:" + workerPort;

@@ -412,7 +412,8 @@ public final class SseLoadBenchmark {
                         .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
                         .build())
                 .build())) {
-      for (String q : List.of("simulations-interactive", "simulations-batch")) {
+      for (String q :
+          List.of("simulations-interactive", "simulations-batch", "simulations-finalize")) {
         String parent = "projects/" + PROJECT + "/locations/local";
         client.createQueue(
             parent,

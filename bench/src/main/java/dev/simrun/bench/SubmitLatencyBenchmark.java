@@ -140,7 +140,13 @@ public final class SubmitLatencyBenchmark {
         ServiceProcess emulator =
             ServiceProcess.startEmulator(
                 ServiceProcess.freePort(),
-                List.of("--queue", QUEUE, "--task-name-reservation", "PT1M"),
+                List.of(
+                    "--queue",
+                    QUEUE,
+                    "--queue",
+                    QUEUE.replace("simulations-interactive", "simulations-finalize"),
+                    "--task-name-reservation",
+                    "PT1M"),
                 emulatorJvm,
                 runDir);
         CloudTasksClient tasks = PipelineThroughputBenchmark.grpcClient(emulator.endpoint())) {

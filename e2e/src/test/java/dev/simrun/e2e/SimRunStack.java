@@ -61,7 +61,8 @@ public final class SimRunStack implements AutoCloseable {
           "simulations-interactive",
           "simulations-batch",
           "simulations-interactive-io",
-          "simulations-batch-io");
+          "simulations-batch-io",
+          "simulations-finalize");
 
   private final CloudTasksEmulator tasks;
   private final String jdbcUrl;

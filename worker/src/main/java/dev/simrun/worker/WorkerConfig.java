@@ -35,11 +35,11 @@ import java.time.Duration;
  *     (default 20 s) before it is refused with 429. Keep {@code admission-wait + hard-time-limit}
  *     within {@code simrun.tasks.dispatch-deadline}: Cloud Tasks counts the wait as part of the
  *     push
- * @param waitingPerSlot how many pushes may wait per slot (default 2): the interactive and the
- *     batch queue each push up to the slots, so one per slot is the most that waits when the queues
- *     are sized to the slots; the second absorbs duplicates and a fleet that scaled in
+ * @param waitingPerSlot how many pushes may wait per slot (default 3): the interactive and the
+ *     batch queue of a class each push up to twice its slots, so up to three per slot wait when
+ *     both are backlogged and every slot is busy
  * @param batchShare the least share of the slots handed out while interactive and batch chunks both
- *     wait that goes to batch chunks (default 0.1): interactive work goes first, and a batch
+ *     wait that goes to batch chunks (default 0.05): interactive work goes first, and a batch
  *     backlog never starves
  * @param busyRetryAfter what a refused push is told to wait ({@code Retry-After}, whole seconds,
  *     default 1 s). It is answered 429 before the chunk is claimed, so nothing changes
@@ -55,8 +55,8 @@ public record WorkerConfig(
     @Bindable(defaultValue = "0") int maxConcurrentChunks,
     @Bindable(defaultValue = "128") int maxConcurrentIoChunks,
     @Bindable(defaultValue = "20s") @NotNull Duration admissionWait,
-    @Bindable(defaultValue = "2") int waitingPerSlot,
-    @Bindable(defaultValue = "0.1") double batchShare,
+    @Bindable(defaultValue = "3") int waitingPerSlot,
+    @Bindable(defaultValue = "0.05") double batchShare,
     @Bindable(defaultValue = "1s") @NotNull Duration busyRetryAfter) {
 
   public WorkerConfig {

@@ -22,6 +22,7 @@ class OutboxPumpTest {
           "b",
           "i-io",
           "b-io",
+          "f",
           "http://worker",
           null,
           "sa@p",

@@ -30,7 +30,10 @@ public final class TestStack {
       "projects/simrun-local/locations/local/queues/simulations-interactive-io";
   public static final String BATCH_IO =
       "projects/simrun-local/locations/local/queues/simulations-batch-io";
-  private static final List<String> QUEUES = List.of(INTERACTIVE, BATCH, INTERACTIVE_IO, BATCH_IO);
+  public static final String FINALIZE =
+      "projects/simrun-local/locations/local/queues/simulations-finalize";
+  private static final List<String> QUEUES =
+      List.of(INTERACTIVE, BATCH, INTERACTIVE_IO, BATCH_IO, FINALIZE);
 
   private static CloudTasksEmulator emulator;
   private static CloudTasksClient tasks;

@@ -33,10 +33,16 @@ class SharedFactory {
             Map.of(
                 Priority.INTERACTIVE, config.queueName(config.interactiveIoQueue()),
                 Priority.BATCH, config.queueName(config.batchIoQueue())));
+    String finalize = config.queueName(config.finalizeQueue());
     return new QueueNames() {
       @Override
       public String of(Priority priority, ChunkLoad load) {
         return (load == ChunkLoad.IO ? io : cpu).get(priority);
+      }
+
+      @Override
+      public String finalizeQueue() {
+        return finalize;
       }
 
       @Override

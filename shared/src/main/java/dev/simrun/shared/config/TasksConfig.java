@@ -7,7 +7,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * How SimRun reaches Cloud Tasks and how tasks reach the worker ({@code simrun.tasks.*}).
@@ -19,6 +18,8 @@ import java.util.List;
  * @param interactiveIoQueue queue id for people's simulations whose chunks mostly wait (kinds with
  *     {@code ChunkLoad.IO}); sized to the I/O slots, apart from the CPU-bound queues
  * @param batchIoQueue queue id for scheduled batches whose chunks mostly wait
+ * @param finalizeQueue queue id for finalize tasks (combining a simulation's chunk results), which
+ *     take no worker slot and are pushed to the CPU-bound worker
  * @param workerUrl the worker's base URL; tasks POST to paths under it
  * @param ioWorkerUrl the base URL of the worker that serves the I/O-bound queues; the same as
  *     {@code worker-url} when empty (one worker serving both, as locally)
@@ -45,6 +46,7 @@ public record TasksConfig(
     @Bindable(defaultValue = "simulations-batch") @NotBlank String batchQueue,
     @Bindable(defaultValue = "simulations-interactive-io") @NotBlank String interactiveIoQueue,
     @Bindable(defaultValue = "simulations-batch-io") @NotBlank String batchIoQueue,
+    @Bindable(defaultValue = "simulations-finalize") @NotBlank String finalizeQueue,
     @Bindable(defaultValue = "http://127.0.0.1:8081") @NotBlank String workerUrl,
     @Nullable String ioWorkerUrl,
     @Bindable(defaultValue = "simrun-tasks@simrun-local.iam.gserviceaccount.com") @NotBlank
@@ -78,15 +80,6 @@ public record TasksConfig(
 
   public String queueName(String queueId) {
     return "projects/" + project + "/locations/" + location + "/queues/" + queueId;
-  }
-
-  /** Every queue's full name, CPU-bound ones first. */
-  public List<String> queueNames() {
-    return List.of(
-        queueName(interactiveQueue),
-        queueName(batchQueue),
-        queueName(interactiveIoQueue),
-        queueName(batchIoQueue));
   }
 
   /** The base URL of the worker that serves the queue {@code queueName} (a full name). */

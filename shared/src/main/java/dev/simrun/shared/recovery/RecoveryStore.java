@@ -88,7 +88,7 @@ public class RecoveryStore {
                   Sql.prepare(
                       st.getConnection(),
                       """
-                      SELECT s.id, s.generation, s.priority, s.kind
+                      SELECT s.id, s.generation
                       FROM simulations s
                       WHERE s.status IN ('QUEUED', 'RUNNING') AND s.chunks_done >= s.chunk_count
                         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.simulation_id = s.id
@@ -107,7 +107,7 @@ public class RecoveryStore {
                   new Unfinalized(
                       rs.getObject("id", UUID.class),
                       rs.getInt("generation"),
-                      queues.forSimulation(rs.getString("priority"), rs.getString("kind"))));
+                      queues.finalizeQueue()));
             }
             return found;
           }

@@ -156,11 +156,7 @@ public class ChunkFailures {
             Long finalizeId =
                 rs.getInt("chunks_done") < rs.getInt("chunk_count")
                     ? null
-                    : chunks.enqueueFinalize(
-                        c,
-                        f.simulationId(),
-                        queues.forSimulation(rs.getString("priority"), rs.getString("kind")),
-                        now);
+                    : chunks.enqueueFinalize(c, f.simulationId(), now);
             return new DeadLettered(letter, logged, finalizeId, List.of());
           }
         });

@@ -213,7 +213,7 @@ public class ChunkStore {
                       c,
                       "UPDATE simulations SET chunks_done = chunks_done + 1,"
                           + " event_seq = event_seq + 1 WHERE id = ?"
-                          + " RETURNING chunks_done, chunk_count, priority, kind, event_seq, owner, status",
+                          + " RETURNING chunks_done, chunk_count, event_seq, owner, status",
                       simulationId);
               ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -240,13 +240,7 @@ public class ChunkStore {
             if (done < count) {
               return new Committed(null, List.of(event));
             }
-            return new Committed(
-                enqueueFinalize(
-                    c,
-                    simulationId,
-                    queues.forSimulation(rs.getString("priority"), rs.getString("kind")),
-                    now),
-                List.of(event));
+            return new Committed(enqueueFinalize(c, simulationId, now), List.of(event));
           }
         });
   }
@@ -256,8 +250,7 @@ public class ChunkStore {
    * the simulation's generation (a replay that resumes it bumps the generation, so the next
    * finalize is a new task). Call holding the simulation's row lock.
    */
-  Long enqueueFinalize(Connection c, UUID simulationId, String queue, Instant now)
-      throws SQLException {
+  Long enqueueFinalize(Connection c, UUID simulationId, Instant now) throws SQLException {
     try (PreparedStatement insert =
             Sql.prepare(
                 c,
@@ -266,7 +259,7 @@ public class ChunkStore {
                 SELECT id, 'finalize', generation, ?, ? FROM simulations WHERE id = ?
                 RETURNING id
                 """,
-                queue,
+                queues.finalizeQueue(),
                 now,
                 simulationId);
         ResultSet id = insert.executeQuery()) {

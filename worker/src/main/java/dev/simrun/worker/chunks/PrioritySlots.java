@@ -114,7 +114,7 @@ final class PrioritySlots {
       return batch.pollFirst();
     }
     batchCredit += batchShare;
-    if (batchCredit >= 1 - 1e-9) { // ten times 0.1 is a hair below 1
+    if (batchCredit >= 1 - 1e-9) { // sums of shares such as 0.1 fall a hair short of 1
       batchCredit -= 1;
       return batch.pollFirst();
     }

@@ -207,7 +207,7 @@ class ChunkEndpointTest implements TestPropertyProvider {
                 0,
                 128,
                 Duration.ofSeconds(20),
-                2,
+                3,
                 0.1,
                 Duration.ofSeconds(1)),
             kinds);

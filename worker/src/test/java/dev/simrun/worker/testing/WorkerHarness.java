@@ -66,7 +66,12 @@ public final class WorkerHarness implements AutoCloseable {
     this.port = freePort();
     for (String queue :
         new String[] {
-          interactiveQueue(), batchQueue(), interactiveIoQueue(), batchIoQueue(), tokenQueue()
+          interactiveQueue(),
+          batchQueue(),
+          interactiveIoQueue(),
+          batchIoQueue(),
+          finalizeQueue(),
+          tokenQueue()
         }) {
       client.createQueue(
           LocationName.of(PROJECT, LOCATION),
@@ -106,6 +111,7 @@ public final class WorkerHarness implements AutoCloseable {
     p.put("simrun.tasks.batch-queue", batchQueue());
     p.put("simrun.tasks.interactive-io-queue", interactiveIoQueue());
     p.put("simrun.tasks.batch-io-queue", batchIoQueue());
+    p.put("simrun.tasks.finalize-queue", finalizeQueue());
     p.put("simrun.tasks.worker-url", workerUrl());
     p.put("simrun.tasks.service-account-email", ACCOUNT);
     p.put("simrun.tasks.emulator-endpoint", emulator.endpoint());
@@ -160,6 +166,10 @@ public final class WorkerHarness implements AutoCloseable {
     return "batch-io-" + suffix;
   }
 
+  public String finalizeQueue() {
+    return "finalize-" + suffix;
+  }
+
   private String tokenQueue() {
     return "tokens-" + suffix;
   }
@@ -171,6 +181,11 @@ public final class WorkerHarness implements AutoCloseable {
   /** The interactive queue's counters in the emulator. */
   public EmulatorStats.Queue interactiveStats() {
     return emulator.stats().queues().get(queueName(interactiveQueue()));
+  }
+
+  /** The finalize queue's counters in the emulator. */
+  public EmulatorStats.Queue finalizeStats() {
+    return emulator.stats().queues().get(queueName(finalizeQueue()));
   }
 
   /** A real token from the emulator for the worker's own audience and the tasks account. */
