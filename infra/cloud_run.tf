@@ -1,11 +1,13 @@
-# The two Cloud Run services. Terraform owns their configuration; Cloud Build only rolls out new
+# The Cloud Run services: the api, and the worker image deployed twice (decision 0014): `worker`
+# for CPU-bound kinds, `worker-io` for I/O-bound ones, each with its own slots, instance limits and
+# request concurrency. Terraform owns their configuration; Cloud Build only rolls out new
 # images (`gcloud run deploy --image`), so the image is ignored after creation, together with the
 # client fields gcloud stamps on the service and the traffic split (an emergency
 # `gcloud run services update-traffic` must not be undone by the next apply). A `terraform apply`
 # that changes the configuration creates a revision with the image currently deployed.
 
 locals {
-  # Configuration both services read. Names match the application's configuration classes
+  # Configuration every service reads. Names match the application's configuration classes
   # (simrun.tasks.* in TasksConfig, simrun.auth.*, DATABASE_*; see docs/deploy.md).
   common_env = {
     GOOGLE_CLOUD_PROJECT = var.project_id
@@ -13,13 +15,19 @@ locals {
     DATABASE_URL  = local.jdbc_url
     DATABASE_USER = google_sql_user.simrun.name
 
+    # The api creates chunk tasks, the workers finalize tasks, on the queue of the simulation's
+    # priority and kind: CPU-bound kinds to the worker, I/O-bound ones to worker-io. No
+    # SIMRUN_TASKS_AUDIENCE: each task's audience is then the URL of the worker it goes to, which
+    # is what that worker checks (SIMRUN_AUTH_AUDIENCE below).
     SIMRUN_TASKS_PROJECT               = var.project_id
     SIMRUN_TASKS_LOCATION              = var.region
     SIMRUN_TASKS_INTERACTIVE_QUEUE     = google_cloud_tasks_queue.interactive.name
     SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.batch.name
+    SIMRUN_TASKS_INTERACTIVE_IO_QUEUE  = google_cloud_tasks_queue.interactive_io.name
+    SIMRUN_TASKS_BATCH_IO_QUEUE        = google_cloud_tasks_queue.batch_io.name
     SIMRUN_TASKS_WORKER_URL            = local.worker_url
+    SIMRUN_TASKS_IO_WORKER_URL         = local.worker_io_url
     SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL = google_service_account.tasks.email
-    SIMRUN_TASKS_AUDIENCE              = local.worker_url
 
     SIMRUN_PUBSUB_ENABLED           = "true"
     SIMRUN_PUBSUB_PROJECT           = var.project_id
@@ -44,16 +52,21 @@ locals {
 
     DATABASE_POOL_SIZE = tostring(var.api_db_pool_size)
 
+    # Chunks are sized from the slots that will run them (decision 0014): the fleet's totals.
+    SIMRUN_PLANNING_CPU_SLOTS = tostring(local.cpu_slots)
+    SIMRUN_PLANNING_IO_SLOTS  = tostring(local.io_slots)
+
     # /health is public on the api: say UP or DOWN, never the JDBC URL or disk details.
     SIMRUN_HEALTH_DETAILS_VISIBLE = "NEVER"
   }, var.api_extra_env)
 
-  worker_env = merge(local.common_env, {
-    # Pushes must carry a Google-signed token for the worker's URL from the tasks account. With the
-    # invoker IAM check on, Cloud Run verifies it and forwards it with the signature replaced by
-    # SIGNATURE_REMOVED_BY_GOOGLE; the worker then checks issuer, audience, expiry and account
-    # (SIMRUN_AUTH_PLATFORM_VERIFIED=true). With the check off, the worker verifies the signature too.
-    SIMRUN_AUTH_AUDIENCE                 = local.worker_url
+  # What both worker services share.
+  worker_common_env = merge(local.common_env, {
+    # Pushes must carry a Google-signed token for the worker's own URL (SIMRUN_AUTH_AUDIENCE, set
+    # per service below) from the tasks account. With the invoker IAM check on, Cloud Run verifies
+    # it and forwards it with the signature replaced by SIGNATURE_REMOVED_BY_GOOGLE; the worker then
+    # checks issuer, audience, expiry and account (SIMRUN_AUTH_PLATFORM_VERIFIED=true). With the
+    # check off, the worker verifies the signature too.
     SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS = google_service_account.tasks.email
     SIMRUN_AUTH_PLATFORM_VERIFIED        = tostring(var.worker_invoker_iam_check)
 
@@ -61,12 +74,39 @@ locals {
     # without limit (decision 0012).
     SIMRUN_TASKS_MAX_ATTEMPTS = tostring(var.tasks_max_attempts)
 
-    # Chunks one instance runs at once; beyond them a push gets 429 + Retry-After before any claim.
-    SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = tostring(var.worker_concurrency)
-    SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = tostring(var.worker_io_concurrency)
+    # The waiting room (decision 0014): a push that finds every slot busy waits up to the admission
+    # wait for one, at most waiting-per-slot pushes per slot; a freed slot goes to an interactive
+    # chunk first, batch chunks keep at least the batch share. Still waiting at the end: 429 +
+    # Retry-After, before any claim. The wait counts inside Cloud Tasks' dispatch deadline: keep the
+    # worker's hard time limit (simrun.worker.hard-time-limit, 570 s by default; not set here) +
+    # the admission wait <= tasks_dispatch_deadline_seconds, or Cloud Tasks gives up on a push whose
+    # chunk is still within its limits. Terraform sets neither the hard time limit nor the deadline,
+    # so it cannot check this; change them together (worker_extra_env, api_extra_env).
+    SIMRUN_WORKER_ADMISSION_WAIT   = "${var.worker_admission_wait_seconds}s"
+    SIMRUN_WORKER_WAITING_PER_SLOT = tostring(var.worker_waiting_per_slot)
+    SIMRUN_WORKER_BATCH_SHARE      = tostring(var.worker_batch_share)
+  })
 
-    DATABASE_POOL_SIZE = tostring(local.worker_db_pool_size)
+  # CPU-bound queues only. Its one I/O slot serves I/O-bound chunks that reach it anyway (tasks
+  # created before decision 0014 was deployed, still in the CPU-bound queues).
+  worker_env = merge(local.worker_common_env, {
+    SIMRUN_AUTH_AUDIENCE                   = local.worker_url
+    SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = tostring(var.worker_concurrency)
+    SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = "1"
+    DATABASE_POOL_SIZE                     = tostring(local.worker_db_pool_size)
   }, var.worker_extra_env)
+
+  # I/O-bound queues only. CPU-bound chunks never reach it: one CPU slot, the smallest limit (0 would
+  # mean one per core).
+  worker_io_env = merge(local.worker_common_env, {
+    SIMRUN_AUTH_AUDIENCE                   = local.worker_io_url
+    SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = "1"
+    SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = tostring(var.worker_io_concurrency)
+    DATABASE_POOL_SIZE                     = tostring(local.worker_io_db_pool_size)
+  }, var.worker_extra_env, var.worker_io_extra_env)
+
+  # Cloud Run's largest max_instance_request_concurrency.
+  cloud_run_max_request_concurrency = 1000
 }
 
 resource "google_cloud_run_v2_service" "api" {
@@ -179,11 +219,14 @@ resource "google_cloud_run_v2_service" "api" {
   ]
 }
 
+# CPU-bound kinds (strategy-backtest), from simulations-interactive and simulations-batch.
+# Request concurrency: slots x (1 + waiting per slot) + finalize pushes (main.tf): pushes waiting
+# in the worker's waiting room are requests in flight too.
 resource "google_cloud_run_v2_service" "worker" {
   project             = var.project_id
   location            = var.region
   name                = local.worker_service_name
-  description         = "SimRun worker: runs chunks and finalizes simulations, pushed by Cloud Tasks."
+  description         = "SimRun worker for CPU-bound kinds: runs their chunks and finalizes their simulations, pushed by Cloud Tasks."
   ingress             = var.worker_ingress
   deletion_protection = var.deletion_protection
 
@@ -194,7 +237,7 @@ resource "google_cloud_run_v2_service" "worker" {
     service_account                  = google_service_account.worker.email
     execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
     timeout                          = "${var.worker_timeout_seconds}s"
-    max_instance_request_concurrency = local.worker_instance_concurrency
+    max_instance_request_concurrency = local.worker_request_concurrency
 
     scaling {
       min_instance_count = var.worker_min_instances
@@ -282,6 +325,132 @@ resource "google_cloud_run_v2_service" "worker" {
     precondition {
       condition     = var.worker_timeout_seconds >= var.tasks_dispatch_deadline_seconds
       error_message = "worker_timeout_seconds (${var.worker_timeout_seconds}) must be at least tasks_dispatch_deadline_seconds (${var.tasks_dispatch_deadline_seconds}): Cloud Run would cut chunks Cloud Tasks still waits for."
+    }
+
+    precondition {
+      condition     = local.worker_request_concurrency <= local.cloud_run_max_request_concurrency
+      error_message = "Request concurrency of the worker service, worker_concurrency x (1 + worker_waiting_per_slot) + ${local.worker_finalize_requests} = ${local.worker_request_concurrency}, exceeds Cloud Run's limit of ${local.cloud_run_max_request_concurrency}. Lower worker_concurrency or worker_waiting_per_slot (and add instances instead)."
+    }
+  }
+
+  depends_on = [
+    google_project_service.enabled,
+    google_secret_manager_secret_iam_member.db_password_accessor,
+    google_project_iam_member.cloudsql_client,
+  ]
+}
+
+# I/O-bound kinds (forecast-backtest), from simulations-interactive-io and simulations-batch-io:
+# the same image, runtime account, probes and shared environment as the worker, its own slots,
+# instances, CPU and memory. Cloud Build rolls out the worker image to both services.
+resource "google_cloud_run_v2_service" "worker_io" {
+  project             = var.project_id
+  location            = var.region
+  name                = local.worker_io_service_name
+  description         = "SimRun worker for I/O-bound kinds: runs their chunks and finalizes their simulations, pushed by Cloud Tasks."
+  ingress             = var.worker_ingress
+  deletion_protection = var.deletion_protection
+
+  # Private: only the tasks service account holds run.invoker (iam.tf). See var.worker_invoker_iam_check.
+  invoker_iam_disabled = !var.worker_invoker_iam_check
+
+  template {
+    service_account                  = google_service_account.worker.email
+    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
+    timeout                          = "${var.worker_timeout_seconds}s"
+    max_instance_request_concurrency = local.worker_io_request_concurrency
+
+    scaling {
+      min_instance_count = var.worker_io_min_instances
+      max_instance_count = var.worker_io_max_instances
+    }
+
+    containers {
+      image = var.worker_image
+
+      ports {
+        container_port = 8080
+      }
+
+      resources {
+        limits = {
+          cpu    = var.worker_io_cpu
+          memory = var.worker_io_memory
+        }
+        # Billed per request: a chunk's work happens inside its request (results committed,
+        # progress published and flushed, finalize enqueued before the response).
+        cpu_idle          = true
+        startup_cpu_boost = true
+      }
+
+      dynamic "env" {
+        for_each = local.worker_io_env
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      env {
+        name = "DATABASE_PASSWORD"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.db_password.secret_id
+            version = google_secret_manager_secret_version.db_password.version
+          }
+        }
+      }
+
+      dynamic "startup_probe" {
+        for_each = var.worker_health_path == "" ? [] : [var.worker_health_path]
+        content {
+          http_get {
+            path = startup_probe.value
+            port = 8080
+          }
+          initial_delay_seconds = 5
+          period_seconds        = 5
+          timeout_seconds       = 3
+          failure_threshold     = 24
+        }
+      }
+
+      dynamic "startup_probe" {
+        for_each = var.worker_health_path == "" ? [8080] : []
+        content {
+          tcp_socket {
+            port = startup_probe.value
+          }
+          initial_delay_seconds = 0
+          period_seconds        = 2
+          timeout_seconds       = 2
+          failure_threshold     = 60
+        }
+      }
+    }
+  }
+
+  traffic {
+    type    = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+    percent = 100
+  }
+
+  lifecycle {
+    ignore_changes = [
+      template[0].containers[0].image,
+      client,
+      client_version,
+      traffic,
+    ]
+
+    precondition {
+      condition     = var.worker_timeout_seconds >= var.tasks_dispatch_deadline_seconds
+      error_message = "worker_timeout_seconds (${var.worker_timeout_seconds}) must be at least tasks_dispatch_deadline_seconds (${var.tasks_dispatch_deadline_seconds}): Cloud Run would cut chunks Cloud Tasks still waits for."
+    }
+
+    precondition {
+      condition     = local.worker_io_request_concurrency <= local.cloud_run_max_request_concurrency
+      error_message = "Request concurrency of the worker-io service, worker_io_concurrency x (1 + worker_waiting_per_slot) + ${local.worker_finalize_requests} = ${local.worker_io_request_concurrency}, exceeds Cloud Run's limit of ${local.cloud_run_max_request_concurrency}. Lower worker_io_concurrency or worker_waiting_per_slot (and add instances instead)."
     }
   }
 

@@ -62,7 +62,7 @@ resource "google_sql_database_instance" "main" {
   lifecycle {
     precondition {
       condition     = local.db_connections_needed <= var.db_max_connections
-      error_message = "Connection budget exceeded: api_max_instances x api_db_pool_size + worker_max_instances x (worker_concurrency + ceil(worker_io_concurrency / 4) + 2) + db_reserved_connections = ${local.db_connections_needed}, above db_max_connections = ${var.db_max_connections}. Lower the pools or instance counts, or raise db_max_connections (and probably db_tier)."
+      error_message = "Connection budget exceeded: api_max_instances x api_db_pool_size + worker_max_instances x (worker_concurrency + 2) + worker_io_max_instances x (ceil(worker_io_concurrency / 4) + 2) + db_reserved_connections = ${local.db_connections_needed}, above db_max_connections = ${var.db_max_connections}. Lower the pools or instance counts, or raise db_max_connections (and probably db_tier)."
     }
   }
 

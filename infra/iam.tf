@@ -8,14 +8,15 @@ resource "google_service_account" "api" {
   display_name = "SimRun api (Cloud Run runtime)"
 }
 
+# Runtime of both worker services (worker and worker-io): same image, same permissions.
 resource "google_service_account" "worker" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-worker"
   display_name = "SimRun worker (Cloud Run runtime)"
 }
 
-# The identity whose OIDC token Cloud Tasks attaches to every push to the worker. It runs no code;
-# its only permission is run.invoker on the worker.
+# The identity whose OIDC token Cloud Tasks attaches to every push to a worker. It runs no code;
+# its only permission is run.invoker on the two worker services.
 resource "google_service_account" "tasks" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-tasks"
@@ -62,8 +63,9 @@ resource "google_project_iam_member" "cloudsql_client" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Cloud Tasks: the api creates chunk tasks (dispatcher, reconciler, dead-letter replay); the worker
-# creates finalize tasks. Both attach the tasks account's OIDC token, which needs actAs on it.
+# Cloud Tasks: the api creates chunk tasks (dispatcher, reconciler, dead-letter replay); the workers
+# create finalize tasks. Both attach the tasks account's OIDC token, which needs actAs on it. Every
+# one of the four queues, since the queue depends on the simulation's priority and kind.
 # ---------------------------------------------------------------------------------------------------
 
 locals {
@@ -72,8 +74,10 @@ locals {
     worker = google_service_account.worker.member
   }
   queues = {
-    interactive = google_cloud_tasks_queue.interactive
-    batch       = google_cloud_tasks_queue.batch
+    interactive    = google_cloud_tasks_queue.interactive
+    batch          = google_cloud_tasks_queue.batch
+    interactive_io = google_cloud_tasks_queue.interactive_io
+    batch_io       = google_cloud_tasks_queue.batch_io
   }
   enqueuer_grants = {
     for pair in setproduct(keys(local.task_enqueuers), keys(local.queues)) :
@@ -161,11 +165,19 @@ resource "google_pubsub_topic_iam_member" "api_events_subscriber" {
 # Who may call whom
 # ---------------------------------------------------------------------------------------------------
 
-# Only Cloud Tasks' identity may invoke the worker.
+# Only Cloud Tasks' identity may invoke the workers.
 resource "google_cloud_run_v2_service_iam_member" "worker_invoker_tasks" {
   project  = var.project_id
   location = google_cloud_run_v2_service.worker.location
   name     = google_cloud_run_v2_service.worker.name
+  role     = "roles/run.invoker"
+  member   = google_service_account.tasks.member
+}
+
+resource "google_cloud_run_v2_service_iam_member" "worker_io_invoker_tasks" {
+  project  = var.project_id
+  location = google_cloud_run_v2_service.worker_io.location
+  name     = google_cloud_run_v2_service.worker_io.name
   role     = "roles/run.invoker"
   member   = google_service_account.tasks.member
 }
@@ -203,11 +215,12 @@ resource "google_artifact_registry_repository_iam_member" "deployer_dockerhub_re
   member     = google_service_account.deployer.member
 }
 
-# `gcloud run services update --image` on the two services only.
+# `gcloud run deploy --image` on the three services only.
 resource "google_cloud_run_v2_service_iam_member" "deployer_developer" {
   for_each = {
-    api    = google_cloud_run_v2_service.api
-    worker = google_cloud_run_v2_service.worker
+    api       = google_cloud_run_v2_service.api
+    worker    = google_cloud_run_v2_service.worker
+    worker_io = google_cloud_run_v2_service.worker_io
   }
 
   project  = var.project_id
@@ -217,7 +230,8 @@ resource "google_cloud_run_v2_service_iam_member" "deployer_developer" {
   member   = google_service_account.deployer.member
 }
 
-# Deploying a revision that runs as a service account requires actAs on that account.
+# Deploying a revision that runs as a service account requires actAs on that account (worker-io
+# runs as the worker's).
 resource "google_service_account_iam_member" "deployer_act_as_runtime" {
   for_each = {
     api    = google_service_account.api.name

@@ -12,15 +12,17 @@ data "google_project" "this" {
 locals {
   project_number = data.google_project.this.number
 
-  api_service_name    = "${var.name_prefix}-api"
-  worker_service_name = "${var.name_prefix}-worker"
+  api_service_name       = "${var.name_prefix}-api"
+  worker_service_name    = "${var.name_prefix}-worker"
+  worker_io_service_name = "${var.name_prefix}-worker-io"
 
   # Cloud Run's deterministic URLs (https://SERVICE-PROJECT_NUMBER.REGION.run.app) are known before
-  # the services exist. The worker's own configuration needs its URL (it is the OIDC audience it
+  # the services exist. Each worker's own configuration needs its URL (it is the OIDC audience it
   # checks), which a reference to google_cloud_run_v2_service.worker.uri would make a cycle; and the
   # same string is then used everywhere a URL is compared: task target, task audience, token check.
-  api_url    = "https://${local.api_service_name}-${local.project_number}.${var.region}.run.app"
-  worker_url = "https://${local.worker_service_name}-${local.project_number}.${var.region}.run.app"
+  api_url       = "https://${local.api_service_name}-${local.project_number}.${var.region}.run.app"
+  worker_url    = "https://${local.worker_service_name}-${local.project_number}.${var.region}.run.app"
+  worker_io_url = "https://${local.worker_io_service_name}-${local.project_number}.${var.region}.run.app"
 
   # Cloud SQL: the services connect through the Cloud SQL Java connector (socket factory), which
   # authenticates with the runtime service account (roles/cloudsql.client) and encrypts with
@@ -28,24 +30,38 @@ locals {
   sql_connection_name = google_sql_database_instance.main.connection_name
   jdbc_url            = "jdbc:postgresql:///${var.db_name}?cloudSqlInstance=${local.sql_connection_name}&socketFactory=com.google.cloud.sql.postgres.SocketFactory"
 
-  # Capacity of the worker fleet in concurrent chunks. The two queues split it, so that Cloud Tasks
-  # never pushes more than the worker can take (a 429 from Cloud Run costs a task attempt), and
-  # batch work can never take more than its share: people always have the rest.
-  # Each instance takes worker_concurrency CPU-bound and worker_io_concurrency I/O-bound chunks
-  # (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS / _IO_CHUNKS); Cloud Run's request concurrency is the sum.
-  worker_instance_concurrency         = var.worker_concurrency + var.worker_io_concurrency
-  worker_capacity                     = var.worker_max_instances * local.worker_instance_concurrency
-  batch_max_concurrent_dispatches     = max(1, floor(local.worker_capacity * var.batch_capacity_percent / 100))
-  interactive_max_concurrent_dispatch = max(1, local.worker_capacity - local.batch_max_concurrent_dispatches)
+  # Slots: chunks the worker fleet runs at once, per class (decision 0014). CPU-bound kinds run on
+  # the worker service, worker_concurrency per instance (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS);
+  # I/O-bound kinds on the worker-io service, worker_io_concurrency per instance
+  # (SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS). Cloud Tasks cannot prioritise across queues, so the
+  # interactive and the batch queue of a class each get the class's full slot count as
+  # max_concurrent_dispatches, and the worker's waiting room decides who runs next: interactive
+  # first, batch keeps at least worker_batch_share of the hand-overs. The api sizes chunks from the
+  # same numbers (SIMRUN_PLANNING_CPU_SLOTS / _IO_SLOTS).
+  cpu_slots = var.worker_max_instances * var.worker_concurrency
+  io_slots  = var.worker_io_max_instances * var.worker_io_concurrency
 
-  # Connection budget: one Hikari pool per process. The worker holds no transaction while an engine
-  # runs: one connection per CPU-bound chunk, one per four I/O-bound chunks (they only touch the
-  # database for short claim, progress, checkpoint and commit transactions), + 2 (finalize,
-  # reconciliation).
-  worker_db_pool_size = var.worker_concurrency + ceil(var.worker_io_concurrency / 4) + 2
+  # Cloud Run's request concurrency per instance. A push that finds every slot busy waits in the
+  # worker's waiting room (up to worker_admission_wait_seconds, room for worker_waiting_per_slot
+  # pushes per slot) and is a request in flight all that time, so Cloud Run must let
+  # slots x (1 + waiting per slot) requests in, or it would answer 429 itself before the worker can
+  # queue the push. Finalize pushes take no chunk slot and do not wait in the room: a few more
+  # requests for them.
+  worker_finalize_requests      = 4
+  worker_request_concurrency    = var.worker_concurrency * (1 + var.worker_waiting_per_slot) + local.worker_finalize_requests
+  worker_io_request_concurrency = var.worker_io_concurrency * (1 + var.worker_waiting_per_slot) + local.worker_finalize_requests
+
+  # Connection budget: one Hikari pool per process. A worker holds no transaction while an engine
+  # runs, and a push in the waiting room has not claimed its chunk yet. The CPU worker: one
+  # connection per chunk slot + 2 (finalize, reconciliation). The I/O worker: one per four chunk
+  # slots (its chunks only touch the database for short claim, progress, checkpoint and commit
+  # transactions) + 2.
+  worker_db_pool_size    = var.worker_concurrency + 2
+  worker_io_db_pool_size = ceil(var.worker_io_concurrency / 4) + 2
   db_connections_needed = (
     var.api_max_instances * var.api_db_pool_size +
     var.worker_max_instances * local.worker_db_pool_size +
+    var.worker_io_max_instances * local.worker_io_db_pool_size +
     var.db_reserved_connections
   )
 }

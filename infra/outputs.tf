@@ -4,8 +4,13 @@ output "api_url" {
 }
 
 output "worker_url" {
-  description = "The worker's URL (deterministic run.app form): target and OIDC audience of every task."
+  description = "The worker's URL (deterministic run.app form): target and OIDC audience of the tasks of CPU-bound kinds."
   value       = local.worker_url
+}
+
+output "worker_io_url" {
+  description = "The worker-io service's URL (deterministic run.app form): target and OIDC audience of the tasks of I/O-bound kinds."
+  value       = local.worker_io_url
 }
 
 output "api_service_urls" {
@@ -18,6 +23,11 @@ output "worker_service_urls" {
   value       = google_cloud_run_v2_service.worker.urls
 }
 
+output "worker_io_service_urls" {
+  description = "Every URL Cloud Run reports for the worker-io service."
+  value       = google_cloud_run_v2_service.worker_io.urls
+}
+
 output "api_service_name" {
   description = "Cloud Run service of the api (cloudbuild.yaml: _API_SERVICE)."
   value       = google_cloud_run_v2_service.api.name
@@ -28,22 +38,38 @@ output "worker_service_name" {
   value       = google_cloud_run_v2_service.worker.name
 }
 
+output "worker_io_service_name" {
+  description = "Cloud Run service of the worker-io service, same image as the worker (cloudbuild.yaml: _WORKER_IO_SERVICE)."
+  value       = google_cloud_run_v2_service.worker_io.name
+}
+
 output "interactive_queue" {
-  description = "Full name of the interactive Cloud Tasks queue."
+  description = "Full name of the interactive Cloud Tasks queue of CPU-bound kinds."
   value       = google_cloud_tasks_queue.interactive.id
 }
 
 output "batch_queue" {
-  description = "Full name of the batch Cloud Tasks queue."
+  description = "Full name of the batch Cloud Tasks queue of CPU-bound kinds."
   value       = google_cloud_tasks_queue.batch.id
 }
 
-output "queue_max_concurrent_dispatches" {
-  description = "How the worker fleet's capacity is split between the queues."
+output "interactive_io_queue" {
+  description = "Full name of the interactive Cloud Tasks queue of I/O-bound kinds."
+  value       = google_cloud_tasks_queue.interactive_io.id
+}
+
+output "batch_io_queue" {
+  description = "Full name of the batch Cloud Tasks queue of I/O-bound kinds."
+  value       = google_cloud_tasks_queue.batch_io.id
+}
+
+output "worker_slots" {
+  description = "Chunks each worker fleet runs at once (= max concurrent dispatches of each of its two queues, and the api's planning slots), and the request concurrency of one instance (slots x (1 + waiting per slot) + finalize pushes)."
   value = {
-    worker_capacity = local.worker_capacity
-    interactive     = local.interactive_max_concurrent_dispatch
-    batch           = local.batch_max_concurrent_dispatches
+    cpu_slots                     = local.cpu_slots
+    io_slots                      = local.io_slots
+    worker_request_concurrency    = local.worker_request_concurrency
+    worker_io_request_concurrency = local.worker_io_request_concurrency
   }
 }
 
@@ -84,7 +110,7 @@ output "sql_connection_name" {
 }
 
 output "jdbc_url" {
-  description = "DATABASE_URL of both services (Cloud SQL Java connector)."
+  description = "DATABASE_URL of every service (Cloud SQL Java connector)."
   value       = local.jdbc_url
 }
 

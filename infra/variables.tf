@@ -14,7 +14,7 @@ variable "region" {
 }
 
 variable "name_prefix" {
-  description = "Prefix of resource names: services <prefix>-api and <prefix>-worker, service accounts <prefix>-api@..., the Cloud SQL instance <prefix>-pg. Short: service account ids are limited to 30 characters."
+  description = "Prefix of resource names: services <prefix>-api, <prefix>-worker and <prefix>-worker-io, service accounts <prefix>-api@..., the Cloud SQL instance <prefix>-pg. Short: service account ids are limited to 30 characters."
   type        = string
   default     = "simrun"
 
@@ -45,7 +45,7 @@ variable "api_image" {
 }
 
 variable "worker_image" {
-  description = "Image of the worker when the service is first created (see api_image)."
+  description = "Image of both worker services (worker and worker-io) when they are first created (see api_image)."
   type        = string
   default     = "us-docker.pkg.dev/cloudrun/container/hello"
 }
@@ -150,53 +150,132 @@ variable "api_extra_env" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# worker service
+# worker services: one image deployed twice (decision 0014). `worker` runs CPU-bound kinds
+# (strategy-backtest) from the simulations-interactive and simulations-batch queues; `worker-io`
+# runs I/O-bound kinds (forecast-backtest) from simulations-interactive-io and simulations-batch-io.
 # ---------------------------------------------------------------------------------------------------
 
 variable "worker_cpu" {
-  description = "vCPUs per worker instance. Chunks are CPU-bound: keep worker_concurrency close to this."
+  description = "vCPUs per instance of the worker service (CPU-bound chunks): keep worker_concurrency close to this."
   type        = string
   default     = "4"
 }
 
 variable "worker_memory" {
-  description = "Memory per worker instance (datasets are cached per instance, see the cost notes)."
+  description = "Memory per instance of the worker service (datasets are cached per instance, see the cost notes)."
   type        = string
   default     = "4Gi"
 }
 
 variable "worker_min_instances" {
-  description = "Minimum worker instances. 0 scales to zero between runs (the first chunk of a run pays a cold start)."
+  description = "Minimum instances of the worker service. 0 scales to zero between runs (the first chunk of a run pays a cold start)."
   type        = number
   default     = 0
 }
 
 variable "worker_max_instances" {
-  description = "Maximum worker instances. With worker_concurrency and worker_io_concurrency this is the fleet's capacity, which the queues' max concurrent dispatches are derived from, and it bounds the worker's database connections."
+  description = "Maximum instances of the worker service. Times worker_concurrency, the CPU slots: max concurrent dispatches of each CPU-bound queue and the api's SIMRUN_PLANNING_CPU_SLOTS. Also bounds the worker's database connections."
   type        = number
   default     = 10
+
+  validation {
+    condition     = var.worker_max_instances >= 1
+    error_message = "worker_max_instances must be at least 1."
+  }
 }
 
 variable "worker_concurrency" {
-  description = "CPU-bound chunks one worker instance runs at once (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS). Keep it at worker_cpu: more would share the cores and add memory, not finish sooner."
+  description = "CPU-bound chunks one instance of the worker service runs at once (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS). Keep it at worker_cpu: more would share the cores and add memory, not finish sooner."
   type        = number
   default     = 4
+
+  validation {
+    condition     = var.worker_concurrency >= 1 && floor(var.worker_concurrency) == var.worker_concurrency
+    error_message = "worker_concurrency must be a whole number, at least 1."
+  }
+}
+
+variable "worker_io_cpu" {
+  description = "vCPUs per instance of the worker-io service. Its chunks mostly wait on model calls; one vCPU serves many of them."
+  type        = string
+  default     = "1"
+}
+
+variable "worker_io_memory" {
+  description = "Memory per instance of the worker-io service: worker_io_concurrency running chunks and the pushes waiting for them."
+  type        = string
+  default     = "2Gi"
+}
+
+variable "worker_io_min_instances" {
+  description = "Minimum instances of the worker-io service; 0 scales to zero between runs."
+  type        = number
+  default     = 0
+}
+
+variable "worker_io_max_instances" {
+  description = "Maximum instances of the worker-io service. Times worker_io_concurrency, the I/O slots: max concurrent dispatches of each I/O-bound queue and the api's SIMRUN_PLANNING_IO_SLOTS. Also bounds its database connections."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.worker_io_max_instances >= 1
+    error_message = "worker_io_max_instances must be at least 1."
+  }
 }
 
 variable "worker_io_concurrency" {
-  description = "I/O-bound chunks (kinds whose chunks mostly wait, e.g. forecast-backtest) one worker instance runs at once besides the CPU-bound ones (SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS). Cloud Run's request concurrency is the sum of both; a push beyond a limit gets 429 and is retried (decision 0012)."
+  description = "I/O-bound chunks (kinds whose chunks mostly wait, e.g. forecast-backtest) one instance of the worker-io service runs at once (SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS). Each holds a virtual thread and little memory; the service's database pool is a quarter of it + 2."
   type        = number
-  default     = 16
+  default     = 128
+
+  validation {
+    condition     = var.worker_io_concurrency >= 1 && floor(var.worker_io_concurrency) == var.worker_io_concurrency
+    error_message = "worker_io_concurrency must be a whole number, at least 1."
+  }
+}
+
+variable "worker_admission_wait_seconds" {
+  description = "How long a push that finds every slot of its instance busy waits in the worker's waiting room before it is answered 429 (SIMRUN_WORKER_ADMISSION_WAIT). The wait counts inside Cloud Tasks' dispatch deadline: keep the worker's hard time limit (simrun.worker.hard-time-limit, 570 s by default, not set here) + this <= tasks_dispatch_deadline_seconds."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.worker_admission_wait_seconds >= 0 && floor(var.worker_admission_wait_seconds) == var.worker_admission_wait_seconds
+    error_message = "worker_admission_wait_seconds must be a whole number of seconds, 0 or more."
+  }
+}
+
+variable "worker_waiting_per_slot" {
+  description = "Pushes that may wait in a worker's waiting room per slot (SIMRUN_WORKER_WAITING_PER_SLOT). Both queues of a class may push up to all the class's slots, so up to twice the slots arrive at once: at least 1. Cloud Run's request concurrency of each worker service is slots x (1 + this) + a few for finalize pushes."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.worker_waiting_per_slot >= 1 && floor(var.worker_waiting_per_slot) == var.worker_waiting_per_slot
+    error_message = "worker_waiting_per_slot must be a whole number, at least 1 (two queues per class each push up to the class's slot count)."
+  }
+}
+
+variable "worker_batch_share" {
+  description = "The least share of contended slot hand-overs that go to batch chunks (SIMRUN_WORKER_BATCH_SHARE); interactive chunks go first otherwise. In (0, 1]: batch work always moves, however busy people keep the workers."
+  type        = number
+  default     = 0.1
+
+  validation {
+    condition     = var.worker_batch_share > 0 && var.worker_batch_share <= 1
+    error_message = "worker_batch_share must be greater than 0 and at most 1."
+  }
 }
 
 variable "worker_timeout_seconds" {
-  description = "Request timeout of the worker. Must be at least the Cloud Tasks dispatch deadline, or Cloud Run cuts a chunk that Cloud Tasks still waits for. 1800 s covers Cloud Tasks' maximum deadline for HTTP targets."
+  description = "Request timeout of both worker services. Must be at least the Cloud Tasks dispatch deadline, or Cloud Run cuts a chunk that Cloud Tasks still waits for. 1800 s covers Cloud Tasks' maximum deadline for HTTP targets."
   type        = number
   default     = 1800
 }
 
 variable "worker_ingress" {
-  description = "Ingress of the worker. INGRESS_TRAFFIC_INTERNAL_ONLY admits Cloud Tasks of the same project calling the run.app URL; IAM (run.invoker for the tasks service account only) applies either way."
+  description = "Ingress of both worker services. INGRESS_TRAFFIC_INTERNAL_ONLY admits Cloud Tasks of the same project calling the run.app URL; IAM (run.invoker for the tasks service account only) applies either way."
   type        = string
   default     = "INGRESS_TRAFFIC_INTERNAL_ONLY"
 
@@ -207,26 +286,32 @@ variable "worker_ingress" {
 }
 
 variable "worker_health_path" {
-  description = "HTTP path of the worker's startup probe (Micronaut management's /health, database included); empty means a TCP probe on the port."
+  description = "HTTP path of both worker services' startup probe (Micronaut management's /health, database included); empty means a TCP probe on the port."
   type        = string
   default     = "/health"
 }
 
 variable "worker_invoker_iam_check" {
   description = <<-EOT
-    true: Cloud Run's IAM layer admits only callers with run.invoker on the worker (the tasks
+    true: Cloud Run's IAM layer admits only callers with run.invoker on a worker service (the tasks
     service account) and verifies their token; it then forwards the token with its signature
     replaced by SIGNATURE_REMOVED_BY_GOOGLE, so the worker must check the claims without the
     signature (SIMRUN_AUTH_PLATFORM_VERIFIED=true). false: the invoker check is disabled
     (invoker_iam_disabled), ingress still limits callers to the project, and the worker verifies
-    the full token, signature included.
+    the full token, signature included. Applies to both worker services.
   EOT
   type        = bool
   default     = true
 }
 
 variable "worker_extra_env" {
-  description = "Additional plain environment variables for the worker (name => value)."
+  description = "Additional plain environment variables for both worker services (name => value)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "worker_io_extra_env" {
+  description = "Additional plain environment variables for the worker-io service only (name => value); they win over worker_extra_env."
   type        = map(string)
   default     = {}
 }
@@ -236,7 +321,7 @@ variable "worker_extra_env" {
 # ---------------------------------------------------------------------------------------------------
 
 variable "tasks_dispatch_deadline_seconds" {
-  description = "Dispatch deadline the application sets on its tasks (Cloud Tasks' default for HTTP targets is 600 s, maximum 1800 s). Only checked here: worker_timeout_seconds must not be shorter."
+  description = "Dispatch deadline the application sets on its tasks (Cloud Tasks' default for HTTP targets is 600 s, maximum 1800 s). Only checked here: worker_timeout_seconds must not be shorter, and the worker's hard time limit + worker_admission_wait_seconds must fit in it (a push's wait in the waiting room counts inside the deadline)."
   type        = number
   default     = 600
 }
@@ -248,26 +333,15 @@ variable "tasks_max_attempts" {
 }
 
 variable "interactive_max_dispatches_per_second" {
-  description = "Dispatch rate of the interactive queue (Cloud Tasks' maximum is 500)."
+  description = "Dispatch rate of each interactive queue, simulations-interactive and simulations-interactive-io (Cloud Tasks' maximum is 500)."
   type        = number
   default     = 100
 }
 
 variable "batch_max_dispatches_per_second" {
-  description = "Dispatch rate of the batch queue; lower than interactive so nightly work never starves people."
+  description = "Dispatch rate of each batch queue, simulations-batch and simulations-batch-io; lower than interactive, so a nightly batch ramps up instead of filling the workers' waiting rooms at once."
   type        = number
   default     = 20
-}
-
-variable "batch_capacity_percent" {
-  description = "Share of the worker fleet's capacity (worker_max_instances x (worker_concurrency + worker_io_concurrency)) the batch queue may occupy at once; the interactive queue gets the rest."
-  type        = number
-  default     = 25
-
-  validation {
-    condition     = var.batch_capacity_percent > 0 && var.batch_capacity_percent < 100
-    error_message = "batch_capacity_percent must be between 1 and 99."
-  }
 }
 
 variable "tasks_log_sampling_ratio" {
@@ -320,7 +394,7 @@ variable "db_disk_size_gb" {
 }
 
 variable "db_max_connections" {
-  description = "PostgreSQL max_connections. Must cover api_max_instances x api_db_pool_size + worker_max_instances x worker DB pool (worker_concurrency + worker_io_concurrency / 4 + 2) + db_reserved_connections (checked at plan). Changing it restarts the instance."
+  description = "PostgreSQL max_connections. Must cover api_max_instances x api_db_pool_size + worker_max_instances x (worker_concurrency + 2) + worker_io_max_instances x (ceil(worker_io_concurrency / 4) + 2) + db_reserved_connections (checked at plan). Changing it restarts the instance."
   type        = number
   default     = 200
 }
