@@ -25,6 +25,7 @@ locals {
     SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.batch.name
     SIMRUN_TASKS_INTERACTIVE_IO_QUEUE  = google_cloud_tasks_queue.interactive_io.name
     SIMRUN_TASKS_BATCH_IO_QUEUE        = google_cloud_tasks_queue.batch_io.name
+    SIMRUN_TASKS_FINALIZE_QUEUE        = google_cloud_tasks_queue.finalize.name
     SIMRUN_TASKS_WORKER_URL            = local.worker_url
     SIMRUN_TASKS_IO_WORKER_URL         = local.worker_io_url
     SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL = google_service_account.tasks.email

@@ -1,19 +1,19 @@
-# Four queues (decision 0014, docs/decisions/0014-dispatch-sized-to-slots.md): a priority and a
-# class of work each. simulations-interactive and simulations-batch carry CPU-bound kinds
+# Five queues (decision 0014, docs/decisions/0014-dispatch-sized-to-slots.md): for chunks, a
+# priority and a class of work each, and one for finalize tasks (at the end of this file). simulations-interactive and simulations-batch carry CPU-bound kinds
 # (strategy-backtest) to the worker service; simulations-interactive-io and simulations-batch-io
 # carry I/O-bound kinds (forecast-backtest, whose chunks mostly wait on model calls) to the
-# worker-io service. The api picks the queue from the simulation's priority and its kind, and a
-# simulation's finalize task goes to the same queue as its chunks. Tasks are HTTP tasks created by
+# worker-io service. The api picks the queue from the simulation's priority and its kind. Tasks are HTTP tasks created by
 # the application with their own URL and OIDC token (no queue-level target), named from
 # (simulation, chunk, generation).
 #
-# Rate limits: each queue's max_concurrent_dispatches equals the slots that serve it (locals in
-# main.tf: cpu_slots = worker_max_instances x worker_concurrency, io_slots = worker_io_max_instances
-# x worker_io_concurrency), the interactive AND the batch queue of a class alike. Cloud Tasks
-# cannot prioritise across queues, and splitting the slots between them would leave slots idle
-# while the other queue's chunks wait. So both may push up to every slot, and the worker's waiting
-# room arbitrates: a push that finds its instance full waits
-# there (worker_admission_wait_seconds) and the next free slot goes to an interactive chunk first,
+# Rate limits: each chunk queue's max_concurrent_dispatches is twice the slots that serve it
+# (locals in main.tf: cpu_slots = worker_max_instances x worker_concurrency, io_slots =
+# worker_io_max_instances x worker_io_concurrency), the interactive AND the batch queue of a class
+# alike. Cloud Tasks cannot prioritise across queues, and splitting the slots between them would
+# leave slots idle while the other queue's chunks wait. So both may push up to every slot and one
+# waiting push per slot, and the worker's waiting room arbitrates: a push that finds its instance
+# full waits there (worker_admission_wait_seconds) and the next free slot goes to an interactive
+# chunk first,
 # while batch chunks keep at least worker_batch_share of the hand-overs. A push still waiting when
 # the admission wait ends gets 429 and is retried.
 #
@@ -58,7 +58,7 @@ resource "google_cloud_tasks_queue" "interactive" {
 
   rate_limits {
     max_dispatches_per_second = var.interactive_max_dispatches_per_second
-    max_concurrent_dispatches = local.cpu_slots
+    max_concurrent_dispatches = 2 * local.cpu_slots
   }
 
   retry_config {
@@ -74,8 +74,8 @@ resource "google_cloud_tasks_queue" "interactive" {
 
   lifecycle {
     precondition {
-      condition     = local.cpu_slots <= local.tasks_max_concurrent_dispatches
-      error_message = "CPU slots (worker_max_instances x worker_concurrency = ${local.cpu_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
+      condition     = 2 * local.cpu_slots <= local.tasks_max_concurrent_dispatches
+      error_message = "Twice the CPU slots (worker_max_instances x worker_concurrency = ${local.cpu_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
     }
   }
 
@@ -89,7 +89,7 @@ resource "google_cloud_tasks_queue" "batch" {
 
   rate_limits {
     max_dispatches_per_second = var.batch_max_dispatches_per_second
-    max_concurrent_dispatches = local.cpu_slots
+    max_concurrent_dispatches = 2 * local.cpu_slots
   }
 
   retry_config {
@@ -113,7 +113,7 @@ resource "google_cloud_tasks_queue" "interactive_io" {
 
   rate_limits {
     max_dispatches_per_second = var.interactive_max_dispatches_per_second
-    max_concurrent_dispatches = local.io_slots
+    max_concurrent_dispatches = 2 * local.io_slots
   }
 
   retry_config {
@@ -129,8 +129,8 @@ resource "google_cloud_tasks_queue" "interactive_io" {
 
   lifecycle {
     precondition {
-      condition     = local.io_slots <= local.tasks_max_concurrent_dispatches
-      error_message = "I/O slots (worker_io_max_instances x worker_io_concurrency = ${local.io_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
+      condition     = 2 * local.io_slots <= local.tasks_max_concurrent_dispatches
+      error_message = "Twice the I/O slots (worker_io_max_instances x worker_io_concurrency = ${local.io_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
     }
   }
 
@@ -144,7 +144,7 @@ resource "google_cloud_tasks_queue" "batch_io" {
 
   rate_limits {
     max_dispatches_per_second = var.batch_max_dispatches_per_second
-    max_concurrent_dispatches = local.io_slots
+    max_concurrent_dispatches = 2 * local.io_slots
   }
 
   retry_config {
@@ -152,6 +152,33 @@ resource "google_cloud_tasks_queue" "batch_io" {
     min_backoff   = local.batch_retry.min_backoff
     max_backoff   = local.batch_retry.max_backoff
     max_doublings = local.batch_retry.max_doublings
+  }
+
+  stackdriver_logging_config {
+    sampling_ratio = var.tasks_log_sampling_ratio
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Finalize tasks (combining a simulation's chunk results) take no worker slot, so they have a queue
+# of their own: they never take a chunk queue's dispatches and never wait behind chunks. Pushed to
+# the CPU-bound worker; twice its slots at once, as a reduce computes, briefly.
+resource "google_cloud_tasks_queue" "finalize" {
+  project  = var.project_id
+  location = var.region
+  name     = "simulations-finalize"
+
+  rate_limits {
+    max_dispatches_per_second = var.interactive_max_dispatches_per_second
+    max_concurrent_dispatches = min(2 * local.cpu_slots, local.tasks_max_concurrent_dispatches)
+  }
+
+  retry_config {
+    max_attempts  = -1
+    min_backoff   = local.interactive_retry.min_backoff
+    max_backoff   = local.interactive_retry.max_backoff
+    max_doublings = local.interactive_retry.max_doublings
   }
 
   stackdriver_logging_config {

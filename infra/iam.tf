@@ -78,6 +78,7 @@ locals {
     batch          = google_cloud_tasks_queue.batch
     interactive_io = google_cloud_tasks_queue.interactive_io
     batch_io       = google_cloud_tasks_queue.batch_io
+    finalize       = google_cloud_tasks_queue.finalize
   }
   enqueuer_grants = {
     for pair in setproduct(keys(local.task_enqueuers), keys(local.queues)) :

@@ -64,7 +64,7 @@ output "batch_io_queue" {
 }
 
 output "worker_slots" {
-  description = "Chunks each worker fleet runs at once (= max concurrent dispatches of each of its two queues, and the api's planning slots), and the request concurrency of one instance (slots x (1 + waiting per slot) + finalize pushes)."
+  description = "Chunks each worker fleet runs at once (half the max concurrent dispatches of each of its two queues; the api's planning slots), and the request concurrency of one instance (slots x (1 + waiting per slot) + finalize pushes)."
   value = {
     cpu_slots                     = local.cpu_slots
     io_slots                      = local.io_slots
@@ -132,4 +132,9 @@ output "dockerhub_mirror" {
 output "scheduler_jobs" {
   description = "Cloud Scheduler jobs by batch name."
   value       = { for name, job in google_cloud_scheduler_job.batch : name => job.id }
+}
+
+output "finalize_queue" {
+  description = "Full name of the Cloud Tasks queue of finalize tasks."
+  value       = google_cloud_tasks_queue.finalize.id
 }

@@ -247,20 +247,20 @@ variable "worker_admission_wait_seconds" {
 }
 
 variable "worker_waiting_per_slot" {
-  description = "Pushes that may wait in a worker's waiting room per slot (SIMRUN_WORKER_WAITING_PER_SLOT). Both queues of a class may push up to all the class's slots, so up to twice the slots arrive at once: at least 1. Cloud Run's request concurrency of each worker service is slots x (1 + this) + a few for finalize pushes."
+  description = "Pushes that may wait in a worker's waiting room per slot (SIMRUN_WORKER_WAITING_PER_SLOT). Both queues of a class may push up to twice the class's slots, so up to four per slot arrive at once, one of them running: 3 keeps refusals away. Cloud Run's request concurrency of each worker service is slots x (1 + this) + a few for finalize pushes."
   type        = number
-  default     = 2
+  default     = 3
 
   validation {
     condition     = var.worker_waiting_per_slot >= 1 && floor(var.worker_waiting_per_slot) == var.worker_waiting_per_slot
-    error_message = "worker_waiting_per_slot must be a whole number, at least 1 (two queues per class each push up to the class's slot count)."
+    error_message = "worker_waiting_per_slot must be a whole number, at least 1 (two queues per class each push up to twice the class's slot count; 3 avoids refusals)."
   }
 }
 
 variable "worker_batch_share" {
   description = "The least share of contended slot hand-overs that go to batch chunks (SIMRUN_WORKER_BATCH_SHARE); interactive chunks go first otherwise. In (0, 1]: batch work always moves, however busy people keep the workers."
   type        = number
-  default     = 0.1
+  default     = 0.05
 
   validation {
     condition     = var.worker_batch_share > 0 && var.worker_batch_share <= 1
