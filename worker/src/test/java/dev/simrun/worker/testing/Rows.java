@@ -51,6 +51,19 @@ public class Rows {
                 rs.getString("error")));
   }
 
+  /** When a chunk's last attempt started and when it finished. */
+  public record Interval(Instant started, Instant finished) {}
+
+  public List<Interval> intervals(UUID simulationId) {
+    return query(
+        "SELECT started_at, finished_at FROM chunks WHERE simulation_id = ? ORDER BY idx",
+        simulationId,
+        rs ->
+            new Interval(
+                rs.getTimestamp("started_at").toInstant(),
+                rs.getTimestamp("finished_at").toInstant()));
+  }
+
   public Chunk chunk(UUID simulationId, int index) {
     return chunks(simulationId).get(index);
   }

@@ -11,8 +11,10 @@ import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
 import com.google.cloud.tasks.v2.OidcToken;
 import com.google.cloud.tasks.v2.Queue;
+import com.google.cloud.tasks.v2.RateLimits;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.cloud.tasks.v2.Task;
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.util.Durations;
 import com.sun.net.httpserver.HttpServer;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
@@ -181,6 +183,21 @@ public final class WorkerHarness implements AutoCloseable {
   /** The interactive queue's counters in the emulator. */
   public EmulatorStats.Queue interactiveStats() {
     return emulator.stats().queues().get(queueName(interactiveQueue()));
+  }
+
+  /** Lets {@code queueId} push at most {@code maxConcurrent} tasks at once, as the stack does. */
+  public void limitQueue(String queueId, int maxConcurrent) {
+    client.updateQueue(
+        Queue.newBuilder()
+            .setName(queueName(queueId))
+            .setRateLimits(RateLimits.newBuilder().setMaxConcurrentDispatches(maxConcurrent))
+            .build(),
+        FieldMask.newBuilder().addPaths("rate_limits.max_concurrent_dispatches").build());
+  }
+
+  /** A queue's counters in the emulator. */
+  public EmulatorStats.Queue stats(String queueId) {
+    return emulator.stats().queues().get(queueName(queueId));
   }
 
   /** The finalize queue's counters in the emulator. */
