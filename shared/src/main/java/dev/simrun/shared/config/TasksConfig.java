@@ -48,10 +48,13 @@ public record TasksConfig(
     @Bindable(defaultValue = "100") int maxAttempts) {
 
   public TasksConfig {
-    if (dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
+    Settings.notNegative("simrun.tasks.create-retry-delay", createRetryDelay);
+    if (dispatchDeadline == null
+        || dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
         || dispatchDeadline.compareTo(Duration.ofMinutes(30)) > 0) {
       throw new IllegalArgumentException(
-          "simrun.tasks.dispatch-deadline must be between 15s and 30m, was " + dispatchDeadline);
+          "simrun.tasks.dispatch-deadline must be between 15s and 30m (Cloud Tasks' limits), was "
+              + Settings.show(dispatchDeadline));
     }
     if (maxAttempts == 0 || maxAttempts < -1) {
       throw new IllegalArgumentException(
