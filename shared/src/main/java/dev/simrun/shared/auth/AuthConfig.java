@@ -49,6 +49,12 @@ public record AuthConfig(
 
   public AuthConfig {
     allowedServiceAccounts = allowedServiceAccounts == null ? List.of() : allowedServiceAccounts;
+    if (allowedServiceAccounts.stream().anyMatch(account -> account == null || account.isBlank())) {
+      throw new IllegalArgumentException(
+          "simrun.auth.allowed-service-accounts must list accounts without blank entries, was '"
+              + String.join(",", allowedServiceAccounts)
+              + "'");
+    }
     Settings.notNegative("simrun.auth.clock-skew", clockSkew);
     Settings.positive("simrun.auth.connect-timeout", connectTimeout);
     Settings.positive("simrun.auth.read-timeout", readTimeout);

@@ -37,6 +37,7 @@ public final class ConfigurationCheck {
   private static final Pattern MISSING_PROPERTY =
       Pattern.compile("Error resolving property value \\[([^\\]]+)\\]");
   private static final Pattern SETTING = Pattern.compile("simrun(?:\\.[a-z0-9-]+)+");
+  private static final Pattern PROPERTY_NAME = Pattern.compile("^[A-Za-z0-9_]+");
 
   private final ApplicationContext context;
   private final UnaryOperator<String> environment;
@@ -197,13 +198,14 @@ public final class ConfigurationCheck {
   private static String violations(Class<?> type, String message, PropertyResolver properties) {
     String prefix = prefix(type);
     Set<String> parts = new LinkedHashSet<>();
-    Matcher m = VIOLATION.matcher(message);
+    int end = message.indexOf("\n]");
+    Matcher m = VIOLATION.matcher(end < 0 ? message : message.substring(0, end));
     while (m.find()) {
       String path = m.group(1);
       if (path.startsWith(type.getName() + ".")) {
         path = path.substring(type.getName().length() + 1);
       }
-      Matcher name = Pattern.compile("^[A-Za-z0-9_]+").matcher(path);
+      Matcher name = PROPERTY_NAME.matcher(path);
       String setting = prefix + "." + NameUtils.hyphenate(name.find() ? name.group() : path);
       Optional<String> value = properties.getProperty(setting, String.class);
       parts.add(

@@ -47,6 +47,8 @@ class ConfigurationCheckTest {
         "simrun.admission.max-active-per-owner | -2 | simrun.admission.max-active-per-owner must be"
             + " greater than or equal to 1, was -2",
         "simrun.tasks.project | \"  \" | simrun.tasks.project must not be blank, was '  '",
+        "simrun.auth.allowed-service-accounts | \"\" | simrun.auth.allowed-service-accounts must"
+            + " list accounts without blank entries, was ''",
         // values Micronaut would quietly replace with the default
         "simrun.pubsub.call-timeout | 5 sec | simrun.pubsub.call-timeout must be a duration such as"
             + " 500ms, 30s or 5m, was '5 sec'",
