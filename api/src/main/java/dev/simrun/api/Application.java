@@ -1,9 +1,12 @@
 package dev.simrun.api;
 
-import io.micronaut.runtime.Micronaut;
+import dev.simrun.shared.config.ServiceMain;
 
+/** The api service. It refuses to start with an invalid configuration ({@link StartChecks}). */
 public final class Application {
+  private Application() {}
+
   public static void main(String[] args) {
-    Micronaut.run(Application.class, args);
+    ServiceMain.run(Application.class, args);
   }
 }

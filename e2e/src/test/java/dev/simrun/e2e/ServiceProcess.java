@@ -60,6 +60,22 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(
       String name, int port, String mainClass, String otherModule, Map<String, String> env) {
+    ServiceProcess service = launch(name, port, mainClass, otherModule, env);
+    try {
+      service.awaitHealthy(Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    return service;
+  }
+
+  /**
+   * Starts {@code mainClass} as {@link #start} does but returns at once, for a start that is meant
+   * to fail: see {@link #awaitExit}.
+   */
+  public static ServiceProcess launch(
+      String name, int port, String mainClass, String otherModule, Map<String, String> env) {
     String classpath =
         Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
             .filter(
@@ -77,13 +93,37 @@ public final class ServiceProcess implements AutoCloseable {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       pb.environment().put("PORT", Integer.toString(port));
-      ServiceProcess service =
-          new ServiceProcess(name, port, mainClass, otherModule, Map.copyOf(env), pb.start(), log);
-      service.awaitHealthy(Duration.ofSeconds(60));
-      return service;
+      return new ServiceProcess(
+          name, port, mainClass, otherModule, Map.copyOf(env), pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * How a process that was meant to stop on its own ended.
+   *
+   * @param status its exit status
+   * @param healthy whether {@code /health} ever answered 200 while it ran
+   */
+  public record Exit(int status, boolean healthy) {}
+
+  /**
+   * Waits for the process to exit on its own, asking {@code /health} meanwhile; kills it and fails
+   * if it still runs after {@code timeout}.
+   */
+  public Exit awaitExit(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean healthy = false;
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      healthy |= answersHealthy();
+      pause();
+    }
+    if (process.isAlive()) {
+      kill();
+      throw new IllegalStateException(name + " still ran after " + timeout + ":\n" + tail());
+    }
+    return new Exit(process.exitValue(), healthy);
   }
 
   /**
@@ -127,30 +167,38 @@ public final class ServiceProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited during start:\n" + tail());
       }
-      try {
-        HttpResponse<Void> r =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create(url() + "/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+      if (answersHealthy()) {
+        return;
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      pause();
     }
     throw new IllegalStateException(name + " not healthy within " + timeout + ":\n" + tail());
+  }
+
+  private boolean answersHealthy() {
+    try {
+      HttpResponse<Void> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url() + "/health"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException notYet) {
+      return false; // not listening (yet)
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public String tail() {

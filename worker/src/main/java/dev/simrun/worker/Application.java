@@ -1,12 +1,15 @@
 package dev.simrun.worker;
 
-import io.micronaut.runtime.Micronaut;
+import dev.simrun.shared.config.ServiceMain;
 
-/** The worker service: Cloud Tasks pushes chunks and finalize tasks here. */
+/**
+ * The worker service: Cloud Tasks pushes chunks and finalize tasks here. It refuses to start with
+ * an invalid configuration ({@link StartChecks}).
+ */
 public final class Application {
   private Application() {}
 
   public static void main(String[] args) {
-    Micronaut.run(Application.class, args);
+    ServiceMain.run(Application.class, args);
   }
 }

@@ -1,18 +1,21 @@
 package dev.simrun.worker;
 
+import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 
 /**
- * How the worker runs chunks ({@code simrun.worker.*}).
+ * How the worker runs chunks ({@code simrun.worker.*}). Checked as the worker starts: a value out
+ * of range stops it with a line naming the setting (decision 0016).
  *
  * @param lease how long a claim holds a chunk without a sign of life (default 5 min): a delivery
  *     that finds the chunk claimed and the lease live answers 409; once it lapses, the next
  *     delivery takes the chunk over as a new attempt. Each progress report extends it.
  * @param progressInterval the shortest time between two progress writes of one chunk (default 500
- *     ms): kinds may report as often as they like
+ *     ms): kinds may report as often as they like. Shorter than {@code lease}, which each write
+ *     extends
  * @param progressEventInterval the shortest time between two {@code chunk.progress} events of one
  *     chunk (default 250 ms, so at most 4 per second): the latest report at each tick is sent, the
  *     ones between are dropped, so a fast engine cannot flood the topic
@@ -21,8 +24,9 @@ import java.time.Duration;
  * @param softTimeLimit how long an attempt may run before it is asked to stop, as a cancel asks
  *     (default 9 min); it then counts as a failed attempt and is retried
  * @param hardTimeLimit how long an attempt may run at all (default 9 min 30 s): past it the worker
- *     abandons the run, gives the chunk back and answers 503. Keep it below {@code
- *     simrun.tasks.dispatch-deadline}, or Cloud Tasks gives up on the push first
+ *     abandons the run, gives the chunk back and answers 503. Below {@code
+ *     simrun.tasks.dispatch-deadline}, or Cloud Tasks gives up on the push first: the worker
+ *     refuses to start otherwise
  * @param maxConcurrentChunks how many CPU-bound chunks (see {@link
  *     dev.simrun.shared.kinds.ChunkLoad}) this instance runs at once; 0 (the default) means as many
  *     as the cores the JVM sees, at least 2. More than the cores would not finish sooner: the
@@ -60,46 +64,49 @@ public record WorkerConfig(
     @Bindable(defaultValue = "1s") @NotNull Duration busyRetryAfter) {
 
   public WorkerConfig {
-    if (!lease.isPositive()
-        || !progressInterval.isPositive()
-        || progressEventInterval.isNegative()) {
+    Settings.positive("simrun.worker.lease", lease);
+    Settings.positive("simrun.worker.progress-interval", progressInterval);
+    if (progressInterval.compareTo(lease) >= 0) {
       throw new IllegalArgumentException(
-          "simrun.worker.lease and progress-interval must be positive, were "
-              + lease
+          "simrun.worker.progress-interval must be shorter than simrun.worker.lease, or a running"
+              + " chunk's lease lapses between two progress writes; were "
+              + Settings.show(progressInterval)
               + " and "
-              + progressInterval);
+              + Settings.show(lease));
     }
-    if (!softTimeLimit.isPositive() || hardTimeLimit.compareTo(softTimeLimit) < 0) {
+    Settings.notNegative("simrun.worker.progress-event-interval", progressEventInterval);
+    Settings.positive("simrun.worker.cancel-check-interval", cancelCheckInterval);
+    Settings.positive("simrun.worker.soft-time-limit", softTimeLimit);
+    if (hardTimeLimit == null || hardTimeLimit.compareTo(softTimeLimit) < 0) {
       throw new IllegalArgumentException(
-          "simrun.worker.soft-time-limit must be positive and hard-time-limit at least as long,"
-              + " were "
-              + softTimeLimit
+          "simrun.worker.hard-time-limit must be at least simrun.worker.soft-time-limit, were "
+              + Settings.show(hardTimeLimit)
               + " and "
-              + hardTimeLimit);
+              + Settings.show(softTimeLimit));
     }
-    if (maxConcurrentChunks < 0 || maxConcurrentIoChunks < 1) {
+    if (maxConcurrentChunks < 0) {
       throw new IllegalArgumentException(
-          "simrun.worker.max-concurrent-chunks must be 0 (as many as cores) or positive and"
-              + " max-concurrent-io-chunks positive, were "
-              + maxConcurrentChunks
-              + " and "
-              + maxConcurrentIoChunks);
+          "simrun.worker.max-concurrent-chunks must be 0 (as many as the cores) or positive, was "
+              + maxConcurrentChunks);
     }
-    if (admissionWait.isNegative() || waitingPerSlot < 0) {
+    if (maxConcurrentIoChunks < 1) {
       throw new IllegalArgumentException(
-          "simrun.worker.admission-wait and waiting-per-slot must not be negative, were "
-              + admissionWait
-              + " and "
-              + waitingPerSlot);
+          "simrun.worker.max-concurrent-io-chunks must be positive, was " + maxConcurrentIoChunks);
+    }
+    Settings.notNegative("simrun.worker.admission-wait", admissionWait);
+    if (waitingPerSlot < 0) {
+      throw new IllegalArgumentException(
+          "simrun.worker.waiting-per-slot must not be negative, was " + waitingPerSlot);
     }
     if (!(batchShare > 0 && batchShare <= 1)) {
       throw new IllegalArgumentException(
           "simrun.worker.batch-share must be above 0 and at most 1, was " + batchShare);
     }
-    if (busyRetryAfter.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException(
-          "simrun.worker.busy-retry-after must be at least 1s, was " + busyRetryAfter);
-    }
+    Settings.atLeast(
+        "simrun.worker.busy-retry-after",
+        busyRetryAfter,
+        Duration.ofSeconds(1),
+        " (Retry-After counts whole seconds)");
   }
 
   /** The limit of CPU-bound chunks, {@code max-concurrent-chunks} with 0 resolved. */

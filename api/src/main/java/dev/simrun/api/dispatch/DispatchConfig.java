@@ -1,5 +1,6 @@
 package dev.simrun.api.dispatch;
 
+import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.NotNull;
@@ -18,8 +19,7 @@ public record DispatchConfig(
     @Bindable(defaultValue = "10s") @NotNull Duration stopTimeout) {
 
   public DispatchConfig {
-    if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("simrun.dispatch.poll-interval must be > 0");
-    }
+    Settings.positive("simrun.dispatch.poll-interval", pollInterval);
+    Settings.notNegative("simrun.dispatch.stop-timeout", stopTimeout);
   }
 }

@@ -1,5 +1,6 @@
 package dev.simrun.api.recovery;
 
+import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Max;
@@ -21,4 +22,10 @@ public record ReconcileConfig(
     @Bindable(defaultValue = "true") boolean enabled,
     @Bindable(defaultValue = "1m") @NotNull Duration interval,
     @Bindable(defaultValue = "10m") @NotNull Duration quietFor,
-    @Bindable(defaultValue = "500") @Min(1) @Max(10_000) int batch) {}
+    @Bindable(defaultValue = "500") @Min(1) @Max(10_000) int batch) {
+
+  public ReconcileConfig {
+    Settings.positive("simrun.reconcile.interval", interval);
+    Settings.notNegative("simrun.reconcile.quiet-for", quietFor);
+  }
+}

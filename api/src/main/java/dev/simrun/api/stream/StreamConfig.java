@@ -1,5 +1,6 @@
 package dev.simrun.api.stream;
 
+import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Max;
@@ -28,8 +29,7 @@ public record StreamConfig(
     @Bindable(defaultValue = "20000") @Min(1) int maxStreams) {
 
   public StreamConfig {
-    if (!heartbeat.isPositive() || !tailInterval.isPositive()) {
-      throw new IllegalArgumentException("simrun.stream.heartbeat and tail-interval must be > 0");
-    }
+    Settings.positive("simrun.stream.heartbeat", heartbeat);
+    Settings.positive("simrun.stream.tail-interval", tailInterval);
   }
 }

@@ -1,5 +1,6 @@
 package dev.simrun.shared.auth;
 
+import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -48,5 +49,15 @@ public record AuthConfig(
 
   public AuthConfig {
     allowedServiceAccounts = allowedServiceAccounts == null ? List.of() : allowedServiceAccounts;
+    if (allowedServiceAccounts.stream().anyMatch(account -> account == null || account.isBlank())) {
+      throw new IllegalArgumentException(
+          "simrun.auth.allowed-service-accounts must list accounts without blank entries, was '"
+              + String.join(",", allowedServiceAccounts)
+              + "'");
+    }
+    Settings.notNegative("simrun.auth.clock-skew", clockSkew);
+    Settings.positive("simrun.auth.connect-timeout", connectTimeout);
+    Settings.positive("simrun.auth.read-timeout", readTimeout);
+    Settings.positive("simrun.auth.jwks-cache-ttl", jwksCacheTtl);
   }
 }

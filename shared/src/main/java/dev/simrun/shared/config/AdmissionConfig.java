@@ -20,4 +20,9 @@ import java.time.Duration;
 public record AdmissionConfig(
     @Bindable(defaultValue = "20") @Min(1) int maxActivePerOwner,
     @Bindable(defaultValue = "1000000") @Min(1) long maxQueuedChunks,
-    @Bindable(defaultValue = "30s") @NotNull Duration retryAfter) {}
+    @Bindable(defaultValue = "30s") @NotNull Duration retryAfter) {
+
+  public AdmissionConfig {
+    Settings.positive("simrun.admission.retry-after", retryAfter);
+  }
+}

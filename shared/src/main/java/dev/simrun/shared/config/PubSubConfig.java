@@ -44,14 +44,18 @@ public record PubSubConfig(
     @Bindable(defaultValue = "5s") @NotNull Duration callTimeout) {
 
   public PubSubConfig {
-    if (subscriptionExpiration.compareTo(Duration.ofDays(1)) < 0) {
-      throw new IllegalArgumentException(
-          "simrun.pubsub.subscription-expiration must be at least 1 day (Pub/Sub's minimum)");
-    }
-    if (subscriptionRetention.compareTo(Duration.ofMinutes(10)) < 0) {
-      throw new IllegalArgumentException(
-          "simrun.pubsub.subscription-retention must be at least 10 minutes (Pub/Sub's minimum)");
-    }
+    Settings.notNegative("simrun.pubsub.publish-delay", publishDelay);
+    Settings.positive("simrun.pubsub.call-timeout", callTimeout);
+    Settings.atLeast(
+        "simrun.pubsub.subscription-expiration",
+        subscriptionExpiration,
+        Duration.ofDays(1),
+        " (Pub/Sub's minimum)");
+    Settings.atLeast(
+        "simrun.pubsub.subscription-retention",
+        subscriptionRetention,
+        Duration.ofMinutes(10),
+        " (Pub/Sub's minimum)");
   }
 
   public String topicName(String topic) {

@@ -31,7 +31,9 @@ import java.time.Duration;
  * @param createRetryDelay how long an outbox row whose CreateTask failed waits before the next try
  * @param dispatchDeadline how long Cloud Tasks waits for the worker's answer to one push before
  *     counting the attempt as failed (15 s to 30 min; Cloud Tasks' default is 10 min): longer than
- *     the slowest chunk, or a chunk still running gets retried
+ *     the slowest chunk, or a chunk still running gets retried. The worker refuses to start unless
+ *     its {@code simrun.worker.hard-time-limit} is shorter; the api and the worker must be given
+ *     the same value
  * @param maxAttempts how many attempts of a task may fail before the worker records a dead letter
  *     and answers 2xx (default 100, Cloud Tasks' default; -1 for never). Only failed attempts count
  *     (5xx or no answer, see decision 0012), not pushes the worker refused because it was busy; so
@@ -59,10 +61,13 @@ public record TasksConfig(
     @Bindable(defaultValue = "100") int maxAttempts) {
 
   public TasksConfig {
-    if (dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
+    Settings.notNegative("simrun.tasks.create-retry-delay", createRetryDelay);
+    if (dispatchDeadline == null
+        || dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
         || dispatchDeadline.compareTo(Duration.ofMinutes(30)) > 0) {
       throw new IllegalArgumentException(
-          "simrun.tasks.dispatch-deadline must be between 15s and 30m, was " + dispatchDeadline);
+          "simrun.tasks.dispatch-deadline must be between 15s and 30m (Cloud Tasks' limits), was "
+              + Settings.show(dispatchDeadline));
     }
     if (maxAttempts == 0 || maxAttempts < -1) {
       throw new IllegalArgumentException(
