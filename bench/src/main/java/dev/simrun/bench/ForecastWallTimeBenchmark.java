@@ -6,10 +6,6 @@ import com.google.cloud.tasks.v2.RateLimits;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.util.Durations;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The forecast seeds' case on the whole local stack: {@code
@@ -70,7 +64,6 @@ public final class ForecastWallTimeBenchmark {
       "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
           + " \"$(cat bench/target/classpath.txt):bench/target/classes\""
           + " dev.simrun.bench.ForecastWallTimeBenchmark [--runs=R] [--baseline-runs=B]";
-  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
   private ForecastWallTimeBenchmark() {}
 
@@ -255,26 +248,11 @@ public final class ForecastWallTimeBenchmark {
       boolean warmup)
       throws Exception {
     configureQueue(tasks, limit);
-    HttpClient http = HttpClient.newHttpClient();
     try (Connection c = BenchPostgres.connect(jdbcUrl);
         PreparedStatement poll =
             c.prepareStatement("SELECT status FROM simulations WHERE id = ?")) {
       long t0 = System.nanoTime();
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
-                  .header("Content-Type", "application/json")
-                  .header("X-SimRun-User", OWNER)
-                  .timeout(Duration.ofSeconds(30))
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      Matcher id = ID.matcher(response.body());
-      if (response.statusCode() != 202 || !id.find()) {
-        throw new IllegalStateException(
-            "POST answered " + response.statusCode() + ": " + response.body());
-      }
-      UUID simulation = UUID.fromString(id.group(1));
+      UUID simulation = api.submit(OWNER, body);
       poll.setObject(1, simulation);
       long deadline = t0 + RUN_TIMEOUT.toNanos();
       long done = -1;

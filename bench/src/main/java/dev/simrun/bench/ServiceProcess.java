@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -165,6 +168,30 @@ final class ServiceProcess implements AutoCloseable {
     env.put("SIMRUN_TASKS_LOCATION", location);
     env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", tasksEndpoint);
     return env;
+  }
+
+  private static final Pattern SIMULATION_ID =
+      Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+  private static final HttpClient SUBMITS =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /** POSTs a simulation to this api as {@code owner}; the id it was accepted under. */
+  UUID submit(String owner, String body) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        SUBMITS.send(
+            HttpRequest.newBuilder(URI.create(url() + "/api/v1/simulations"))
+                .header("Content-Type", "application/json")
+                .header("X-SimRun-User", owner)
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher id = SIMULATION_ID.matcher(response.body());
+    if (response.statusCode() != 202 || !id.find()) {
+      throw new IllegalStateException(
+          "POST answered " + response.statusCode() + ": " + response.body());
+    }
+    return UUID.fromString(id.group(1));
   }
 
   String url() {
