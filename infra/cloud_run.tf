@@ -21,11 +21,11 @@ locals {
     # is what that worker checks (SIMRUN_AUTH_AUDIENCE below).
     SIMRUN_TASKS_PROJECT               = var.project_id
     SIMRUN_TASKS_LOCATION              = var.region
-    SIMRUN_TASKS_INTERACTIVE_QUEUE     = google_cloud_tasks_queue.interactive.name
-    SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.batch.name
-    SIMRUN_TASKS_INTERACTIVE_IO_QUEUE  = google_cloud_tasks_queue.interactive_io.name
-    SIMRUN_TASKS_BATCH_IO_QUEUE        = google_cloud_tasks_queue.batch_io.name
-    SIMRUN_TASKS_FINALIZE_QUEUE        = google_cloud_tasks_queue.finalize.name
+    SIMRUN_TASKS_INTERACTIVE_QUEUE     = google_cloud_tasks_queue.queues["interactive"].name
+    SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.queues["batch"].name
+    SIMRUN_TASKS_INTERACTIVE_IO_QUEUE  = google_cloud_tasks_queue.queues["interactive_io"].name
+    SIMRUN_TASKS_BATCH_IO_QUEUE        = google_cloud_tasks_queue.queues["batch_io"].name
+    SIMRUN_TASKS_FINALIZE_QUEUE        = google_cloud_tasks_queue.queues["finalize"].name
     SIMRUN_TASKS_WORKER_URL            = local.worker_url
     SIMRUN_TASKS_IO_WORKER_URL         = local.worker_io_url
     SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL = google_service_account.tasks.email

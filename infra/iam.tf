@@ -65,7 +65,8 @@ resource "google_project_iam_member" "cloudsql_client" {
 # ---------------------------------------------------------------------------------------------------
 # Cloud Tasks: the api creates chunk tasks (dispatcher, reconciler, dead-letter replay); the workers
 # create finalize tasks. Both attach the tasks account's OIDC token, which needs actAs on it. Every
-# one of the four queues, since the queue depends on the simulation's priority and kind.
+# queue of local.queues (cloud_tasks.tf), since the queue depends on the simulation's priority and
+# kind. The grants are keyed "<enqueuer>-<queue key>", e.g. "api-interactive".
 # ---------------------------------------------------------------------------------------------------
 
 locals {
@@ -73,16 +74,9 @@ locals {
     api    = google_service_account.api.member
     worker = google_service_account.worker.member
   }
-  queues = {
-    interactive    = google_cloud_tasks_queue.interactive
-    batch          = google_cloud_tasks_queue.batch
-    interactive_io = google_cloud_tasks_queue.interactive_io
-    batch_io       = google_cloud_tasks_queue.batch_io
-    finalize       = google_cloud_tasks_queue.finalize
-  }
   enqueuer_grants = {
     for pair in setproduct(keys(local.task_enqueuers), keys(local.queues)) :
-    "${pair[0]}-${pair[1]}" => { member = local.task_enqueuers[pair[0]], queue = local.queues[pair[1]] }
+    "${pair[0]}-${pair[1]}" => { member = local.task_enqueuers[pair[0]], queue = google_cloud_tasks_queue.queues[pair[1]] }
   }
 }
 

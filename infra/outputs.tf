@@ -45,22 +45,22 @@ output "worker_io_service_name" {
 
 output "interactive_queue" {
   description = "Full name of the interactive Cloud Tasks queue of CPU-bound kinds."
-  value       = google_cloud_tasks_queue.interactive.id
+  value       = google_cloud_tasks_queue.queues["interactive"].id
 }
 
 output "batch_queue" {
   description = "Full name of the batch Cloud Tasks queue of CPU-bound kinds."
-  value       = google_cloud_tasks_queue.batch.id
+  value       = google_cloud_tasks_queue.queues["batch"].id
 }
 
 output "interactive_io_queue" {
   description = "Full name of the interactive Cloud Tasks queue of I/O-bound kinds."
-  value       = google_cloud_tasks_queue.interactive_io.id
+  value       = google_cloud_tasks_queue.queues["interactive_io"].id
 }
 
 output "batch_io_queue" {
   description = "Full name of the batch Cloud Tasks queue of I/O-bound kinds."
-  value       = google_cloud_tasks_queue.batch_io.id
+  value       = google_cloud_tasks_queue.queues["batch_io"].id
 }
 
 output "worker_slots" {
@@ -136,5 +136,5 @@ output "scheduler_jobs" {
 
 output "finalize_queue" {
   description = "Full name of the Cloud Tasks queue of finalize tasks."
-  value       = google_cloud_tasks_queue.finalize.id
+  value       = google_cloud_tasks_queue.queues["finalize"].id
 }
