@@ -160,21 +160,27 @@ resource "google_pubsub_topic_iam_member" "api_events_subscriber" {
 # Who may call whom
 # ---------------------------------------------------------------------------------------------------
 
-# Only Cloud Tasks' identity may invoke the workers.
+# Only Cloud Tasks' identity may invoke the workers: one grant per worker service
+# (local.worker_services, cloud_run.tf), keyed like it.
 resource "google_cloud_run_v2_service_iam_member" "worker_invoker_tasks" {
+  for_each = google_cloud_run_v2_service.workers
+
   project  = var.project_id
-  location = google_cloud_run_v2_service.worker.location
-  name     = google_cloud_run_v2_service.worker.name
+  location = each.value.location
+  name     = each.value.name
   role     = "roles/run.invoker"
   member   = google_service_account.tasks.member
 }
 
-resource "google_cloud_run_v2_service_iam_member" "worker_io_invoker_tasks" {
-  project  = var.project_id
-  location = google_cloud_run_v2_service.worker_io.location
-  name     = google_cloud_run_v2_service.worker_io.name
-  role     = "roles/run.invoker"
-  member   = google_service_account.tasks.member
+# The grants' addresses before the worker services became entries of local.worker_services.
+moved {
+  from = google_cloud_run_v2_service_iam_member.worker_invoker_tasks
+  to   = google_cloud_run_v2_service_iam_member.worker_invoker_tasks["worker"]
+}
+
+moved {
+  from = google_cloud_run_v2_service_iam_member.worker_io_invoker_tasks
+  to   = google_cloud_run_v2_service_iam_member.worker_invoker_tasks["worker_io"]
 }
 
 # Cloud Scheduler's identity may invoke the api. While the api is public (invoker check disabled)
@@ -210,13 +216,10 @@ resource "google_artifact_registry_repository_iam_member" "deployer_dockerhub_re
   member     = google_service_account.deployer.member
 }
 
-# `gcloud run deploy --image` on the three services only.
+# `gcloud run deploy --image` on SimRun's services only: the api and each worker service (keys api,
+# worker, worker_io).
 resource "google_cloud_run_v2_service_iam_member" "deployer_developer" {
-  for_each = {
-    api       = google_cloud_run_v2_service.api
-    worker    = google_cloud_run_v2_service.worker
-    worker_io = google_cloud_run_v2_service.worker_io
-  }
+  for_each = merge({ api = google_cloud_run_v2_service.api }, google_cloud_run_v2_service.workers)
 
   project  = var.project_id
   location = each.value.location

@@ -20,12 +20,12 @@ output "api_service_urls" {
 
 output "worker_service_urls" {
   description = "Every URL Cloud Run reports for the worker."
-  value       = google_cloud_run_v2_service.worker.urls
+  value       = google_cloud_run_v2_service.workers["worker"].urls
 }
 
 output "worker_io_service_urls" {
   description = "Every URL Cloud Run reports for the worker-io service."
-  value       = google_cloud_run_v2_service.worker_io.urls
+  value       = google_cloud_run_v2_service.workers["worker_io"].urls
 }
 
 output "api_service_name" {
@@ -35,12 +35,12 @@ output "api_service_name" {
 
 output "worker_service_name" {
   description = "Cloud Run service of the worker (cloudbuild.yaml: _WORKER_SERVICE)."
-  value       = google_cloud_run_v2_service.worker.name
+  value       = google_cloud_run_v2_service.workers["worker"].name
 }
 
 output "worker_io_service_name" {
   description = "Cloud Run service of the worker-io service, same image as the worker (cloudbuild.yaml: _WORKER_IO_SERVICE)."
-  value       = google_cloud_run_v2_service.worker_io.name
+  value       = google_cloud_run_v2_service.workers["worker_io"].name
 }
 
 output "interactive_queue" {
