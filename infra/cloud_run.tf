@@ -21,11 +21,11 @@ locals {
     # is what that worker checks (SIMRUN_AUTH_AUDIENCE below).
     SIMRUN_TASKS_PROJECT               = var.project_id
     SIMRUN_TASKS_LOCATION              = var.region
-    SIMRUN_TASKS_INTERACTIVE_QUEUE     = google_cloud_tasks_queue.interactive.name
-    SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.batch.name
-    SIMRUN_TASKS_INTERACTIVE_IO_QUEUE  = google_cloud_tasks_queue.interactive_io.name
-    SIMRUN_TASKS_BATCH_IO_QUEUE        = google_cloud_tasks_queue.batch_io.name
-    SIMRUN_TASKS_FINALIZE_QUEUE        = google_cloud_tasks_queue.finalize.name
+    SIMRUN_TASKS_INTERACTIVE_QUEUE     = google_cloud_tasks_queue.queues["interactive"].name
+    SIMRUN_TASKS_BATCH_QUEUE           = google_cloud_tasks_queue.queues["batch"].name
+    SIMRUN_TASKS_INTERACTIVE_IO_QUEUE  = google_cloud_tasks_queue.queues["interactive_io"].name
+    SIMRUN_TASKS_BATCH_IO_QUEUE        = google_cloud_tasks_queue.queues["batch_io"].name
+    SIMRUN_TASKS_FINALIZE_QUEUE        = google_cloud_tasks_queue.queues["finalize"].name
     SIMRUN_TASKS_WORKER_URL            = local.worker_url
     SIMRUN_TASKS_IO_WORKER_URL         = local.worker_io_url
     SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL = google_service_account.tasks.email
@@ -88,23 +88,62 @@ locals {
     SIMRUN_WORKER_BATCH_SHARE      = tostring(var.worker_batch_share)
   })
 
-  # CPU-bound queues only. Its one I/O slot serves I/O-bound chunks that reach it anyway (tasks
-  # created before decision 0014 was deployed, still in the CPU-bound queues).
-  worker_env = merge(local.worker_common_env, {
-    SIMRUN_AUTH_AUDIENCE                   = local.worker_url
-    SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = tostring(var.worker_concurrency)
-    SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = "1"
-    DATABASE_POOL_SIZE                     = tostring(local.worker_db_pool_size)
-  }, var.worker_extra_env)
+  # The worker services: what differs between them (google_cloud_run_v2_service.workers below
+  # holds what they share). Each key is a service's Terraform address
+  # (google_cloud_run_v2_service.workers["worker_io"]) and keys its run.invoker and run.developer
+  # grants (iam.tf): renaming a key destroys that service and creates a new one unless a moved block
+  # goes with it. Cloud Run names and URLs, request concurrency and pool sizes are computed in
+  # main.tf. concurrency_limit_error: the plan fails with it when request_concurrency exceeds Cloud
+  # Run's limit.
+  worker_services = {
+    # CPU-bound kinds (strategy-backtest), from simulations-interactive and simulations-batch.
+    # Request concurrency: slots x (1 + waiting per slot) + finalize pushes (main.tf): pushes waiting
+    # in the worker's waiting room are requests in flight too.
+    worker = {
+      name                = local.worker_service_name
+      description         = "SimRun worker for CPU-bound kinds: runs their chunks and finalizes their simulations, pushed by Cloud Tasks."
+      request_concurrency = local.worker_request_concurrency
+      min_instances       = var.worker_min_instances
+      max_instances       = var.worker_max_instances
+      cpu                 = var.worker_cpu
+      memory              = var.worker_memory
 
-  # I/O-bound queues only. CPU-bound chunks never reach it: one CPU slot, the smallest limit (0 would
-  # mean one per core).
-  worker_io_env = merge(local.worker_common_env, {
-    SIMRUN_AUTH_AUDIENCE                   = local.worker_io_url
-    SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = "1"
-    SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = tostring(var.worker_io_concurrency)
-    DATABASE_POOL_SIZE                     = tostring(local.worker_io_db_pool_size)
-  }, var.worker_extra_env, var.worker_io_extra_env)
+      # CPU-bound queues only. Its one I/O slot serves I/O-bound chunks that reach it anyway (tasks
+      # created before decision 0014 was deployed, still in the CPU-bound queues).
+      env = merge(local.worker_common_env, {
+        SIMRUN_AUTH_AUDIENCE                   = local.worker_url
+        SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = tostring(var.worker_concurrency)
+        SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = "1"
+        DATABASE_POOL_SIZE                     = tostring(local.worker_db_pool_size)
+      }, var.worker_extra_env)
+
+      concurrency_limit_error = "Request concurrency of the worker service, worker_concurrency x (1 + worker_waiting_per_slot) + ${local.worker_finalize_requests} = ${local.worker_request_concurrency}, exceeds Cloud Run's limit of ${local.cloud_run_max_request_concurrency}. Lower worker_concurrency or worker_waiting_per_slot (and add instances instead)."
+    }
+
+    # I/O-bound kinds (forecast-backtest), from simulations-interactive-io and simulations-batch-io:
+    # the same image, runtime account, probes and shared environment as the worker, its own slots,
+    # instances, CPU and memory. Cloud Build rolls out the worker image to both services.
+    worker_io = {
+      name                = local.worker_io_service_name
+      description         = "SimRun worker for I/O-bound kinds: runs their chunks and finalizes their simulations, pushed by Cloud Tasks."
+      request_concurrency = local.worker_io_request_concurrency
+      min_instances       = var.worker_io_min_instances
+      max_instances       = var.worker_io_max_instances
+      cpu                 = var.worker_io_cpu
+      memory              = var.worker_io_memory
+
+      # I/O-bound queues only. CPU-bound chunks never reach it: one CPU slot, the smallest limit (0
+      # would mean one per core).
+      env = merge(local.worker_common_env, {
+        SIMRUN_AUTH_AUDIENCE                   = local.worker_io_url
+        SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS    = "1"
+        SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS = tostring(var.worker_io_concurrency)
+        DATABASE_POOL_SIZE                     = tostring(local.worker_io_db_pool_size)
+      }, var.worker_extra_env, var.worker_io_extra_env)
+
+      concurrency_limit_error = "Request concurrency of the worker-io service, worker_io_concurrency x (1 + worker_waiting_per_slot) + ${local.worker_finalize_requests} = ${local.worker_io_request_concurrency}, exceeds Cloud Run's limit of ${local.cloud_run_max_request_concurrency}. Lower worker_io_concurrency or worker_waiting_per_slot (and add instances instead)."
+    }
+  }
 
   # Cloud Run's largest max_instance_request_concurrency.
   cloud_run_max_request_concurrency = 1000
@@ -220,14 +259,16 @@ resource "google_cloud_run_v2_service" "api" {
   ]
 }
 
-# CPU-bound kinds (strategy-backtest), from simulations-interactive and simulations-batch.
-# Request concurrency: slots x (1 + waiting per slot) + finalize pushes (main.tf): pushes waiting
-# in the worker's waiting room are requests in flight too.
-resource "google_cloud_run_v2_service" "worker" {
+# The worker services, one per entry of local.worker_services: the worker image with the same
+# runtime account, ingress, invoker check, timeout, probes and shared environment; each entry sets
+# its name, slots (request concurrency, environment), instances, CPU and memory.
+resource "google_cloud_run_v2_service" "workers" {
+  for_each = local.worker_services
+
   project             = var.project_id
   location            = var.region
-  name                = local.worker_service_name
-  description         = "SimRun worker for CPU-bound kinds: runs their chunks and finalizes their simulations, pushed by Cloud Tasks."
+  name                = each.value.name
+  description         = each.value.description
   ingress             = var.worker_ingress
   deletion_protection = var.deletion_protection
 
@@ -238,11 +279,11 @@ resource "google_cloud_run_v2_service" "worker" {
     service_account                  = google_service_account.worker.email
     execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
     timeout                          = "${var.worker_timeout_seconds}s"
-    max_instance_request_concurrency = local.worker_request_concurrency
+    max_instance_request_concurrency = each.value.request_concurrency
 
     scaling {
-      min_instance_count = var.worker_min_instances
-      max_instance_count = var.worker_max_instances
+      min_instance_count = each.value.min_instances
+      max_instance_count = each.value.max_instances
     }
 
     containers {
@@ -254,8 +295,8 @@ resource "google_cloud_run_v2_service" "worker" {
 
       resources {
         limits = {
-          cpu    = var.worker_cpu
-          memory = var.worker_memory
+          cpu    = each.value.cpu
+          memory = each.value.memory
         }
         # Billed per request: a chunk's work happens inside its request (results committed,
         # progress published and flushed, finalize enqueued before the response).
@@ -264,7 +305,7 @@ resource "google_cloud_run_v2_service" "worker" {
       }
 
       dynamic "env" {
-        for_each = local.worker_env
+        for_each = each.value.env
         content {
           name  = env.key
           value = env.value
@@ -329,8 +370,8 @@ resource "google_cloud_run_v2_service" "worker" {
     }
 
     precondition {
-      condition     = local.worker_request_concurrency <= local.cloud_run_max_request_concurrency
-      error_message = "Request concurrency of the worker service, worker_concurrency x (1 + worker_waiting_per_slot) + ${local.worker_finalize_requests} = ${local.worker_request_concurrency}, exceeds Cloud Run's limit of ${local.cloud_run_max_request_concurrency}. Lower worker_concurrency or worker_waiting_per_slot (and add instances instead)."
+      condition     = each.value.request_concurrency <= local.cloud_run_max_request_concurrency
+      error_message = each.value.concurrency_limit_error
     }
   }
 
@@ -341,123 +382,14 @@ resource "google_cloud_run_v2_service" "worker" {
   ]
 }
 
-# I/O-bound kinds (forecast-backtest), from simulations-interactive-io and simulations-batch-io:
-# the same image, runtime account, probes and shared environment as the worker, its own slots,
-# instances, CPU and memory. Cloud Build rolls out the worker image to both services.
-resource "google_cloud_run_v2_service" "worker_io" {
-  project             = var.project_id
-  location            = var.region
-  name                = local.worker_io_service_name
-  description         = "SimRun worker for I/O-bound kinds: runs their chunks and finalizes their simulations, pushed by Cloud Tasks."
-  ingress             = var.worker_ingress
-  deletion_protection = var.deletion_protection
+# The services' addresses before they became entries of local.worker_services: each moves to its
+# entry, so the next apply neither destroys nor re-creates a service.
+moved {
+  from = google_cloud_run_v2_service.worker
+  to   = google_cloud_run_v2_service.workers["worker"]
+}
 
-  # Private: only the tasks service account holds run.invoker (iam.tf). See var.worker_invoker_iam_check.
-  invoker_iam_disabled = !var.worker_invoker_iam_check
-
-  template {
-    service_account                  = google_service_account.worker.email
-    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
-    timeout                          = "${var.worker_timeout_seconds}s"
-    max_instance_request_concurrency = local.worker_io_request_concurrency
-
-    scaling {
-      min_instance_count = var.worker_io_min_instances
-      max_instance_count = var.worker_io_max_instances
-    }
-
-    containers {
-      image = var.worker_image
-
-      ports {
-        container_port = 8080
-      }
-
-      resources {
-        limits = {
-          cpu    = var.worker_io_cpu
-          memory = var.worker_io_memory
-        }
-        # Billed per request: a chunk's work happens inside its request (results committed,
-        # progress published and flushed, finalize enqueued before the response).
-        cpu_idle          = true
-        startup_cpu_boost = true
-      }
-
-      dynamic "env" {
-        for_each = local.worker_io_env
-        content {
-          name  = env.key
-          value = env.value
-        }
-      }
-
-      env {
-        name = "DATABASE_PASSWORD"
-        value_source {
-          secret_key_ref {
-            secret  = google_secret_manager_secret.db_password.secret_id
-            version = google_secret_manager_secret_version.db_password.version
-          }
-        }
-      }
-
-      dynamic "startup_probe" {
-        for_each = var.worker_health_path == "" ? [] : [var.worker_health_path]
-        content {
-          http_get {
-            path = startup_probe.value
-            port = 8080
-          }
-          initial_delay_seconds = 5
-          period_seconds        = 5
-          timeout_seconds       = 3
-          failure_threshold     = 24
-        }
-      }
-
-      dynamic "startup_probe" {
-        for_each = var.worker_health_path == "" ? [8080] : []
-        content {
-          tcp_socket {
-            port = startup_probe.value
-          }
-          initial_delay_seconds = 0
-          period_seconds        = 2
-          timeout_seconds       = 2
-          failure_threshold     = 60
-        }
-      }
-    }
-  }
-
-  traffic {
-    type    = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
-    percent = 100
-  }
-
-  lifecycle {
-    ignore_changes = [
-      template[0].containers[0].image,
-      client,
-      client_version,
-      traffic,
-    ]
-
-    precondition {
-      condition     = var.worker_timeout_seconds >= var.tasks_dispatch_deadline_seconds
-      error_message = "worker_timeout_seconds (${var.worker_timeout_seconds}) must be at least tasks_dispatch_deadline_seconds (${var.tasks_dispatch_deadline_seconds}): Cloud Run would cut chunks Cloud Tasks still waits for."
-    }
-
-    precondition {
-      condition     = local.worker_io_request_concurrency <= local.cloud_run_max_request_concurrency
-      error_message = "Request concurrency of the worker-io service, worker_io_concurrency x (1 + worker_waiting_per_slot) + ${local.worker_finalize_requests} = ${local.worker_io_request_concurrency}, exceeds Cloud Run's limit of ${local.cloud_run_max_request_concurrency}. Lower worker_io_concurrency or worker_waiting_per_slot (and add instances instead)."
-    }
-  }
-
-  depends_on = [
-    google_project_service.enabled,
-    google_secret_manager_secret_iam_member.db_password_accessor,
-    google_project_iam_member.cloudsql_client,
-  ]
+moved {
+  from = google_cloud_run_v2_service.worker_io
+  to   = google_cloud_run_v2_service.workers["worker_io"]
 }

@@ -1,9 +1,10 @@
 # Five queues (decision 0014, docs/decisions/0014-dispatch-sized-to-slots.md): for chunks, a
-# priority and a class of work each, and one for finalize tasks (at the end of this file). simulations-interactive and simulations-batch carry CPU-bound kinds
-# (strategy-backtest) to the worker service; simulations-interactive-io and simulations-batch-io
-# carry I/O-bound kinds (forecast-backtest, whose chunks mostly wait on model calls) to the
-# worker-io service. The api picks the queue from the simulation's priority and its kind. Tasks are HTTP tasks created by
-# the application with their own URL and OIDC token (no queue-level target), named from
+# priority and a class of work each, and one for finalize tasks (the last entry of local.queues).
+# simulations-interactive and simulations-batch carry CPU-bound kinds (strategy-backtest) to the
+# worker service; simulations-interactive-io and simulations-batch-io carry I/O-bound kinds
+# (forecast-backtest, whose chunks mostly wait on model calls) to the worker-io service. The api
+# picks the queue from the simulation's priority and its kind. Tasks are HTTP tasks created by the
+# application with their own URL and OIDC token (no queue-level target), named from
 # (simulation, chunk, generation).
 #
 # Rate limits: each chunk queue's max_concurrent_dispatches is twice the slots that serve it
@@ -27,8 +28,11 @@
 # (Cloud Tasks has no dead-letter queue). Decision 0012.
 #
 # A deleted queue's name cannot be reused for about 7 days: do not destroy and re-create casually.
-# The CPU-bound queues keep the resource names `interactive` and `batch` they had before the I/O
-# queues existed.
+# Every queue is one entry of local.queues below, and google_cloud_tasks_queue.queues creates one
+# queue per entry. Each key is a queue's Terraform address (google_cloud_tasks_queue.queues["batch"])
+# and keys its enqueuer grants in iam.tf: renaming a key destroys that queue and creates a new one
+# unless a moved block goes with it. The CPU-bound queues keep the keys `interactive` and `batch`,
+# the resource names they had before the I/O queues existed.
 
 locals {
   # 1 s, 2 s, 4 s, 8 s, 16 s, 32 s, then +32 s per attempt up to 5 min: a person is waiting, and most
@@ -49,23 +53,74 @@ locals {
 
   # Cloud Tasks' largest max_concurrent_dispatches.
   tasks_max_concurrent_dispatches = 5000
+
+  # The five queues. dispatch_limit_error: the plan fails with it when max_concurrent_dispatches
+  # exceeds Cloud Tasks' limit; set on the interactive queue of each class (its batch queue has the
+  # same count, so one message per class), null for no check (the batch queues; finalize, capped
+  # with min()).
+  queues = {
+    interactive = {
+      name                      = "simulations-interactive"
+      max_dispatches_per_second = var.interactive_max_dispatches_per_second
+      max_concurrent_dispatches = 2 * local.cpu_slots
+      retry                     = local.interactive_retry
+      dispatch_limit_error      = "Twice the CPU slots (worker_max_instances x worker_concurrency = ${local.cpu_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
+    }
+
+    batch = {
+      name                      = "simulations-batch"
+      max_dispatches_per_second = var.batch_max_dispatches_per_second
+      max_concurrent_dispatches = 2 * local.cpu_slots
+      retry                     = local.batch_retry
+      dispatch_limit_error      = null
+    }
+
+    interactive_io = {
+      name                      = "simulations-interactive-io"
+      max_dispatches_per_second = var.interactive_max_dispatches_per_second
+      max_concurrent_dispatches = 2 * local.io_slots
+      retry                     = local.interactive_retry
+      dispatch_limit_error      = "Twice the I/O slots (worker_io_max_instances x worker_io_concurrency = ${local.io_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
+    }
+
+    batch_io = {
+      name                      = "simulations-batch-io"
+      max_dispatches_per_second = var.batch_max_dispatches_per_second
+      max_concurrent_dispatches = 2 * local.io_slots
+      retry                     = local.batch_retry
+      dispatch_limit_error      = null
+    }
+
+    # Finalize tasks (combining a simulation's chunk results) take no worker slot, so they have a
+    # queue of their own: they never take a chunk queue's dispatches and never wait behind chunks.
+    # Pushed to the CPU-bound worker; twice its slots at once, as a reduce computes, briefly.
+    finalize = {
+      name                      = "simulations-finalize"
+      max_dispatches_per_second = var.interactive_max_dispatches_per_second
+      max_concurrent_dispatches = min(2 * local.cpu_slots, local.tasks_max_concurrent_dispatches)
+      retry                     = local.interactive_retry
+      dispatch_limit_error      = null
+    }
+  }
 }
 
-resource "google_cloud_tasks_queue" "interactive" {
+resource "google_cloud_tasks_queue" "queues" {
+  for_each = local.queues
+
   project  = var.project_id
   location = var.region
-  name     = "simulations-interactive"
+  name     = each.value.name
 
   rate_limits {
-    max_dispatches_per_second = var.interactive_max_dispatches_per_second
-    max_concurrent_dispatches = 2 * local.cpu_slots
+    max_dispatches_per_second = each.value.max_dispatches_per_second
+    max_concurrent_dispatches = each.value.max_concurrent_dispatches
   }
 
   retry_config {
     max_attempts  = -1
-    min_backoff   = local.interactive_retry.min_backoff
-    max_backoff   = local.interactive_retry.max_backoff
-    max_doublings = local.interactive_retry.max_doublings
+    min_backoff   = each.value.retry.min_backoff
+    max_backoff   = each.value.retry.max_backoff
+    max_doublings = each.value.retry.max_doublings
   }
 
   stackdriver_logging_config {
@@ -73,117 +128,39 @@ resource "google_cloud_tasks_queue" "interactive" {
   }
 
   lifecycle {
+    # A queue without dispatch_limit_error always passes; error_message must still be a string.
     precondition {
-      condition     = 2 * local.cpu_slots <= local.tasks_max_concurrent_dispatches
-      error_message = "Twice the CPU slots (worker_max_instances x worker_concurrency = ${local.cpu_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
+      condition     = each.value.dispatch_limit_error == null || each.value.max_concurrent_dispatches <= local.tasks_max_concurrent_dispatches
+      error_message = coalesce(each.value.dispatch_limit_error, "(not checked)")
     }
   }
 
   depends_on = [google_project_service.enabled]
 }
 
-resource "google_cloud_tasks_queue" "batch" {
-  project  = var.project_id
-  location = var.region
-  name     = "simulations-batch"
-
-  rate_limits {
-    max_dispatches_per_second = var.batch_max_dispatches_per_second
-    max_concurrent_dispatches = 2 * local.cpu_slots
-  }
-
-  retry_config {
-    max_attempts  = -1
-    min_backoff   = local.batch_retry.min_backoff
-    max_backoff   = local.batch_retry.max_backoff
-    max_doublings = local.batch_retry.max_doublings
-  }
-
-  stackdriver_logging_config {
-    sampling_ratio = var.tasks_log_sampling_ratio
-  }
-
-  depends_on = [google_project_service.enabled]
+# The queues' addresses before they became entries of local.queues: each moves to its entry, so the
+# next apply neither destroys nor re-creates a queue.
+moved {
+  from = google_cloud_tasks_queue.interactive
+  to   = google_cloud_tasks_queue.queues["interactive"]
 }
 
-resource "google_cloud_tasks_queue" "interactive_io" {
-  project  = var.project_id
-  location = var.region
-  name     = "simulations-interactive-io"
-
-  rate_limits {
-    max_dispatches_per_second = var.interactive_max_dispatches_per_second
-    max_concurrent_dispatches = 2 * local.io_slots
-  }
-
-  retry_config {
-    max_attempts  = -1
-    min_backoff   = local.interactive_retry.min_backoff
-    max_backoff   = local.interactive_retry.max_backoff
-    max_doublings = local.interactive_retry.max_doublings
-  }
-
-  stackdriver_logging_config {
-    sampling_ratio = var.tasks_log_sampling_ratio
-  }
-
-  lifecycle {
-    precondition {
-      condition     = 2 * local.io_slots <= local.tasks_max_concurrent_dispatches
-      error_message = "Twice the I/O slots (worker_io_max_instances x worker_io_concurrency = ${local.io_slots}) exceed Cloud Tasks' max_concurrent_dispatches limit of ${local.tasks_max_concurrent_dispatches}."
-    }
-  }
-
-  depends_on = [google_project_service.enabled]
+moved {
+  from = google_cloud_tasks_queue.batch
+  to   = google_cloud_tasks_queue.queues["batch"]
 }
 
-resource "google_cloud_tasks_queue" "batch_io" {
-  project  = var.project_id
-  location = var.region
-  name     = "simulations-batch-io"
-
-  rate_limits {
-    max_dispatches_per_second = var.batch_max_dispatches_per_second
-    max_concurrent_dispatches = 2 * local.io_slots
-  }
-
-  retry_config {
-    max_attempts  = -1
-    min_backoff   = local.batch_retry.min_backoff
-    max_backoff   = local.batch_retry.max_backoff
-    max_doublings = local.batch_retry.max_doublings
-  }
-
-  stackdriver_logging_config {
-    sampling_ratio = var.tasks_log_sampling_ratio
-  }
-
-  depends_on = [google_project_service.enabled]
+moved {
+  from = google_cloud_tasks_queue.interactive_io
+  to   = google_cloud_tasks_queue.queues["interactive_io"]
 }
 
-# Finalize tasks (combining a simulation's chunk results) take no worker slot, so they have a queue
-# of their own: they never take a chunk queue's dispatches and never wait behind chunks. Pushed to
-# the CPU-bound worker; twice its slots at once, as a reduce computes, briefly.
-resource "google_cloud_tasks_queue" "finalize" {
-  project  = var.project_id
-  location = var.region
-  name     = "simulations-finalize"
+moved {
+  from = google_cloud_tasks_queue.batch_io
+  to   = google_cloud_tasks_queue.queues["batch_io"]
+}
 
-  rate_limits {
-    max_dispatches_per_second = var.interactive_max_dispatches_per_second
-    max_concurrent_dispatches = min(2 * local.cpu_slots, local.tasks_max_concurrent_dispatches)
-  }
-
-  retry_config {
-    max_attempts  = -1
-    min_backoff   = local.interactive_retry.min_backoff
-    max_backoff   = local.interactive_retry.max_backoff
-    max_doublings = local.interactive_retry.max_doublings
-  }
-
-  stackdriver_logging_config {
-    sampling_ratio = var.tasks_log_sampling_ratio
-  }
-
-  depends_on = [google_project_service.enabled]
+moved {
+  from = google_cloud_tasks_queue.finalize
+  to   = google_cloud_tasks_queue.queues["finalize"]
 }

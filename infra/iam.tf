@@ -65,7 +65,8 @@ resource "google_project_iam_member" "cloudsql_client" {
 # ---------------------------------------------------------------------------------------------------
 # Cloud Tasks: the api creates chunk tasks (dispatcher, reconciler, dead-letter replay); the workers
 # create finalize tasks. Both attach the tasks account's OIDC token, which needs actAs on it. Every
-# one of the four queues, since the queue depends on the simulation's priority and kind.
+# queue of local.queues (cloud_tasks.tf), since the queue depends on the simulation's priority and
+# kind. The grants are keyed "<enqueuer>-<queue key>", e.g. "api-interactive".
 # ---------------------------------------------------------------------------------------------------
 
 locals {
@@ -73,16 +74,9 @@ locals {
     api    = google_service_account.api.member
     worker = google_service_account.worker.member
   }
-  queues = {
-    interactive    = google_cloud_tasks_queue.interactive
-    batch          = google_cloud_tasks_queue.batch
-    interactive_io = google_cloud_tasks_queue.interactive_io
-    batch_io       = google_cloud_tasks_queue.batch_io
-    finalize       = google_cloud_tasks_queue.finalize
-  }
   enqueuer_grants = {
     for pair in setproduct(keys(local.task_enqueuers), keys(local.queues)) :
-    "${pair[0]}-${pair[1]}" => { member = local.task_enqueuers[pair[0]], queue = local.queues[pair[1]] }
+    "${pair[0]}-${pair[1]}" => { member = local.task_enqueuers[pair[0]], queue = google_cloud_tasks_queue.queues[pair[1]] }
   }
 }
 
@@ -166,21 +160,27 @@ resource "google_pubsub_topic_iam_member" "api_events_subscriber" {
 # Who may call whom
 # ---------------------------------------------------------------------------------------------------
 
-# Only Cloud Tasks' identity may invoke the workers.
+# Only Cloud Tasks' identity may invoke the workers: one grant per worker service
+# (local.worker_services, cloud_run.tf), keyed like it.
 resource "google_cloud_run_v2_service_iam_member" "worker_invoker_tasks" {
+  for_each = google_cloud_run_v2_service.workers
+
   project  = var.project_id
-  location = google_cloud_run_v2_service.worker.location
-  name     = google_cloud_run_v2_service.worker.name
+  location = each.value.location
+  name     = each.value.name
   role     = "roles/run.invoker"
   member   = google_service_account.tasks.member
 }
 
-resource "google_cloud_run_v2_service_iam_member" "worker_io_invoker_tasks" {
-  project  = var.project_id
-  location = google_cloud_run_v2_service.worker_io.location
-  name     = google_cloud_run_v2_service.worker_io.name
-  role     = "roles/run.invoker"
-  member   = google_service_account.tasks.member
+# The grants' addresses before the worker services became entries of local.worker_services.
+moved {
+  from = google_cloud_run_v2_service_iam_member.worker_invoker_tasks
+  to   = google_cloud_run_v2_service_iam_member.worker_invoker_tasks["worker"]
+}
+
+moved {
+  from = google_cloud_run_v2_service_iam_member.worker_io_invoker_tasks
+  to   = google_cloud_run_v2_service_iam_member.worker_invoker_tasks["worker_io"]
 }
 
 # Cloud Scheduler's identity may invoke the api. While the api is public (invoker check disabled)
@@ -216,13 +216,10 @@ resource "google_artifact_registry_repository_iam_member" "deployer_dockerhub_re
   member     = google_service_account.deployer.member
 }
 
-# `gcloud run deploy --image` on the three services only.
+# `gcloud run deploy --image` on SimRun's services only: the api and each worker service (keys api,
+# worker, worker_io).
 resource "google_cloud_run_v2_service_iam_member" "deployer_developer" {
-  for_each = {
-    api       = google_cloud_run_v2_service.api
-    worker    = google_cloud_run_v2_service.worker
-    worker_io = google_cloud_run_v2_service.worker_io
-  }
+  for_each = merge({ api = google_cloud_run_v2_service.api }, google_cloud_run_v2_service.workers)
 
   project  = var.project_id
   location = each.value.location

@@ -18,8 +18,9 @@ locals {
 
   # Cloud Run's deterministic URLs (https://SERVICE-PROJECT_NUMBER.REGION.run.app) are known before
   # the services exist. Each worker's own configuration needs its URL (it is the OIDC audience it
-  # checks), which a reference to google_cloud_run_v2_service.worker.uri would make a cycle; and the
-  # same string is then used everywhere a URL is compared: task target, task audience, token check.
+  # checks), which a reference to google_cloud_run_v2_service.workers["worker"].uri would make a
+  # cycle; and the same string is then used everywhere a URL is compared: task target, task
+  # audience, token check.
   api_url       = "https://${local.api_service_name}-${local.project_number}.${var.region}.run.app"
   worker_url    = "https://${local.worker_service_name}-${local.project_number}.${var.region}.run.app"
   worker_io_url = "https://${local.worker_io_service_name}-${local.project_number}.${var.region}.run.app"

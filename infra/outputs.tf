@@ -20,12 +20,12 @@ output "api_service_urls" {
 
 output "worker_service_urls" {
   description = "Every URL Cloud Run reports for the worker."
-  value       = google_cloud_run_v2_service.worker.urls
+  value       = google_cloud_run_v2_service.workers["worker"].urls
 }
 
 output "worker_io_service_urls" {
   description = "Every URL Cloud Run reports for the worker-io service."
-  value       = google_cloud_run_v2_service.worker_io.urls
+  value       = google_cloud_run_v2_service.workers["worker_io"].urls
 }
 
 output "api_service_name" {
@@ -35,32 +35,32 @@ output "api_service_name" {
 
 output "worker_service_name" {
   description = "Cloud Run service of the worker (cloudbuild.yaml: _WORKER_SERVICE)."
-  value       = google_cloud_run_v2_service.worker.name
+  value       = google_cloud_run_v2_service.workers["worker"].name
 }
 
 output "worker_io_service_name" {
   description = "Cloud Run service of the worker-io service, same image as the worker (cloudbuild.yaml: _WORKER_IO_SERVICE)."
-  value       = google_cloud_run_v2_service.worker_io.name
+  value       = google_cloud_run_v2_service.workers["worker_io"].name
 }
 
 output "interactive_queue" {
   description = "Full name of the interactive Cloud Tasks queue of CPU-bound kinds."
-  value       = google_cloud_tasks_queue.interactive.id
+  value       = google_cloud_tasks_queue.queues["interactive"].id
 }
 
 output "batch_queue" {
   description = "Full name of the batch Cloud Tasks queue of CPU-bound kinds."
-  value       = google_cloud_tasks_queue.batch.id
+  value       = google_cloud_tasks_queue.queues["batch"].id
 }
 
 output "interactive_io_queue" {
   description = "Full name of the interactive Cloud Tasks queue of I/O-bound kinds."
-  value       = google_cloud_tasks_queue.interactive_io.id
+  value       = google_cloud_tasks_queue.queues["interactive_io"].id
 }
 
 output "batch_io_queue" {
   description = "Full name of the batch Cloud Tasks queue of I/O-bound kinds."
-  value       = google_cloud_tasks_queue.batch_io.id
+  value       = google_cloud_tasks_queue.queues["batch_io"].id
 }
 
 output "worker_slots" {
@@ -136,5 +136,5 @@ output "scheduler_jobs" {
 
 output "finalize_queue" {
   description = "Full name of the Cloud Tasks queue of finalize tasks."
-  value       = google_cloud_tasks_queue.finalize.id
+  value       = google_cloud_tasks_queue.queues["finalize"].id
 }
