@@ -59,10 +59,18 @@ class PubSubOutageChaosTest {
                               .incrementAndGet();
                         }
                       }));
+      // Pub/Sub dies once live events have reached the stream and a third of the chunks are done;
+      // waiting for the event, not for a time, keeps this true on a slow machine.
       long doneAtKill;
-      while ((doneAtKill = ChaosChecks.chunksDone(stack, id)) < ChaosStacks.CHUNKS / 3) {
+      long giveUp = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while ((doneAtKill = ChaosChecks.chunksDone(stack, id)) < ChaosStacks.CHUNKS / 3
+          || transientBefore.get() == 0) {
+        assertThat(System.nanoTime()).as("live events before the kill").isLessThan(giveUp);
         Thread.sleep(5);
       }
+      assertThat(doneAtKill)
+          .as("Pub/Sub died while chunks were still running")
+          .isLessThan(ChaosStacks.CHUNKS);
       pubSub.close();
       killedAt.set(System.nanoTime());
       byte[] result = stack.awaitResult(id, Duration.ofMinutes(2));
