@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,9 @@ class ForecastHttpAgentTest {
       return new Reply(status, "{\"error\": \"scripted\"}");
     }
 
-    /** Holds the request, unanswered, until the test is over: any limit runs out first. */
+    /**
+     * Holds the request, unanswered, until the test is over: any limit under 30 s runs out first.
+     */
     static Reply heldUntilTheEnd() {
       return new Reply(true, 200, "{\"prediction\": 0}");
     }
@@ -95,7 +98,8 @@ class ForecastHttpAgentTest {
     }
     try {
       if (reply.held()) {
-        testOver.await();
+        // Answered at the end of the test, or after 30 s should a call wait that long.
+        testOver.await(30, TimeUnit.SECONDS);
       }
       byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
