@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -114,21 +116,25 @@ class ForecastParallelAgentsTest {
   void cancellingStopsTheWaitingAgents() {
     ForecastBacktestKind kind = ForecastFixtures.kind();
     int latencyMs = ForecastBacktestKind.MAX_LATENCY_MS;
-    // Cancelled once all five agents of the first day are in their pause.
-    PauseWatch[] context = new PauseWatch[1];
-    context[0] =
-        new PauseWatch(
-            n -> {
-              if (n == 5) {
-                context[0].cancel();
-              }
-            });
+    // Cancelled once all five agents of the first day are in their pause (or after 30 s, should
+    // they never all be: then the assertions below fail instead of the test hanging).
+    CountDownLatch allPaused = new CountDownLatch(5);
+    PauseWatch context = new PauseWatch(n -> allPaused.countDown());
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            allPaused.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          context.cancel();
+        });
     long started = System.nanoTime();
-    assertThatThrownBy(() -> kind.runChunk(slow(latencyMs), new UnitRange(0, 10), context[0]))
+    assertThatThrownBy(() -> kind.runChunk(slow(latencyMs), new UnitRange(0, 10), context))
         .isInstanceOf(ChunkCancelledException.class);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(context[0].pausedAgents()).as("no second day began").isEqualTo(5);
-    assertThat(context[0].details).as("no day finished").isEmpty();
+    assertThat(context.pausedAgents()).as("all five paused, no second day began").isEqualTo(5);
+    assertThat(context.details).as("no day finished").isEmpty();
     // The chunk returns only after its agents have ended; had they slept out their pause, that
     // would have taken the whole latency.
     assertThat(took).isLessThan(Duration.ofMillis(latencyMs));
