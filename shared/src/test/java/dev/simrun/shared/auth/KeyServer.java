@@ -24,6 +24,7 @@ final class KeyServer implements AutoCloseable {
   private final HttpServer server;
   private final AtomicInteger discoveries = new AtomicInteger();
   private final AtomicInteger jwksFetches = new AtomicInteger();
+  private final AtomicInteger letGo = new AtomicInteger();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile List<RSAKey> keys;
   private volatile String discoveredIssuer;
@@ -85,6 +86,11 @@ final class KeyServer implements AutoCloseable {
     this.hang = true;
   }
 
+  /** How many held requests (see {@link #hang}) the server has let go of, unanswered. */
+  int letGo() {
+    return letGo.get();
+  }
+
   private void discovery(HttpExchange exchange) throws IOException {
     discoveries.incrementAndGet();
     respond(
@@ -102,7 +108,11 @@ final class KeyServer implements AutoCloseable {
   private void respond(HttpExchange exchange, String json) throws IOException {
     try (exchange) {
       if (hang) {
-        released.await(30, TimeUnit.SECONDS);
+        try {
+          released.await(30, TimeUnit.SECONDS);
+        } finally {
+          letGo.incrementAndGet();
+        }
         return;
       }
       byte[] body = json.getBytes(StandardCharsets.UTF_8);

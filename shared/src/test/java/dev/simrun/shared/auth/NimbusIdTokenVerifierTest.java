@@ -65,8 +65,11 @@ class NimbusIdTokenVerifierTest {
         platformVerified);
   }
 
+  /** A read timeout no answer of the loopback issuer comes near, however busy the machine. */
+  static final Duration AMPLE = Duration.ofSeconds(30);
+
   NimbusIdTokenVerifier verifier() {
-    return new NimbusIdTokenVerifier(config(issuer.issuer(), null, Duration.ofSeconds(2)), clock);
+    return new NimbusIdTokenVerifier(config(issuer.issuer(), null, AMPLE), clock);
   }
 
   TestTokens token() {
@@ -123,7 +126,7 @@ class NimbusIdTokenVerifierTest {
   void aConfiguredJwksUriIsUsedWithoutDiscovery() {
     var verifier =
         new NimbusIdTokenVerifier(
-            config(issuer.issuer(), URI.create(issuer.jwksUri()), Duration.ofSeconds(2)), clock);
+            config(issuer.issuer(), URI.create(issuer.jwksUri()), AMPLE), clock);
     assertThat(verifier.verify(token().signedWith(KEY))).isInstanceOf(Verified.class);
     assertThat(issuer.discoveries()).isZero();
   }
@@ -176,8 +179,7 @@ class NimbusIdTokenVerifierTest {
   void googleSignsWithEitherSpellingOfItsIssuer() {
     var verifier =
         new NimbusIdTokenVerifier(
-            config(AuthConfig.GOOGLE_ISSUER, URI.create(issuer.jwksUri()), Duration.ofSeconds(2)),
-            clock);
+            config(AuthConfig.GOOGLE_ISSUER, URI.create(issuer.jwksUri()), AMPLE), clock);
     for (String iss : List.of("https://accounts.google.com", "accounts.google.com")) {
       assertThat(verifier.verify(token().issuer(iss).signedWith(KEY))).isInstanceOf(Verified.class);
     }
@@ -295,11 +297,10 @@ class NimbusIdTokenVerifierTest {
     issuer.hang();
     var verifier =
         new NimbusIdTokenVerifier(config(issuer.issuer(), null, Duration.ofMillis(300)), clock);
-    long start = System.nanoTime();
     Verification v = verifier.verify(token().signedWith(KEY));
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(reasonOf(v)).isEqualTo(Reason.KEYS_UNAVAILABLE);
-    assertThat(took).isLessThan(Duration.ofSeconds(3));
+    // The issuer has not let go of the request: the verifier gave up on its own read timeout.
+    assertThat(issuer.letGo()).isZero();
   }
 
   /** What Cloud Run forwards after its invoker check verified the token. */
@@ -313,8 +314,7 @@ class NimbusIdTokenVerifierTest {
     assertThat(reasonOf(verifier().verify(forwarded))).isEqualTo(Reason.BAD_SIGNATURE);
 
     var behindCloudRun =
-        new NimbusIdTokenVerifier(
-            config(issuer.issuer(), null, Duration.ofSeconds(2), true), clock);
+        new NimbusIdTokenVerifier(config(issuer.issuer(), null, AMPLE, true), clock);
     assertThat(behindCloudRun.verify(forwarded)).isInstanceOf(Verified.class);
     assertThat(issuer.discoveries()).as("no keys needed").isZero();
     // Every claim is still checked.

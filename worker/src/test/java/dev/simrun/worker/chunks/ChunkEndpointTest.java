@@ -176,12 +176,16 @@ class ChunkEndpointTest implements TestPropertyProvider {
 
   @Test
   void progressReachesTheChunkRowWhileItRuns() throws Exception {
-    UUID id = simulations.create(SumKind.Params.of(40, 40).slow(20));
+    // Held halfway until the test has seen its progress, however long that takes to look at.
+    String gate = "progress-" + UUID.randomUUID();
+    UUID id = simulations.create(SumKind.Params.of(40, 40).gatedAt(gate, 20));
     CompletableFuture<HttpResponse<String>> run =
         CompletableFuture.supplyAsync(() -> push(id, 0, 0));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Gates.waiting(gate) == 1);
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> rows.chunk(id, 0), c -> c.progress() > 0 && c.progress() < 1);
+    Gates.open(gate);
     assertThat(run.get().statusCode()).isEqualTo(200);
     assertThat(rows.chunk(id, 0).progress()).isEqualTo(1.0);
   }

@@ -31,10 +31,13 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
   /**
    * @param unitMillis time each unit takes
    * @param failAtUnit the unit at which the chunk throws; -1 for none
-   * @param gate the name of a gate each chunk waits at before its first unit; null for none
+   * @param gate the name of a gate each chunk waits at before its first unit (or before {@code
+   *     gateAtUnit}); null for none
    * @param failWhile the name of a {@link Switches switch}: while it is on, the chunk holding
    *     {@code failAtUnit} fails there; null to fail whenever it reaches that unit
    * @param permanent fail with {@link PermanentChunkFailure} (no retry helps) instead
+   * @param gateAtUnit the unit before which the chunk holding it waits at {@code gate}, its
+   *     progress so far reported; -1 for before the first unit of every chunk
    */
   @Serdeable
   public record Params(
@@ -45,38 +48,64 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
       long failAtUnit,
       @Nullable String gate,
       @Nullable String failWhile,
-      boolean permanent) {
+      boolean permanent,
+      long gateAtUnit) {
 
     public static Params of(long units, int unitsPerChunk) {
-      return new Params(units, 42, unitsPerChunk, 0, -1, null, null, false);
+      return new Params(units, 42, unitsPerChunk, 0, -1, null, null, false, -1);
     }
 
     public Params seeded(long newSeed) {
       return new Params(
-          units, newSeed, unitsPerChunk, unitMillis, failAtUnit, gate, failWhile, permanent);
+          units,
+          newSeed,
+          unitsPerChunk,
+          unitMillis,
+          failAtUnit,
+          gate,
+          failWhile,
+          permanent,
+          gateAtUnit);
     }
 
     public Params slow(long millisPerUnit) {
       return new Params(
-          units, seed, unitsPerChunk, millisPerUnit, failAtUnit, gate, failWhile, permanent);
+          units,
+          seed,
+          unitsPerChunk,
+          millisPerUnit,
+          failAtUnit,
+          gate,
+          failWhile,
+          permanent,
+          gateAtUnit);
     }
 
     public Params failingAt(long unit) {
-      return new Params(units, seed, unitsPerChunk, unitMillis, unit, gate, failWhile, permanent);
+      return new Params(
+          units, seed, unitsPerChunk, unitMillis, unit, gate, failWhile, permanent, gateAtUnit);
     }
 
     /** Fails at {@code unit} only while the switch {@code name} is on. */
     public Params failingAtWhile(long unit, String name) {
-      return new Params(units, seed, unitsPerChunk, unitMillis, unit, gate, name, permanent);
+      return new Params(
+          units, seed, unitsPerChunk, unitMillis, unit, gate, name, permanent, gateAtUnit);
     }
 
     public Params permanently() {
-      return new Params(units, seed, unitsPerChunk, unitMillis, failAtUnit, gate, failWhile, true);
+      return new Params(
+          units, seed, unitsPerChunk, unitMillis, failAtUnit, gate, failWhile, true, gateAtUnit);
     }
 
     public Params gated(String name) {
       return new Params(
-          units, seed, unitsPerChunk, unitMillis, failAtUnit, name, failWhile, permanent);
+          units, seed, unitsPerChunk, unitMillis, failAtUnit, name, failWhile, permanent, -1);
+    }
+
+    /** Holds the chunk holding {@code unit} at the gate {@code name} just before that unit. */
+    public Params gatedAt(String name, long unit) {
+      return new Params(
+          units, seed, unitsPerChunk, unitMillis, failAtUnit, name, failWhile, permanent, unit);
     }
   }
 
@@ -138,7 +167,7 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
 
   @Override
   public Partial runChunk(Params params, UnitRange range, ChunkContext context) {
-    if (params.gate() != null) {
+    if (params.gate() != null && params.gateAtUnit() < 0) {
       Gates.pass(params.gate());
     }
     Checkpoint resume =
@@ -154,6 +183,9 @@ public class SumKind implements SimulationKind<SumKind.Params, SumKind.Partial, 
       }
       if (context.cancelled()) {
         throw new ChunkCancelledException();
+      }
+      if (params.gate() != null && u == params.gateAtUnit()) {
+        Gates.pass(params.gate());
       }
       if (params.unitMillis() > 0) {
         pause(params.unitMillis());

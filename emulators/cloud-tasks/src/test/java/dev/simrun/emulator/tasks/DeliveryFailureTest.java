@@ -12,8 +12,11 @@ import com.google.protobuf.util.Durations;
 import io.grpc.Status;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,14 +46,30 @@ class DeliveryFailureTest {
   @Test
   void anAttemptPastItsDispatchDeadlineFailsAndIsRetried() {
     AtomicInteger calls = new AtomicInteger();
+    CountDownLatch retried = new CountDownLatch(1);
+    AtomicBoolean firstAnswered = new AtomicBoolean();
+    AtomicReference<Boolean> firstAnsweredAtRetry = new AtomicReference<>();
+    // The first push is held, unanswered, until the retry has arrived (or for 30 s at most).
     tasks
         .receiver()
         .respond(
-            d ->
-                new TestReceiver.Response(
-                    200,
-                    Map.of(),
-                    d.path().endsWith("slow") && calls.getAndIncrement() == 0 ? 2500 : 0));
+            d -> {
+              if (!d.path().endsWith("slow")) {
+                return TestReceiver.Response.status(200);
+              }
+              if (calls.getAndIncrement() == 0) {
+                try {
+                  retried.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                firstAnswered.set(true);
+              } else {
+                firstAnsweredAtRetry.compareAndSet(null, firstAnswered.get());
+                retried.countDown();
+              }
+              return TestReceiver.Response.status(200);
+            });
     tasks
         .client()
         .createTask(
@@ -61,17 +80,25 @@ class DeliveryFailureTest {
                 .setHttpRequest(HttpRequest.newBuilder().setUrl(tasks.receiver().url("/slow")))
                 .build());
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(20))
         .until(() -> tasks.receiver().deliveriesOf("slow").size() == 2);
+    TestReceiver.Delivery first = tasks.receiver().deliveriesOf("slow").getFirst();
     TestReceiver.Delivery retry = tasks.receiver().deliveriesOf("slow").get(1);
     assertThat(retry.retryCount()).isEqualTo(1);
     assertThat(retry.header("X-CloudTasks-TaskRetryReason")).isEqualTo("DEADLINE_EXCEEDED");
     assertThat(retry.header("X-CloudTasks-TaskPreviousResponse")).isNull();
-    // The retry came about one deadline (1 s) plus one backoff after the first push, long before
-    // the slow handler (2.5 s) finished.
-    double gap =
-        (retry.nanoTime() - tasks.receiver().deliveriesOf("slow").getFirst().nanoTime()) / 1e9;
-    assertThat(gap).isBetween(1.0, 2.0);
+    // The retry came while the first push was still unanswered: the emulator gave up on its own.
+    await().atMost(Duration.ofSeconds(20)).until(() -> firstAnsweredAtRetry.get() != null);
+    assertThat(firstAnsweredAtRetry.get()).isFalse();
+    // And not before the deadline: on the emulator's own clock, the retry was due at least one
+    // deadline (1 s) after the first push was.
+    double dueApart = eta(retry) - eta(first);
+    assertThat(dueApart).isGreaterThanOrEqualTo(1.0);
+  }
+
+  /** When the emulator had the attempt due, in seconds (its {@code X-CloudTasks-TaskETA}). */
+  static double eta(TestReceiver.Delivery d) {
+    return Double.parseDouble(d.header("X-CloudTasks-TaskETA"));
   }
 
   @Test

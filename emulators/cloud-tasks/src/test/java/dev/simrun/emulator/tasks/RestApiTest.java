@@ -236,7 +236,7 @@ class RestApiTest {
     String heldId = shortName(held.getName());
     await()
         .during(Duration.ofMillis(300))
-        .atMost(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> receiver.deliveriesOf(heldId).isEmpty());
     assertThat(ok(get("/v2/" + held.getName()), Task.getDefaultInstance()).getDispatchCount())
         .isZero();
@@ -636,7 +636,7 @@ class RestApiTest {
     assertThat(stat(queue, "duplicatesInjected")).isEqualTo(1);
     await()
         .during(Duration.ofMillis(200))
-        .atMost(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> receiver.deliveriesOf("dup-off").size() == 1);
   }
 
@@ -665,7 +665,7 @@ class RestApiTest {
     assertThat(stat(faulty, "duplicatesInjected")).isEqualTo(1);
     await()
         .during(Duration.ofMillis(200))
-        .atMost(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> receiver.deliveriesOf("dup-fixed").size() == 1);
 
     // DELETE puts the queue back on the global plan, which now duplicates everything.

@@ -94,6 +94,7 @@ final class TestReceiver implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    boolean counted = true;
     try {
       Map<String, String> headers = new TreeMap<>();
       exchange
@@ -114,11 +115,16 @@ final class TestReceiver implements AutoCloseable {
         Thread.sleep(r.delayMillis());
       }
       r.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+      // Out of flight before the answer leaves: the sender may push again the moment it has it.
+      inFlight.decrementAndGet();
+      counted = false;
       exchange.sendResponseHeaders(r.status(), -1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
       exchange.close();
     }
   }

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,20 +31,39 @@ import org.junit.jupiter.api.Test;
 /** The http agent against a real HTTP server on loopback that answers as each test scripts. */
 class ForecastHttpAgentTest {
 
-  /** One scripted answer: a pause, then a status and a body. */
-  record Reply(long delayMs, int status, String body) {
+  /** One scripted answer: a status and a body, at once or only after the test has ended. */
+  record Reply(boolean held, int status, String body) {
+    Reply(int status, String body) {
+      this(false, status, body);
+    }
+
     static Reply ok(double prediction) {
-      return new Reply(0, 200, "{\"prediction\": " + prediction + "}");
+      return new Reply(200, "{\"prediction\": " + prediction + "}");
     }
 
     static Reply status(int status) {
-      return new Reply(0, status, "{\"error\": \"scripted\"}");
+      return new Reply(status, "{\"error\": \"scripted\"}");
+    }
+
+    /**
+     * Holds the request, unanswered, until the test is over: any limit under 30 s runs out first.
+     */
+    static Reply heldUntilTheEnd() {
+      return new Reply(true, 200, "{\"prediction\": 0}");
     }
   }
+
+  /**
+   * A limit for attempts that must not time out: no answer of this server comes near it, however
+   * busy the machine.
+   */
+  private static final int AMPLE_MS = 30_000;
 
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private volatile Reply fallback = Reply.status(500);
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger answered = new AtomicInteger();
+  private final CountDownLatch testOver = new CountDownLatch(1);
   private final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
   private final ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient client =
@@ -62,6 +83,7 @@ class ForecastHttpAgentTest {
 
   @AfterEach
   void stop() {
+    testOver.countDown();
     server.stop(0);
     serverThreads.shutdownNow();
     client.close();
@@ -75,8 +97,9 @@ class ForecastHttpAgentTest {
       reply = fallback;
     }
     try {
-      if (reply.delayMs() > 0) {
-        Thread.sleep(reply.delayMs());
+      if (reply.held()) {
+        // Answered at the end of the test, or after 30 s should a call wait that long.
+        testOver.await(30, TimeUnit.SECONDS);
       }
       byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -84,6 +107,7 @@ class ForecastHttpAgentTest {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
+      answered.incrementAndGet();
     } catch (InterruptedException | IOException e) {
       // The client gave up (a timeout) or the server is stopping.
     } finally {
@@ -111,7 +135,7 @@ class ForecastHttpAgentTest {
   @Test
   void postsTheHistoryAndReadsThePrediction() throws Exception {
     script.add(Reply.ok(42.25));
-    assertThat(httpAgent(1_000, 0, 0, breaker(3, 1_000)).predict(41, HISTORY)).isEqualTo(42.25);
+    assertThat(httpAgent(AMPLE_MS, 0, 0, breaker(3, 1_000)).predict(41, HISTORY)).isEqualTo(42.25);
     assertThat(requests).hasValue(1);
     Map<?, ?> sent = JSON.readValue(bodies.peek(), Map.class);
     assertThat(sent.get("agent")).isEqualTo("remote");
@@ -120,39 +144,40 @@ class ForecastHttpAgentTest {
     assertThat(sent.get("history")).asString().isEqualTo("[1.5, 2.0, 2.5]");
 
     // Fields the agent does not know are ignored.
-    script.add(new Reply(0, 200, "{\"model\": \"v2\", \"prediction\": -3e2, \"ci\": [1, 2]}"));
-    assertThat(httpAgent(1_000, 0, 0, breaker(3, 1_000)).predict(42, HISTORY)).isEqualTo(-300.0);
+    script.add(new Reply(200, "{\"model\": \"v2\", \"prediction\": -3e2, \"ci\": [1, 2]}"));
+    assertThat(httpAgent(AMPLE_MS, 0, 0, breaker(3, 1_000)).predict(42, HISTORY)).isEqualTo(-300.0);
   }
 
   @Test
   void aSlowAnswerTimesOut() {
-    script.add(new Reply(2_000, 200, "{\"prediction\": 1}"));
-    long started = System.nanoTime();
+    script.add(Reply.heldUntilTheEnd());
     assertThatThrownBy(() -> httpAgent(150, 0, 0, breaker(3, 1_000)).predict(5, HISTORY))
         .isInstanceOf(AgentFailure.class)
         .hasMessage("timeout after 150 ms");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
+    // The server still holds the request: the call ended on its own limit, not on an answer.
+    assertThat(answered).hasValue(0);
   }
 
   @Test
   void retriesWithBackoffThenSucceeds() throws Exception {
     script.add(Reply.status(503));
-    script.add(new Reply(1_000, 200, "{\"prediction\": 0}")); // times out
+    script.add(Reply.heldUntilTheEnd()); // times out
     script.add(Reply.ok(7.0));
     CircuitBreaker breaker = breaker(5, 1_000);
     long started = System.nanoTime();
-    assertThat(httpAgent(150, 2, 40, breaker).predict(5, HISTORY)).isEqualTo(7.0);
+    // A limit the other two answers cannot miss even on a busy machine.
+    assertThat(httpAgent(2_000, 2, 40, breaker).predict(5, HISTORY)).isEqualTo(7.0);
     assertThat(requests).hasValue(3);
-    // Backoffs of 40 and 80 ms, and one attempt that waited out its 150 ms.
+    // Backoffs of 40 and 80 ms, and one attempt that waited out its 2,000 ms.
     assertThat(Duration.ofNanos(System.nanoTime() - started))
-        .isGreaterThanOrEqualTo(Duration.ofMillis(40 + 80 + 150));
+        .isGreaterThanOrEqualTo(Duration.ofMillis(40 + 80 + 2_000));
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
   void givesUpAfterTheLastRetry() {
     fallback = Reply.status(502);
-    assertThatThrownBy(() -> httpAgent(500, 2, 1, breaker(10, 1_000)).predict(5, HISTORY))
+    assertThatThrownBy(() -> httpAgent(AMPLE_MS, 2, 1, breaker(10, 1_000)).predict(5, HISTORY))
         .isInstanceOf(AgentFailure.class)
         .hasMessage("HTTP 502 after 3 attempts");
     assertThat(requests).hasValue(3);
@@ -161,10 +186,10 @@ class ForecastHttpAgentTest {
   @Test
   void doesNotRetryWhatARetryCannotFix() {
     script.add(Reply.status(400));
-    script.add(new Reply(0, 200, "not json"));
-    script.add(new Reply(0, 200, "{\"prediction\": null}"));
-    script.add(new Reply(0, 200, "{\"prediction\": " + "1".repeat(70_000) + "}"));
-    HttpAgent agent = httpAgent(1_000, 3, 1, breaker(10, 1_000));
+    script.add(new Reply(200, "not json"));
+    script.add(new Reply(200, "{\"prediction\": null}"));
+    script.add(new Reply(200, "{\"prediction\": " + "1".repeat(70_000) + "}"));
+    HttpAgent agent = httpAgent(AMPLE_MS, 3, 1, breaker(10, 1_000));
     assertThatThrownBy(() -> agent.predict(5, HISTORY)).hasMessage("HTTP 400");
     assertThatThrownBy(() -> agent.predict(5, HISTORY)).hasMessageStartingWith("unreadable answer");
     assertThatThrownBy(() -> agent.predict(5, HISTORY))
@@ -177,7 +202,7 @@ class ForecastHttpAgentTest {
   void theCircuitOpensAfterRepeatedFailuresAndClosesAfterASuccessfulTrial() throws Exception {
     fallback = Reply.status(500);
     CircuitBreaker breaker = breaker(3, 10_000);
-    HttpAgent agent = httpAgent(1_000, 0, 0, breaker);
+    HttpAgent agent = httpAgent(AMPLE_MS, 0, 0, breaker);
     for (int day = 0; day < 3; day++) {
       int d = day;
       assertThatThrownBy(() -> agent.predict(d, HISTORY)).hasMessage("HTTP 500");
@@ -207,7 +232,7 @@ class ForecastHttpAgentTest {
   void aRetryStopsWhenTheCircuitOpensMidway() {
     fallback = Reply.status(503);
     CircuitBreaker breaker = breaker(2, 10_000);
-    assertThatThrownBy(() -> httpAgent(1_000, 4, 1, breaker).predict(0, HISTORY))
+    assertThatThrownBy(() -> httpAgent(AMPLE_MS, 4, 1, breaker).predict(0, HISTORY))
         .hasMessage("HTTP 503 after 2 attempts, circuit open");
     assertThat(requests).hasValue(2);
   }
@@ -216,18 +241,22 @@ class ForecastHttpAgentTest {
   void aCancelledChunkStopsWaitingForTheBackoff() {
     fallback = Reply.status(503);
     AtomicInteger checks = new AtomicInteger();
+    Duration backoff = Duration.ofMinutes(1);
     HttpAgent agent =
         new HttpAgent(
             "remote",
             url,
-            new RetryPolicy(Duration.ofMillis(1_000), 1, Duration.ofMillis(10_000)),
+            new RetryPolicy(Duration.ofMillis(AMPLE_MS), 1, backoff),
             breaker(5, 1_000),
             client,
             JSON,
+            // Cancelled from the third look on: the backoff has begun.
             () -> checks.incrementAndGet() > 2);
     long started = System.nanoTime();
     assertThatThrownBy(() -> agent.predict(0, HISTORY)).isInstanceOf(ChunkCancelledException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(requests).as("the retry never went out").hasValue(1);
+    // Far sooner than the minute's backoff: the wait itself was cut short.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(backoff);
   }
 
   @Test
@@ -247,7 +276,13 @@ class ForecastHttpAgentTest {
             28,
             List.of(
                 agent("naive").build(),
-                agent("http").name("model").url(url.toString()).retries(1).backoffMs(1).build()),
+                agent("http")
+                    .name("model")
+                    .url(url.toString())
+                    .timeoutMs(AMPLE_MS)
+                    .retries(1)
+                    .backoffMs(1)
+                    .build()),
             new ForecastParams.Ensemble("mean", null));
     ForecastBacktestKind kind = ForecastFixtures.kind(clock);
     assertThat(kind.validate(params)).isEmpty();
@@ -283,7 +318,7 @@ class ForecastHttpAgentTest {
                     .url(url.toString())
                     .retries(0)
                     .breaker(3, 60_000)
-                    .timeoutMs(1_000)
+                    .timeoutMs(AMPLE_MS)
                     .build()),
             null);
     ForecastResult result = InMemoryRun.run(ForecastFixtures.kind(clock), params, 1);

@@ -8,9 +8,20 @@ import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.UnitRange;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The agents of one day run at once; slow agents stop when the chunk is cancelled. */
@@ -31,31 +42,102 @@ class ForecastParallelAgentsTest {
         null);
   }
 
+  /**
+   * A context that sees each agent enter its latency pause: a pause first asks whether the chunk
+   * was cancelled, from the agent's own thread. The chunk's thread asks too; it is not an agent.
+   */
+  private static final class PauseWatch implements ChunkContext {
+    final List<Map<String, Object>> details = Collections.synchronizedList(new ArrayList<>());
+    private final Thread chunk = Thread.currentThread();
+    private final Set<Thread> agents = ConcurrentHashMap.newKeySet();
+    private final IntConsumer onPause;
+    private volatile boolean cancelled;
+
+    /** {@code onPause} gets how many agents have entered a pause so far, this one included. */
+    PauseWatch(IntConsumer onPause) {
+      this.onPause = onPause;
+    }
+
+    int pausedAgents() {
+      return agents.size();
+    }
+
+    void cancel() {
+      cancelled = true;
+    }
+
+    @Override
+    public boolean cancelled() {
+      Thread caller = Thread.currentThread();
+      if (caller != chunk && agents.add(caller)) {
+        onPause.accept(agents.size());
+      }
+      return cancelled;
+    }
+
+    @Override
+    public void progress(double fractionDone, Map<String, Object> details) {
+      this.details.add(details);
+    }
+  }
+
   @Test
-  void aDayTakesAsLongAsItsSlowestAgentNotTheSum() {
+  void theAgentsOfADayRunAtOnce() {
     ForecastBacktestKind kind = ForecastFixtures.kind();
-    ForecastParams params = slow(300);
+    // Each agent, once in its pause, waits until all five of its day are in theirs. Run one after
+    // another, the first would wait alone until the barrier gave up on it.
+    CyclicBarrier allFive = new CyclicBarrier(5);
+    AtomicInteger apart = new AtomicInteger();
+    PauseWatch context =
+        new PauseWatch(
+            n -> {
+              try {
+                allFive.await(30, TimeUnit.SECONDS);
+              } catch (BrokenBarrierException | TimeoutException e) {
+                apart.incrementAndGet();
+              } catch (InterruptedException e) {
+                apart.incrementAndGet();
+                Thread.currentThread().interrupt();
+              }
+            });
     long started = System.nanoTime();
-    ForecastChunkResult chunk = kind.runChunk(params, new UnitRange(0, 2), ChunkContext.NONE);
+    ForecastChunkResult chunk = kind.runChunk(slow(300), new UnitRange(0, 2), context);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(apart).as("agents that waited for the others in vain").hasValue(0);
+    assertThat(context.pausedAgents()).isEqualTo(2 * 5);
     assertThat(chunk.days()).hasSize(2);
-    // Two days of 5 agents × 300 ms: about 600 ms in parallel, 3,000 ms one after another.
+    // The latency is honoured: each of the two days waits at least 300 ms.
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(600));
-    assertThat(took).isLessThan(Duration.ofMillis(1_500));
     // Latency changes nothing but time.
     assertThat(chunk).isEqualTo(kind.runChunk(slow(0), new UnitRange(0, 2), ChunkContext.NONE));
   }
 
   @Test
-  void cancellingStopsTheWaitingAgentsSoon() {
+  void cancellingStopsTheWaitingAgents() {
     ForecastBacktestKind kind = ForecastFixtures.kind();
-    ForecastFixtures.RecordingContext context = new ForecastFixtures.RecordingContext();
-    CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(context::cancel);
+    int latencyMs = ForecastBacktestKind.MAX_LATENCY_MS;
+    // Cancelled once all five agents of the first day are in their pause (or after 30 s, should
+    // they never all be: then the assertions below fail instead of the test hanging).
+    CountDownLatch allPaused = new CountDownLatch(5);
+    PauseWatch context = new PauseWatch(n -> allPaused.countDown());
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            allPaused.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          context.cancel();
+        });
     long started = System.nanoTime();
-    assertThatThrownBy(() -> kind.runChunk(slow(10_000), new UnitRange(0, 10), context))
+    assertThatThrownBy(() -> kind.runChunk(slow(latencyMs), new UnitRange(0, 10), context))
         .isInstanceOf(ChunkCancelledException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-    assertThat(context.details).isEmpty();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(context.pausedAgents()).as("all five paused, no second day began").isEqualTo(5);
+    assertThat(context.details).as("no day finished").isEmpty();
+    // The chunk returns only after its agents have ended; had they slept out their pause, that
+    // would have taken the whole latency.
+    assertThat(took).isLessThan(Duration.ofMillis(latencyMs));
   }
 
   @Test
