@@ -69,11 +69,12 @@ class DatasetsController {
   @Consumes("text/csv")
   HttpResponse<DatasetResponse> upload(
       Caller caller, @QueryValue @Nullable String name, @Body @Nullable InputStream body) {
-    String chosen = name(name, "dataset");
+    // Closed on every way out, refusals before reading included: an unread body left open holds
+    // the connection, which then reads no further, and a client still sending it waits for ever.
     try (LimitedUpload csv =
         new LimitedUpload(
             body == null ? InputStream.nullInputStream() : body, config.maxUploadBytes())) {
-      return store(caller, chosen, csv, csv::bytesRead);
+      return store(caller, name(name, "dataset"), csv, csv::bytesRead);
     } catch (IOException | UncheckedIOException e) {
       throw tooLargeOr(e);
     }
