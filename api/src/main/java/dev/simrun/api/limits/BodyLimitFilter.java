@@ -31,7 +31,7 @@ import org.reactivestreams.Subscription;
  * passes the limit; the upload route counts its own ({@code LimitedUpload}), as it parses.
  *
  * <p>Every 413 closes the connection ({@code Connection: close}): the client may still be sending a
- * body nobody will read.
+ * body nobody will read. {@link LingeringClose} lets the client read the answer before the close.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 class BodyLimitFilter {
