@@ -39,6 +39,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,10 +48,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A body over its route's limit gets a 413 problem the client can read, whatever the client: curl
- * (with and without {@code Expect: 100-continue}) and Java's HttpClient; declared by {@code
- * Content-Length} or sent chunked. Before this, the api closed the connection while the body was
- * still arriving, and the client got a TCP reset instead of the answer, more often the busier the
- * machine.
+ * (with and without {@code Expect: 100-continue}), Java's HttpClient, and a browser's {@code fetch}
+ * in headless Chromium; declared by {@code Content-Length} or sent chunked. Before this, the api
+ * closed the connection while the body was still arriving, and the client got a TCP reset instead
+ * of the answer, more often the busier the machine.
  *
  * <p>The JSON limit is the default, 1 MiB, which is also where curl starts to send {@code Expect:
  * 100-continue} by itself. The upload limit is 4 MiB here instead of 64 MiB, so that one body size
@@ -252,6 +253,67 @@ class OverLimitBodiesTest implements TestPropertyProvider {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  // ------------------------------------------------------------------------------------- Chromium
+
+  /**
+   * A page of the api's own origin ({@link OverLimitPage}) posts a too-large JSON body and a
+   * too-large upload with {@code fetch}; {@code --dump-dom} prints what it read. With {@code
+   * --virtual-time-budget} the dump waits for the page's fetches: virtual time stands still while a
+   * request is in flight, whatever the wall clock does.
+   */
+  @Test
+  void aBrowsersFetchReadsThe413() throws Exception {
+    Path profile = Files.createTempDirectory("simrun-chromium");
+    try {
+      String page =
+          "http://127.0.0.1:"
+              + server.getPort()
+              + "/test/over-limit-page?json="
+              + BODY
+              + "&csv="
+              + BODY;
+      Tools.Run run =
+          Tools.run(
+              List.of(
+                  Tools.chromium().toString(),
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--user-data-dir=" + profile,
+                  "--virtual-time-budget=60000",
+                  "--dump-dom",
+                  page));
+      String dom = run.out();
+      int start = dom.indexOf("<pre id=\"result\">");
+      int end = dom.indexOf("</pre>", start);
+      assertThat(start).as(run.toString()).isNotNegative();
+      String text =
+          dom.substring(start + "<pre id=\"result\">".length(), end)
+              .replace("&lt;", "<")
+              .replace("&gt;", ">")
+              .replace("&quot;", "\"")
+              .replace("&amp;", "&");
+      assertThat(text).as(run.toString()).startsWith("[");
+      JsonNode results = mapper.readTree(text);
+      assertThat(results).as(text).hasSize(2);
+      for (JsonNode result : results) {
+        assertThat(result.path("error").isMissingNode()).as(text).isTrue();
+        assertThat(result.get("status").asInt()).as(text).isEqualTo(413);
+        assertThat(result.get("contentType").asText()).as(text).startsWith(Api.PROBLEM_JSON);
+        assertThat(result.get("type").asText()).as(text).isEqualTo(TOO_LARGE);
+        assertThat(result.get("detail").asText()).as(text).isNotBlank();
+      }
+    } finally {
+      deleteTree(profile);
+    }
+    assertNothingStored();
   }
 
   // ------------------------------------------------------------------------------- raw HTTP/1.1
