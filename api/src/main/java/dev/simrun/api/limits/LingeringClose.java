@@ -72,7 +72,7 @@ final class LingeringClose extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (lingering) {
-      lastReadNanos = System.nanoTime();
+      lastReadNanos = now(ctx);
       boolean done =
           msg instanceof LastHttpContent
               || msg instanceof HttpRequest
@@ -131,11 +131,16 @@ final class LingeringClose extends ChannelDuplexHandler {
     }
     lingering = true;
     heldClose = promise;
-    lastReadNanos = System.nanoTime();
+    lastReadNanos = now(ctx);
     // Micronaut reads only on demand; from now on nothing downstream asks, so read by ourselves.
     ctx.channel().config().setAutoRead(true);
     ctx.read();
     scheduleIdleCheck(ctx, idleNanos);
+  }
+
+  /** The event loop's clock, which is also what its scheduled tasks go by. */
+  private static long now(ChannelHandlerContext ctx) {
+    return ctx.executor().ticker().nanoTime();
   }
 
   private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
@@ -146,7 +151,7 @@ final class LingeringClose extends ChannelDuplexHandler {
                   if (!lingering) {
                     return;
                   }
-                  long quiet = System.nanoTime() - lastReadNanos;
+                  long quiet = now(ctx) - lastReadNanos;
                   if (quiet >= idleNanos) {
                     closeHeld(ctx);
                   } else {
