@@ -4,10 +4,8 @@ import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
 import dev.simrun.shared.kinds.FieldError;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.ServerHttpRequest;
@@ -52,10 +50,15 @@ class BodyLimitFilter {
     }
   }
 
-  /** Completes with null to let the request through; fails with a 413 problem to refuse it. */
+  /**
+   * Completes with the request to let it through, fails with a 413 problem to refuse it. (Not with
+   * null, as a filter that lets a request through usually says: when such a future completes after
+   * the filter has returned, Micronaut 4.10 skips the rest of the chain for the null and answers an
+   * empty 503.)
+   */
   @RequestFilter
-  CompletableFuture<@Nullable HttpResponse<?>> limit(HttpRequest<?> request) {
-    CompletableFuture<@Nullable HttpResponse<?>> pass = CompletableFuture.completedFuture(null);
+  CompletableFuture<HttpRequest<?>> limit(HttpRequest<?> request) {
+    CompletableFuture<HttpRequest<?>> pass = CompletableFuture.completedFuture(request);
     if (!request.getMethod().permitsRequestBody()) {
       return pass;
     }
@@ -105,9 +108,9 @@ class BodyLimitFilter {
    * Reads a copy of the body as it arrives and fails once more than {@code limit} bytes have come.
    * The route reads the body afterwards from what was kept for it, at most {@code limit} bytes.
    */
-  private static CompletableFuture<@Nullable HttpResponse<?>> countAsItArrives(
+  private static CompletableFuture<HttpRequest<?>> countAsItArrives(
       ServerHttpRequest<?> request, long limit) {
-    CompletableFuture<@Nullable HttpResponse<?>> verdict = new CompletableFuture<>();
+    CompletableFuture<HttpRequest<?>> verdict = new CompletableFuture<>();
     request
         .byteBody()
         .split(ByteBody.SplitBackpressureMode.FASTEST)
@@ -147,7 +150,7 @@ class BodyLimitFilter {
 
               @Override
               public void onComplete() {
-                verdict.complete(null);
+                verdict.complete(request);
               }
             });
     return verdict;

@@ -335,10 +335,14 @@ class DatasetsApiTest implements TestPropertyProvider {
     }
     assertThat(rows.pipeline()).isZero();
 
+    // Several, on one kept-alive connection: a body that arrives after the filter has run used to
+    // end its request with an empty 503.
     byte[] small = Api.units(1, 1).getBytes(StandardCharsets.UTF_8);
-    Reply chunked = submit(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small)));
-    assertThat(chunked.status).as(chunked.body).isEqualTo(202);
-    assertThat(rows.count("SELECT count(*) FROM simulations")).isOne();
+    for (int i = 0; i < 19; i++) {
+      Reply chunked = submit(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small)));
+      assertThat(chunked.status).as(chunked.body).isEqualTo(202);
+    }
+    assertThat(rows.count("SELECT count(*) FROM simulations")).isEqualTo(19);
   }
 
   @Test
