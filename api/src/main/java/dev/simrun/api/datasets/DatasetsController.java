@@ -16,7 +16,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -62,31 +61,20 @@ class DatasetsController {
     this.parsing = new Semaphore(config.maxConcurrentUploads());
   }
 
-  /** The CSV as the body, read as it arrives. */
+  /**
+   * The CSV as the body, read as it arrives. A body declaring more than the limit never gets here
+   * ({@code BodyLimitFilter}); one of unknown length is counted as it is read.
+   */
   @Post
   @Consumes("text/csv")
   HttpResponse<DatasetResponse> upload(
-      Caller caller,
-      @QueryValue @Nullable String name,
-      @Header(HttpHeaders.CONTENT_LENGTH) @Nullable Long length,
-      @Body @Nullable InputStream body) {
-    String chosen = name(name, "dataset");
-    if (length != null && length > config.maxUploadBytes()) {
-      throw new ProblemException(
-          ProblemType.PAYLOAD_TOO_LARGE,
-          "the upload declares "
-              + length
-              + " bytes; at most "
-              + config.maxUploadBytes()
-              + " are taken; nothing was stored",
-          List.of(
-              new FieldError(
-                  "Content-Length", "must be at most " + config.maxUploadBytes() + " bytes")));
-    }
+      Caller caller, @QueryValue @Nullable String name, @Body @Nullable InputStream body) {
+    // Closed on every way out, refusals before reading included: an unread body left open holds
+    // the connection, which then reads no further, and a client still sending it waits for ever.
     try (LimitedUpload csv =
         new LimitedUpload(
             body == null ? InputStream.nullInputStream() : body, config.maxUploadBytes())) {
-      return store(caller, chosen, csv, csv::bytesRead);
+      return store(caller, name(name, "dataset"), csv, csv::bytesRead);
     } catch (IOException | UncheckedIOException e) {
       throw tooLargeOr(e);
     }

@@ -18,8 +18,6 @@ public enum ProblemType {
   UNSUPPORTED_MEDIA_TYPE(
       "unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
   PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Payload too large"),
-  /** A body was sent without Content-Length where its size must be known before it is read. */
-  LENGTH_REQUIRED("length-required", HttpStatus.LENGTH_REQUIRED, "Length required"),
   /** The simulation has no result (yet): it has not SUCCEEDED. */
   RESULT_NOT_READY("result-not-ready", HttpStatus.CONFLICT, "Result not available"),
   /** The simulation has already ended: it cannot be cancelled. */
