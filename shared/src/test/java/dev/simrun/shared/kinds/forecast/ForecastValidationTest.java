@@ -6,7 +6,9 @@ import static dev.simrun.shared.kinds.forecast.ForecastFixtures.builtIns;
 import static dev.simrun.shared.kinds.forecast.ForecastFixtures.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simrun.shared.config.PlanningConfig;
 import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.shared.simulations.ChunkSizing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -326,6 +328,11 @@ class ForecastValidationTest {
     assertThat(params.agents())
         .hasSize(5)
         .allSatisfy(a -> assertThat(a.latencyMs()).isEqualTo(2_500));
-    assertThat(big.get("chunking")).isEqualTo(Map.of("unitsPerChunk", 1));
+    // No chunking hint: the planner spreads the days over the I/O slots, one per chunk.
+    assertThat(big.get("chunking")).isNull();
+    assertThat(
+            new ChunkSizing(PlanningConfig.defaults())
+                .unitsPerChunk(83, kind.unitCost(params), kind.chunkLoad()))
+        .isEqualTo(1);
   }
 }
