@@ -35,6 +35,18 @@ public final class Engine {
    */
   public static final double RELATIVE_ZERO_DEVIATION = 1e-7;
 
+  /**
+   * A closed trade is a win when it gained more than this fraction of the equity it started with. A
+   * trade that ends where it began (filled at the price it entered, no costs) would otherwise be a
+   * win or a loss by the last bit of whichever way its equity was summed.
+   */
+  public static final double WIN_NOISE = 1e-12;
+
+  /** Whether a trade that started at {@code tradeStart} equity and made {@code pnl} is a win. */
+  public static boolean isWin(double pnl, double tradeStart) {
+    return pnl > WIN_NOISE * Math.abs(tradeStart);
+  }
+
   /** Whether a per-bar deviation of returns with this mean is rounding noise, to be read as 0. */
   public static boolean negligible(double deviation, double mean) {
     return deviation < ZERO_DEVIATION || deviation < RELATIVE_ZERO_DEVIATION * Math.abs(mean);
@@ -137,7 +149,7 @@ public final class Engine {
           e *= 1.0 - commission;
           double pnl = e - tradeStart;
           closed++;
-          if (pnl > 0.0) {
+          if (isWin(pnl, tradeStart)) {
             wins++;
             grossProfit += pnl;
           } else {

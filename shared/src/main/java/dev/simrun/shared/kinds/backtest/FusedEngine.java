@@ -141,7 +141,7 @@ final class FusedEngine {
       e *= 1.0 - commission;
       double pnl = e - tradeStart;
       closed++;
-      if (pnl > 0.0) {
+      if (Engine.isWin(pnl, tradeStart)) {
         wins++;
         grossProfit += pnl;
       } else {

@@ -150,6 +150,7 @@ final class ReferenceBacktest {
       List<Double> equity,
       List<Trade> trades,
       List<Double> tradePnl,
+      List<Boolean> tradeWon,
       int entries,
       int barsInMarket) {}
 
@@ -170,6 +171,7 @@ final class ReferenceBacktest {
     }
     List<Trade> trades = new ArrayList<>();
     List<Double> pnl = new ArrayList<>();
+    List<Boolean> won = new ArrayList<>();
     double equity = 1;
     int position = 0;
     int entries = 0;
@@ -189,6 +191,7 @@ final class ReferenceBacktest {
           equity = equity - c * equity;
           trades.add(new Trade(entryBar, j, position, entryFill, fill));
           pnl.add(equity - tradeStart);
+          won.add(Engine.isWin(equity - tradeStart, tradeStart));
         }
         if (target != 0) {
           tradeStart = equity;
@@ -206,7 +209,7 @@ final class ReferenceBacktest {
       returns.add(equity / start - 1);
       equityCurve.add(equity);
     }
-    return new Run(returns, equityCurve, trades, pnl, entries, inMarket);
+    return new Run(returns, equityCurve, trades, pnl, won, entries, inMarket);
   }
 
   /** The documented metrics, in the engine's record; null where undefined. */
@@ -241,8 +244,9 @@ final class ReferenceBacktest {
     int wins = 0;
     double profit = 0;
     double loss = 0;
-    for (double p : run.tradePnl()) {
-      if (p > 0) {
+    for (int i = 0; i < run.tradePnl().size(); i++) {
+      double p = run.tradePnl().get(i);
+      if (run.tradeWon().get(i)) {
         wins++;
         profit += p;
       } else {
