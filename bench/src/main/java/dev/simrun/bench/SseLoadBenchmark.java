@@ -413,7 +413,12 @@ public final class SseLoadBenchmark {
                         .build())
                 .build())) {
       for (String q :
-          List.of("simulations-interactive", "simulations-batch", "simulations-finalize")) {
+          List.of(
+              "simulations-interactive",
+              "simulations-batch",
+              "simulations-interactive-io",
+              "simulations-batch-io",
+              "simulations-finalize")) {
         String parent = "projects/" + PROJECT + "/locations/local";
         client.createQueue(
             parent,

@@ -58,8 +58,10 @@ public final class SubmitLatencyBenchmark {
 
   static final String PROJECT = "simrun-bench";
   static final String LOCATION = "local";
+
+  /** Where the noop kind's chunks go: it counts as I/O-bound (decision 0014). */
   static final String QUEUE =
-      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-interactive";
+      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-interactive-io";
 
   static final String COMMAND =
       "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
@@ -144,7 +146,7 @@ public final class SubmitLatencyBenchmark {
                     "--queue",
                     QUEUE,
                     "--queue",
-                    QUEUE.replace("simulations-interactive", "simulations-finalize"),
+                    QUEUE.replace("simulations-interactive-io", "simulations-finalize"),
                     "--task-name-reservation",
                     "PT1M"),
                 emulatorJvm,
