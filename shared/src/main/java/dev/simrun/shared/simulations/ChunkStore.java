@@ -3,6 +3,8 @@ package dev.simrun.shared.simulations;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
+import io.micronaut.data.connection.ConnectionOperations;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -26,16 +28,44 @@ import java.util.UUID;
 @Singleton
 public class ChunkStore {
   private final TransactionOperations<Connection> tx;
+  private final ConnectionOperations<Connection> connections;
   private final Clock clock;
   private final QueueNames queues;
   private final EventLog events;
 
   public ChunkStore(
-      TransactionOperations<Connection> tx, Clock clock, QueueNames queues, EventLog events) {
+      TransactionOperations<Connection> tx,
+      ConnectionOperations<Connection> connections,
+      Clock clock,
+      QueueNames queues,
+      EventLog events) {
     this.tx = tx;
+    this.connections = connections;
     this.clock = clock;
     this.queues = queues;
     this.events = events;
+  }
+
+  /** Work that needs one JDBC connection and may throw what JDBC throws. */
+  @FunctionalInterface
+  private interface OnConnection<R> {
+    R apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection outside any transaction block (auto-commit), or in the
+   * caller's transaction when there is one: a single statement is then its own transaction, one
+   * round trip, and the row locks it takes are released as it ends, not a round trip later.
+   */
+  private <R> R autoCommit(OnConnection<R> work) {
+    return connections.executeWrite(
+        status -> {
+          try {
+            return work.apply(status.getConnection());
+          } catch (SQLException e) {
+            throw new DataAccessException("chunk statement failed: " + e.getMessage(), e);
+          }
+        });
   }
 
   /** What a delivery found. */
@@ -65,38 +95,70 @@ public class ChunkStore {
   /** Another attempt holds a live lease: try again later. */
   public record Busy(Instant leaseUntil) implements Claim {}
 
+  /**
+   * Claims the chunk for a new attempt in one statement, outside a transaction block: the guarded
+   * update of the chunk and, for the first claim of a simulation, QUEUED to RUNNING with its {@code
+   * simulation.started} event (the update's guard on the locked row makes that happen once).
+   */
   public Claim claim(UUID simulationId, int chunkIndex, int generation, Duration lease) {
-    return tx.executeWrite(
-        st -> {
-          Connection c = st.getConnection();
+    return autoCommit(
+        c -> {
           Instant now = clock.instant();
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
                       """
-                      UPDATE chunks AS c
-                      SET status = 'RUNNING', attempt = c.attempt + 1, lease_until = ?,
-                          started_at = COALESCE(c.started_at, ?)
-                      FROM simulations AS s
-                      WHERE c.simulation_id = ? AND c.idx = ? AND c.generation = ?
-                        AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
-                        AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
-                      RETURNING c.attempt, c.unit_from, c.unit_to, s.kind, s.params::text AS params,
-                          s.status AS simulation_status, s.owner, c.checkpoint
+                      WITH claimed AS (
+                        UPDATE chunks AS c
+                        SET status = 'RUNNING', attempt = c.attempt + 1, lease_until = ?,
+                            started_at = COALESCE(c.started_at, ?)
+                        FROM simulations AS s
+                        WHERE c.simulation_id = ? AND c.idx = ? AND c.generation = ?
+                          AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
+                          AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
+                        RETURNING c.attempt, c.unit_from, c.unit_to, s.kind,
+                            s.params::text AS params, s.status AS simulation_status, s.owner,
+                            c.checkpoint
+                      ), started AS (
+                        UPDATE simulations
+                        SET status = 'RUNNING', started_at = ?, event_seq = event_seq + 1
+                        WHERE id = ? AND status = 'QUEUED'
+                          AND EXISTS (SELECT 1 FROM claimed WHERE simulation_status = 'QUEUED')
+                        RETURNING event_seq
+                      ), logged AS (
+                        INSERT INTO simulation_events (simulation_id, seq, type, payload, created_at)
+                        SELECT ?, event_seq, ?, '{}'::jsonb, ? FROM started
+                      )
+                      SELECT claimed.*, (SELECT event_seq FROM started) AS started_event
+                      FROM claimed
                       """,
                       now.plus(lease),
                       now,
                       simulationId,
                       chunkIndex,
                       generation,
+                      now,
+                      now,
+                      simulationId,
+                      simulationId,
+                      EventType.SIMULATION_STARTED.wire(),
                       now);
               ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               String owner = rs.getString("owner");
               int attempt = rs.getInt("attempt");
               List<SimulationEvent> changes = new ArrayList<>(2);
-              if (rs.getString("simulation_status").equals("QUEUED")) {
-                started(c, simulationId, now).ifPresent(changes::add);
+              long startedEvent = rs.getLong("started_event");
+              if (!rs.wasNull()) {
+                changes.add(
+                    new SimulationEvent(
+                        SimulationEvent.VERSION,
+                        startedEvent,
+                        EventType.SIMULATION_STARTED.wire(),
+                        simulationId,
+                        owner,
+                        now,
+                        Map.of()));
               }
               changes.add(
                   SimulationEvent.transientEvent(
@@ -120,22 +182,6 @@ public class ChunkStore {
           }
           return whyNot(c, simulationId, chunkIndex, generation, now);
         });
-  }
-
-  /** QUEUED to RUNNING, once: the first claim of a simulation logs {@code simulation.started}. */
-  private Optional<SimulationEvent> started(Connection c, UUID simulationId, Instant now)
-      throws SQLException {
-    return events.afterUpdate(
-        c,
-        simulationId,
-        EventType.SIMULATION_STARTED,
-        Map.of(),
-        now,
-        "UPDATE simulations SET status = 'RUNNING', started_at = ?,"
-            + " event_seq = event_seq + 1 WHERE id = ? AND status = 'QUEUED'"
-            + " RETURNING event_seq, owner",
-        now,
-        simulationId);
   }
 
   private static Claim whyNot(
@@ -185,62 +231,65 @@ public class ChunkStore {
   /** A newer attempt owns the chunk (or it was cancelled): this result is dropped. */
   public record Superseded() implements Commit {}
 
+  /**
+   * Commits attempt {@code attempt}'s result, fenced by the attempt, in one call of {@code
+   * commit_chunk_success} (migration V5) outside a transaction block: the chunk, the simulation's
+   * count and {@code chunk.succeeded} with the next event id, then finalize into the outbox (last
+   * chunk) or, when the simulation is being cancelled and no chunk runs any more, CANCELLED. The
+   * simulation's row lock is held from the count to the commit without a round trip between.
+   */
   public Commit commitSuccess(UUID simulationId, int chunkIndex, int attempt, byte[] result) {
-    return tx.executeWrite(
-        st -> {
-          Connection c = st.getConnection();
+    return autoCommit(
+        c -> {
           Instant now = clock.instant();
-          int updated =
-              Sql.update(
-                  c,
-                  """
-                  UPDATE chunks
-                  SET status = 'SUCCEEDED', result = ?, progress = 1, finished_at = ?,
-                      lease_until = NULL, error = NULL, checkpoint = NULL
-                  WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
-                  """,
-                  result,
-                  now,
-                  simulationId,
-                  chunkIndex,
-                  attempt);
-          if (updated == 0) {
-            return new Superseded();
-          }
-          // One update of the simulation row counts the chunk and takes the event's id.
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
-                      "UPDATE simulations SET chunks_done = chunks_done + 1,"
-                          + " event_seq = event_seq + 1 WHERE id = ?"
-                          + " RETURNING chunks_done, chunk_count, event_seq, owner, status",
-                      simulationId);
+                      "SELECT done, total, event_id, sim_owner, sim_status, finalize_id,"
+                          + " cancelled_id FROM commit_chunk_success(?, ?, ?, ?, ?, ?)",
+                      simulationId,
+                      chunkIndex,
+                      attempt,
+                      result,
+                      now,
+                      queues.finalizeQueue());
               ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            int done = rs.getInt("chunks_done");
-            int count = rs.getInt("chunk_count");
-            SimulationEvent event =
-                events.insert(
-                    c,
+            if (!rs.next()) {
+              return new Superseded();
+            }
+            String owner = rs.getString("sim_owner");
+            List<SimulationEvent> logged = new ArrayList<>(2);
+            logged.add(
+                new SimulationEvent(
+                    SimulationEvent.VERSION,
+                    rs.getLong("event_id"),
+                    EventType.CHUNK_SUCCEEDED.wire(),
                     simulationId,
-                    rs.getString("owner"),
-                    rs.getLong("event_seq"),
-                    EventType.CHUNK_SUCCEEDED,
+                    owner,
+                    now,
                     Map.of(
-                        "chunk", chunkIndex,
-                        "attempt", attempt,
-                        "chunksDone", done,
-                        "chunkCount", count),
-                    now);
-            if (rs.getString("status").equals("CANCELLING")) {
-              List<SimulationEvent> logged = new ArrayList<>(List.of(event));
-              CancelCompletion.ifNothingRuns(c, events, simulationId, now).ifPresent(logged::add);
-              return new Committed(null, logged);
+                        "chunk",
+                        chunkIndex,
+                        "attempt",
+                        attempt,
+                        "chunksDone",
+                        rs.getInt("done"),
+                        "chunkCount",
+                        rs.getInt("total"))));
+            long cancelled = rs.getLong("cancelled_id");
+            if (!rs.wasNull()) {
+              logged.add(
+                  new SimulationEvent(
+                      SimulationEvent.VERSION,
+                      cancelled,
+                      EventType.SIMULATION_CANCELLED.wire(),
+                      simulationId,
+                      owner,
+                      now,
+                      Map.of()));
             }
-            if (done < count) {
-              return new Committed(null, List.of(event));
-            }
-            return new Committed(enqueueFinalize(c, simulationId, now), List.of(event));
+            long finalizeId = rs.getLong("finalize_id");
+            return new Committed(rs.wasNull() ? null : finalizeId, List.copyOf(logged));
           }
         });
   }
