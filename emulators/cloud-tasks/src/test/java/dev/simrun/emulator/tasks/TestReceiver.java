@@ -94,6 +94,7 @@ final class TestReceiver implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    boolean counted = true;
     try {
       Map<String, String> headers = new TreeMap<>();
       exchange
@@ -114,11 +115,17 @@ final class TestReceiver implements AutoCloseable {
         Thread.sleep(r.delayMillis());
       }
       r.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+      // No longer in flight once answered: the emulator may push the next task the moment the
+      // answer arrives, before this thread would get past sending it.
+      inFlight.decrementAndGet();
+      counted = false;
       exchange.sendResponseHeaders(r.status(), -1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
       exchange.close();
     }
   }
