@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,26 @@ public class ChunkStore {
     this.clock = clock;
     this.queues = queues;
     this.events = events;
+    this.claims = new GroupedCalls<>(RUNNERS, MAX_GROUP, this::claimAll);
+    this.commits = new GroupedCalls<>(RUNNERS, MAX_GROUP, this::commitAll);
   }
+
+  /**
+   * Claims and commits that arrive while others are with the database are grouped: each group is
+   * one statement, one round trip (decision 0017). At most this many groups of each are with the
+   * database at once, each on a connection of its own...
+   */
+  private static final int RUNNERS = 2;
+
+  /** ...and a group holds at most this many. */
+  private static final int MAX_GROUP = 64;
+
+  private final GroupedCalls<ClaimRequest, Claim> claims;
+  private final GroupedCalls<CommitRequest, Commit> commits;
+
+  private record ClaimRequest(UUID simulationId, int chunkIndex, int generation, Duration lease) {}
+
+  private record CommitRequest(UUID simulationId, int chunkIndex, int attempt, byte[] result) {}
 
   /** Work that needs one JDBC connection and may throw what JDBC throws. */
   @FunctionalInterface
@@ -96,66 +116,90 @@ public class ChunkStore {
   public record Busy(Instant leaseUntil) implements Claim {}
 
   /**
-   * Claims the chunk for a new attempt in one statement, outside a transaction block: the guarded
-   * update of the chunk and, for the first claim of a simulation, QUEUED to RUNNING with its {@code
-   * simulation.started} event (the update's guard on the locked row makes that happen once).
+   * Claims the chunk for a new attempt: the guarded update of the chunk and, for the first claim of
+   * a simulation, QUEUED to RUNNING with its {@code simulation.started} event (the update's guard
+   * on the locked row makes that happen once). One statement outside a transaction block, together
+   * with the claims other deliveries make meanwhile.
    */
   public Claim claim(UUID simulationId, int chunkIndex, int generation, Duration lease) {
+    return claims.call(new ClaimRequest(simulationId, chunkIndex, generation, lease));
+  }
+
+  private List<Claim> claimAll(List<ClaimRequest> requests) {
     return autoCommit(
         c -> {
           Instant now = clock.instant();
+          int n = requests.size();
+          Object[] simulations = new Object[n];
+          Object[] indexes = new Object[n];
+          Object[] generations = new Object[n];
+          Object[] leases = new Object[n];
+          for (int i = 0; i < n; i++) {
+            ClaimRequest r = requests.get(i);
+            simulations[i] = r.simulationId();
+            indexes[i] = r.chunkIndex();
+            generations[i] = r.generation();
+            leases[i] = Timestamp.from(now.plus(r.lease()));
+          }
+          Claim[] answers = new Claim[n];
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
                       """
-                      WITH claimed AS (
+                      WITH req AS (
+                        SELECT * FROM unnest(?::uuid[], ?::int[], ?::int[], ?::timestamptz[])
+                            WITH ORDINALITY AS r(simulation_id, idx, generation, lease_until, ord)
+                      ), claimed AS (
                         UPDATE chunks AS c
-                        SET status = 'RUNNING', attempt = c.attempt + 1, lease_until = ?,
-                            started_at = COALESCE(c.started_at, ?)
-                        FROM simulations AS s
-                        WHERE c.simulation_id = ? AND c.idx = ? AND c.generation = ?
+                        SET status = 'RUNNING', attempt = c.attempt + 1,
+                            lease_until = req.lease_until, started_at = COALESCE(c.started_at, ?)
+                        FROM req, simulations AS s
+                        WHERE c.simulation_id = req.simulation_id AND c.idx = req.idx
+                          AND c.generation = req.generation
                           AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
                           AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
-                        RETURNING c.attempt, c.unit_from, c.unit_to, s.kind,
-                            s.params::text AS params, s.status AS simulation_status, s.owner,
-                            c.checkpoint
+                        RETURNING req.ord, c.simulation_id, c.attempt, c.unit_from, c.unit_to,
+                            s.kind, s.params::text AS params, s.status AS simulation_status,
+                            s.owner, c.checkpoint
                       ), started AS (
                         UPDATE simulations
                         SET status = 'RUNNING', started_at = ?, event_seq = event_seq + 1
-                        WHERE id = ? AND status = 'QUEUED'
-                          AND EXISTS (SELECT 1 FROM claimed WHERE simulation_status = 'QUEUED')
-                        RETURNING event_seq
+                        WHERE status = 'QUEUED' AND id IN (
+                          SELECT simulation_id FROM claimed WHERE simulation_status = 'QUEUED')
+                        RETURNING id, event_seq
                       ), logged AS (
                         INSERT INTO simulation_events (simulation_id, seq, type, payload, created_at)
-                        SELECT ?, event_seq, ?, '{}'::jsonb, ? FROM started
+                        SELECT id, event_seq, ?, '{}'::jsonb, ? FROM started
                       )
-                      SELECT claimed.*, (SELECT event_seq FROM started) AS started_event
-                      FROM claimed
+                      SELECT claimed.*, started.event_seq AS started_event
+                      FROM claimed LEFT JOIN started ON started.id = claimed.simulation_id
+                      ORDER BY claimed.ord
                       """,
-                      now.plus(lease),
+                      c.createArrayOf("uuid", simulations),
+                      c.createArrayOf("integer", indexes),
+                      c.createArrayOf("integer", generations),
+                      c.createArrayOf("timestamptz", leases),
                       now,
-                      simulationId,
-                      chunkIndex,
-                      generation,
                       now,
                       now,
-                      simulationId,
-                      simulationId,
                       EventType.SIMULATION_STARTED.wire(),
                       now);
               ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
+            java.util.Set<UUID> startedTold = new java.util.HashSet<>();
+            while (rs.next()) {
+              int i = rs.getInt("ord") - 1;
+              ClaimRequest r = requests.get(i);
               String owner = rs.getString("owner");
               int attempt = rs.getInt("attempt");
               List<SimulationEvent> changes = new ArrayList<>(2);
               long startedEvent = rs.getLong("started_event");
-              if (!rs.wasNull()) {
+              if (!rs.wasNull() && startedTold.add(r.simulationId())) {
                 changes.add(
                     new SimulationEvent(
                         SimulationEvent.VERSION,
                         startedEvent,
                         EventType.SIMULATION_STARTED.wire(),
-                        simulationId,
+                        r.simulationId(),
                         owner,
                         now,
                         Map.of()));
@@ -163,24 +207,31 @@ public class ChunkStore {
               changes.add(
                   SimulationEvent.transientEvent(
                       EventType.CHUNK_STARTED,
-                      simulationId,
+                      r.simulationId(),
                       owner,
                       now,
-                      Map.of("chunk", chunkIndex, "attempt", attempt)));
-              return new Claimed(
-                  simulationId,
-                  chunkIndex,
-                  attempt,
-                  rs.getLong("unit_from"),
-                  rs.getLong("unit_to"),
-                  rs.getString("kind"),
-                  rs.getString("params"),
-                  owner,
-                  List.copyOf(changes),
-                  rs.getBytes("checkpoint"));
+                      Map.of("chunk", r.chunkIndex(), "attempt", attempt)));
+              answers[i] =
+                  new Claimed(
+                      r.simulationId(),
+                      r.chunkIndex(),
+                      attempt,
+                      rs.getLong("unit_from"),
+                      rs.getLong("unit_to"),
+                      rs.getString("kind"),
+                      rs.getString("params"),
+                      owner,
+                      List.copyOf(changes),
+                      rs.getBytes("checkpoint"));
             }
           }
-          return whyNot(c, simulationId, chunkIndex, generation, now);
+          for (int i = 0; i < n; i++) {
+            if (answers[i] == null) {
+              ClaimRequest r = requests.get(i);
+              answers[i] = whyNot(c, r.simulationId(), r.chunkIndex(), r.generation(), now);
+            }
+          }
+          return List.of(answers);
         });
   }
 
@@ -232,65 +283,87 @@ public class ChunkStore {
   public record Superseded() implements Commit {}
 
   /**
-   * Commits attempt {@code attempt}'s result, fenced by the attempt, in one call of {@code
-   * commit_chunk_success} (migration V5) outside a transaction block: the chunk, the simulation's
-   * count and {@code chunk.succeeded} with the next event id, then finalize into the outbox (last
-   * chunk) or, when the simulation is being cancelled and no chunk runs any more, CANCELLED. The
-   * simulation's row lock is held from the count to the commit without a round trip between.
+   * Commits attempt {@code attempt}'s result, fenced by the attempt, with {@code
+   * commit_chunks_success} (migration V5) outside a transaction block, together with the commits
+   * other deliveries make meanwhile: the chunk, the simulation's count and {@code chunk.succeeded}
+   * with the next event id, then finalize into the outbox (last chunk) or, when the simulation is
+   * being cancelled and no chunk runs any more, CANCELLED. The simulation's row lock is held from
+   * the count to the commit without a round trip between.
    */
   public Commit commitSuccess(UUID simulationId, int chunkIndex, int attempt, byte[] result) {
+    return commits.call(new CommitRequest(simulationId, chunkIndex, attempt, result));
+  }
+
+  private List<Commit> commitAll(List<CommitRequest> requests) {
     return autoCommit(
         c -> {
           Instant now = clock.instant();
+          int n = requests.size();
+          Object[] simulations = new Object[n];
+          Object[] indexes = new Object[n];
+          Object[] attempts = new Object[n];
+          byte[][] results = new byte[n][];
+          for (int i = 0; i < n; i++) {
+            CommitRequest r = requests.get(i);
+            simulations[i] = r.simulationId();
+            indexes[i] = r.chunkIndex();
+            attempts[i] = r.attempt();
+            results[i] = r.result();
+          }
+          Commit[] answers = new Commit[n];
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
-                      "SELECT done, total, event_id, sim_owner, sim_status, finalize_id,"
-                          + " cancelled_id FROM commit_chunk_success(?, ?, ?, ?, ?, ?)",
-                      simulationId,
-                      chunkIndex,
-                      attempt,
-                      result,
+                      "SELECT p_ord, event_id, done, total, sim_owner, sim_status, finalize_id,"
+                          + " cancelled_id FROM commit_chunks_success(?::uuid[], ?::int[],"
+                          + " ?::int[], ?::bytea[], ?, ?)",
+                      c.createArrayOf("uuid", simulations),
+                      c.createArrayOf("integer", indexes),
+                      c.createArrayOf("integer", attempts),
+                      c.createArrayOf("bytea", results),
                       now,
                       queues.finalizeQueue());
               ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return new Superseded();
-            }
-            String owner = rs.getString("sim_owner");
-            List<SimulationEvent> logged = new ArrayList<>(2);
-            logged.add(
-                new SimulationEvent(
-                    SimulationEvent.VERSION,
-                    rs.getLong("event_id"),
-                    EventType.CHUNK_SUCCEEDED.wire(),
-                    simulationId,
-                    owner,
-                    now,
-                    Map.of(
-                        "chunk",
-                        chunkIndex,
-                        "attempt",
-                        attempt,
-                        "chunksDone",
-                        rs.getInt("done"),
-                        "chunkCount",
-                        rs.getInt("total"))));
-            long cancelled = rs.getLong("cancelled_id");
-            if (!rs.wasNull()) {
+            while (rs.next()) {
+              int i = rs.getInt("p_ord") - 1;
+              CommitRequest r = requests.get(i);
+              String owner = rs.getString("sim_owner");
+              List<SimulationEvent> logged = new ArrayList<>(2);
               logged.add(
                   new SimulationEvent(
                       SimulationEvent.VERSION,
-                      cancelled,
-                      EventType.SIMULATION_CANCELLED.wire(),
-                      simulationId,
+                      rs.getLong("event_id"),
+                      EventType.CHUNK_SUCCEEDED.wire(),
+                      r.simulationId(),
                       owner,
                       now,
-                      Map.of()));
+                      Map.of(
+                          "chunk", r.chunkIndex(),
+                          "attempt", r.attempt(),
+                          "chunksDone", rs.getInt("done"),
+                          "chunkCount", rs.getInt("total"))));
+              long cancelled = rs.getLong("cancelled_id");
+              if (!rs.wasNull()) {
+                logged.add(
+                    new SimulationEvent(
+                        SimulationEvent.VERSION,
+                        cancelled,
+                        EventType.SIMULATION_CANCELLED.wire(),
+                        r.simulationId(),
+                        owner,
+                        now,
+                        Map.of()));
+              }
+              long finalizeId = rs.getLong("finalize_id");
+              answers[i] = new Committed(rs.wasNull() ? null : finalizeId, List.copyOf(logged));
             }
-            long finalizeId = rs.getLong("finalize_id");
-            return new Committed(rs.wasNull() ? null : finalizeId, List.copyOf(logged));
           }
+          for (int i = 0; i < n; i++) {
+            if (answers[i] == null) {
+              answers[i] = new Superseded();
+            }
+          }
+          return List.of(answers);
         });
   }
 
