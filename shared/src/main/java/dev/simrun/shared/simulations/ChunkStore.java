@@ -73,9 +73,10 @@ public class ChunkStore {
   }
 
   /**
-   * Runs {@code work} on a pooled connection outside any transaction block (auto-commit), or in the
-   * caller's transaction when there is one: a single statement is then its own transaction, one
-   * round trip, and the row locks it takes are released as it ends, not a round trip later.
+   * Runs {@code work} on a pooled connection outside any transaction block (auto-commit): a single
+   * statement is then its own transaction, one round trip, and the row locks it takes are released
+   * as it ends, not a round trip later. Claims and commits run on whichever caller's thread runs
+   * their group, so they must not be called inside a transaction.
    */
   private <R> R autoCommit(OnConnection<R> work) {
     return connections.executeWrite(
