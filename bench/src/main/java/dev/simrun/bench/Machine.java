@@ -13,6 +13,16 @@ import java.util.concurrent.TimeUnit;
 final class Machine {
   private Machine() {}
 
+  /** The 1, 5 and 15 minute load averages, from /proc/loadavg where there is one. */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   static List<String> describe() {
     String os =
         System.getProperty("os.name")

@@ -84,6 +84,8 @@ public final class PipelineThroughputBenchmark {
   static final int DEFAULT_THREADS = 20;
   static final int DEFAULT_CONCURRENCY = 64;
   static final int DEFAULT_WORKER_POOL = 6;
+  static final int DEFAULT_SHAPE_CHUNKS = 10_000;
+  static final int SMALL_SIMULATIONS = 100;
   static final double LIFTED_RATE = 100_000;
   static final double GOAL_RATIO = 1.0;
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
@@ -91,7 +93,10 @@ public final class PipelineThroughputBenchmark {
 
   static final String PROJECT = "simrun-bench";
   static final String LOCATION = "local";
-  static final String QUEUE_ID = "simulations-interactive";
+
+  /** Where the api puts an interactive simulation of an I/O-bound kind such as {@code noop}. */
+  static final String QUEUE_ID = "simulations-interactive-io";
+
   static final String QUEUE =
       "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/" + QUEUE_ID;
   static final String FINALIZE_QUEUE =
@@ -105,7 +110,7 @@ public final class PipelineThroughputBenchmark {
       "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
           + " \"$(cat bench/target/classpath.txt):bench/target/classes\""
           + " dev.simrun.bench.PipelineThroughputBenchmark [N] [--concurrency=C]"
-          + " [--worker-pool=P] [--threads=T] [--rounds=R] [--profile]";
+          + " [--worker-pool=P] [--threads=T] [--rounds=R] [--shape=M] [--profile]";
 
   private PipelineThroughputBenchmark() {}
 
@@ -115,9 +120,16 @@ public final class PipelineThroughputBenchmark {
 
   /** What the command line chose. */
   record Settings(
-      int tasks, int concurrency, int workerPool, int threads, int runs, boolean profile) {
+      int tasks,
+      int concurrency,
+      int workerPool,
+      int threads,
+      int runs,
+      int shapeChunks,
+      boolean profile) {
     static Settings parse(String[] args) {
       int tasks = DEFAULT_TASKS;
+      int shapeChunks = DEFAULT_SHAPE_CHUNKS;
       int concurrency = DEFAULT_CONCURRENCY;
       int pool = DEFAULT_WORKER_POOL;
       int threads = DEFAULT_THREADS;
@@ -132,6 +144,8 @@ public final class PipelineThroughputBenchmark {
           threads = number(a);
         } else if (a.startsWith("--rounds=")) {
           runs = number(a);
+        } else if (a.startsWith("--shape=")) {
+          shapeChunks = number(a);
         } else if (a.equals("--profile")) {
           profile = true;
         } else if (!a.startsWith("-")) {
@@ -143,7 +157,11 @@ public final class PipelineThroughputBenchmark {
       if (tasks < 1 || concurrency < 1 || pool < 1 || threads < 1 || runs < 1) {
         throw new IllegalArgumentException("N and every option must be positive");
       }
-      return new Settings(tasks, concurrency, pool, threads, runs, profile);
+      if (shapeChunks < 0 || shapeChunks % SMALL_SIMULATIONS != 0) {
+        throw new IllegalArgumentException(
+            "--shape takes a multiple of " + SMALL_SIMULATIONS + ", or 0 for no shape rounds");
+      }
+      return new Settings(tasks, concurrency, pool, threads, runs, shapeChunks, profile);
     }
 
     private static int number(String option) {
@@ -187,11 +205,17 @@ public final class PipelineThroughputBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    // bench's logback.xml (the emulator's per-dispatch log off), not the logback-test.xml of the
+    // shared test jar on this classpath, which logback would prefer: a console line per push in
+    // this JVM would measure the console, not the pipeline.
+    System.setProperty("logback.configurationFile", "logback.xml");
     GRPC_JUL.setLevel(java.util.logging.Level.WARNING);
     Settings settings = Settings.parse(args);
     Instant started = Instant.now();
     Path runDir = Stats.runDir("pipeline", started);
     Map<Side, List<Run>> results = new LinkedHashMap<>();
+    Map<Side, List<Run>> shapes = new LinkedHashMap<>();
+    List<String> loads = new ArrayList<>();
     String postgres;
     List<String> workerJvm;
     List<String> apiJvm;
@@ -279,10 +303,23 @@ public final class PipelineThroughputBenchmark {
           DbScheduler baseline = new DbScheduler(schedulerDb, settings.threads())) {
         System.out.printf(Locale.ROOT, "  api pid %d, worker pid %d%n", api.pid(), worker.pid());
         SimRun simrun = new SimRun(emulator, tasks, api, worker, simrunDb);
-        List<Side> sides = List.of(baseline, simrun);
+        List<Side> sides = new ArrayList<>(List.of(baseline, simrun));
         sides.forEach(s -> results.put(s, new ArrayList<>()));
+        if (settings.shapeChunks() > 0) {
+          for (Side shape :
+              List.of(
+                  new Shape(simrun, 1, settings.shapeChunks()),
+                  new Shape(
+                      simrun, SMALL_SIMULATIONS, settings.shapeChunks() / SMALL_SIMULATIONS))) {
+            sides.add(shape);
+            shapes.put(shape, new ArrayList<>());
+          }
+        }
         for (int round = 0; round < WARMUPS + settings.runs(); round++) {
           boolean warmup = round < WARMUPS;
+          if (!warmup) {
+            loads.add(Machine.loadAverage());
+          }
           if (settings.profile() && round == WARMUPS) {
             pg.resetStatements("simrun_pipeline");
             pg.resetStatements("db_scheduler");
@@ -291,11 +328,11 @@ public final class PipelineThroughputBenchmark {
             System.gc();
             Run run = side.run("r" + round, settings.tasks());
             if (!warmup) {
-              results.get(side).add(run);
+              (side instanceof Shape ? shapes : results).get(side).add(run);
             }
             System.out.printf(
                 Locale.ROOT,
-                "  %-9s %-34s %7.0f tasks/s first start -> last commit (%.3f s), %7.0f tasks/s"
+                "  %-9s %-40s %7.0f tasks/s first start -> last commit (%.3f s), %7.0f tasks/s"
                     + " trigger -> last commit; enqueue %.0f tasks/s%s%n",
                 warmup ? "warm-up" : "run " + (round - WARMUPS + 1),
                 side.name(),
@@ -324,7 +361,17 @@ public final class PipelineThroughputBenchmark {
       }
     }
     String report =
-        report(settings, started, postgres, apiJvm, workerJvm, results, settings.profile());
+        report(
+            settings,
+            started,
+            postgres,
+            apiJvm,
+            workerJvm,
+            results,
+            shapes,
+            loads,
+            Machine.loadAverage(),
+            settings.profile());
     System.out.println();
     System.out.println(report);
     if (settings.profile() || settings.runs() != RUNS) {
@@ -555,33 +602,28 @@ public final class PipelineThroughputBenchmark {
 
     @Override
     public Run run(String label, int n) throws Exception {
-      EmulatorStats.Queue before = queueStats();
-      if (before.tasks() != 0 || !before.state().equals("PAUSED")) {
-        throw new IllegalStateException("queue not empty and paused before the run: " + before);
+      return run(label, 1, n);
+    }
+
+    /**
+     * One round of {@code simulations} simulations of {@code chunksEach} chunks each, all in the
+     * paused queue before it is resumed; the window runs from the first claim to the last commit
+     * over all of them.
+     */
+    Run run(String label, int simulations, int chunksEach) throws Exception {
+      int n = simulations * chunksEach;
+      EmulatorStats.Queue paused = queueStats();
+      if (paused.tasks() != 0 || !paused.state().equals("PAUSED")) {
+        throw new IllegalStateException("queue not empty and paused before the run: " + paused);
       }
-      String body =
-          """
-          {"kind": "%s", "name": "pipeline benchmark %s", "params": {"units": %d},
-           "chunking": {"unitsPerChunk": 1}}
-          """
-              .formatted(NoopKind.NAME, label, n);
+      // Pushes are counted over every queue: the chunks' and the finalize queue.
+      EmulatorStats before = emulator.stats();
       long submitStart = System.nanoTime();
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
-                  .header("Content-Type", "application/json")
-                  .header("X-SimRun-User", OWNER)
-                  .timeout(Duration.ofSeconds(60))
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      double submitMillis = (System.nanoTime() - submitStart) / 1e6;
-      Matcher id = ID.matcher(response.body());
-      if (response.statusCode() != 202 || !id.find()) {
-        throw new IllegalStateException(
-            "POST answered " + response.statusCode() + ": " + response.body());
+      UUID[] ids = new UUID[simulations];
+      for (int s = 0; s < simulations; s++) {
+        ids[s] = submit(simulations == 1 ? label : label + "-" + s, chunksEach);
       }
-      UUID simulation = UUID.fromString(id.group(1));
+      double submitMillis = (System.nanoTime() - submitStart) / 1e6;
       long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
       while (queueStats().tasks() < n) {
         checkDeadline(deadline, "the outbox pump created " + queueStats().tasks() + " of " + n);
@@ -594,41 +636,50 @@ public final class PipelineThroughputBenchmark {
       long succeeded = -1;
       try (Connection c = BenchPostgres.connect(jdbcUrl);
           PreparedStatement poll =
-              c.prepareStatement("SELECT chunks_done, status FROM simulations WHERE id = ?")) {
-        poll.setObject(1, simulation);
+              c.prepareStatement(
+                  """
+                  SELECT coalesce(sum(chunks_done), 0) AS done,
+                         count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
+                         count(*) FILTER (WHERE status NOT IN ('QUEUED', 'RUNNING', 'SUCCEEDED'))
+                             AS other
+                  FROM simulations WHERE id = ANY (?)
+                  """)) {
+        poll.setArray(1, c.createArrayOf("uuid", ids));
         start = System.nanoTime();
         tasks.resumeQueue(QUEUE);
         while (succeeded < 0) {
           try (ResultSet rs = poll.executeQuery()) {
             rs.next();
             long now = System.nanoTime();
-            if (lastCommit < 0 && rs.getInt("chunks_done") >= n) {
+            if (lastCommit < 0 && rs.getLong("done") >= n) {
               lastCommit = now;
             }
-            String status = rs.getString("status");
-            if (status.equals("SUCCEEDED")) {
+            if (rs.getLong("succeeded") == simulations) {
               succeeded = now;
-            } else if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-              throw new IllegalStateException("simulation " + simulation + " is " + status);
+            } else if (rs.getLong("other") > 0) {
+              throw new IllegalStateException(
+                  rs.getLong("other") + " simulation(s) neither running nor SUCCEEDED");
             }
           }
-          checkDeadline(deadline, "simulation " + simulation + " not done; " + queueStats());
+          checkDeadline(deadline, "simulations not done; " + queueStats());
           LockSupport.parkNanos(POLL.toNanos());
         }
       }
       tasks.pauseQueue(QUEUE);
 
       // Every chunk exactly once: claimed once (attempt 1), SUCCEEDED, every push answered 2xx at
-      // its first attempt, the reduced result counts every unit once.
+      // its first attempt, the reduced result counts every unit once, and the log holds one
+      // chunk.succeeded per chunk under gap-free ids.
       long bookDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      EmulatorStats.Queue after;
-      while ((after = queueStats()).successes() - before.successes() < n + 1L
+      EmulatorStats after;
+      while ((after = emulator.stats()).successes() - before.successes() < (long) n + simulations
           && System.nanoTime() < bookDeadline) {
         Thread.sleep(10);
       }
       Instant firstStart;
       Instant lastFinish;
       try (Connection c = BenchPostgres.connect(jdbcUrl)) {
+        java.sql.Array idArray = c.createArrayOf("uuid", ids);
         try (PreparedStatement ps =
             c.prepareStatement(
                 """
@@ -636,9 +687,9 @@ public final class PipelineThroughputBenchmark {
                        count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
                        count(*) FILTER (WHERE attempt = 1) AS first_attempt,
                        min(started_at) AS first_start, max(finished_at) AS last_finish
-                FROM chunks WHERE simulation_id = ?
+                FROM chunks WHERE simulation_id = ANY (?)
                 """)) {
-          ps.setObject(1, simulation);
+          ps.setArray(1, idArray);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (rs.getLong("total") != n
@@ -659,22 +710,53 @@ public final class PipelineThroughputBenchmark {
         }
         try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT chunks_done, convert_from(result, 'UTF8') AS result FROM simulations"
-                    + " WHERE id = ?")) {
-          ps.setObject(1, simulation);
+                """
+                SELECT s.id, s.chunks_done, convert_from(s.result, 'UTF8') AS result, s.event_seq,
+                       (SELECT count(*) FROM simulation_events e WHERE e.simulation_id = s.id)
+                           AS events,
+                       (SELECT count(*) FROM simulation_events e
+                        WHERE e.simulation_id = s.id AND e.type = 'chunk.succeeded') AS succeeded,
+                       (SELECT max(seq) FROM simulation_events e WHERE e.simulation_id = s.id)
+                           AS last_id
+                FROM simulations s WHERE s.id = ANY (?)
+                """)) {
+          ps.setArray(1, idArray);
           try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            String result = rs.getString("result").replace(" ", "");
-            if (rs.getInt("chunks_done") != n || !result.equals("{\"units\":" + n + "}")) {
-              throw new IllegalStateException(
-                  "SimRun: chunks_done " + rs.getInt("chunks_done") + ", result " + result);
+            int seen = 0;
+            while (rs.next()) {
+              seen++;
+              String result = rs.getString("result").replace(" ", "");
+              if (rs.getInt("chunks_done") != chunksEach
+                  || !result.equals("{\"units\":" + chunksEach + "}")
+                  || rs.getLong("succeeded") != chunksEach
+                  || rs.getLong("last_id") != rs.getLong("events")
+                  || rs.getLong("event_seq") != rs.getLong("events")) {
+                throw new IllegalStateException(
+                    String.format(
+                        Locale.ROOT,
+                        "SimRun: simulation %s: chunks_done %d, result %s, %d chunk.succeeded,"
+                            + " %d events, last id %d, event_seq %d (expected %d chunks, gap-free"
+                            + " ids)",
+                        rs.getObject("id"),
+                        rs.getInt("chunks_done"),
+                        result,
+                        rs.getLong("succeeded"),
+                        rs.getLong("events"),
+                        rs.getLong("last_id"),
+                        rs.getLong("event_seq"),
+                        chunksEach));
+              }
+            }
+            if (seen != simulations) {
+              throw new IllegalStateException("SimRun: " + seen + " of " + simulations + " found");
             }
           }
         }
+        long pushes = (long) n + simulations;
         long attempts = after.attempts() - before.attempts();
         long successes = after.successes() - before.successes();
         long failures = after.failures() - before.failures();
-        if (attempts != n + 1L || successes != n + 1L || failures != 0 || after.tasks() != 0) {
+        if (attempts != pushes || successes != pushes || failures != 0 || after.tasks() != 0) {
           throw new IllegalStateException(
               String.format(
                   Locale.ROOT,
@@ -683,12 +765,13 @@ public final class PipelineThroughputBenchmark {
                   successes,
                   failures,
                   after.tasks(),
-                  n + 1,
-                  n + 1));
+                  pushes,
+                  pushes));
         }
         // Start the next round from the same table sizes as this one.
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM simulations WHERE id = ?")) {
-          ps.setObject(1, simulation);
+        try (PreparedStatement ps =
+            c.prepareStatement("DELETE FROM simulations WHERE id = ANY (?)")) {
+          ps.setArray(1, idArray);
           ps.executeUpdate();
         }
         try (Statement s = c.createStatement()) {
@@ -706,6 +789,31 @@ public final class PipelineThroughputBenchmark {
           (succeeded - start) / 1e9,
           enqueueSeconds,
           submitMillis);
+    }
+
+    /** {@code POST /api/v1/simulations} of a noop simulation of {@code chunks} one-unit chunks. */
+    private UUID submit(String label, int chunks) throws IOException, InterruptedException {
+      String body =
+          """
+          {"kind": "%s", "name": "pipeline benchmark %s", "params": {"units": %d},
+           "chunking": {"unitsPerChunk": 1}}
+          """
+              .formatted(NoopKind.NAME, label, chunks);
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
+                  .header("Content-Type", "application/json")
+                  .header("X-SimRun-User", OWNER)
+                  .timeout(Duration.ofSeconds(60))
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher id = ID.matcher(response.body());
+      if (response.statusCode() != 202 || !id.find()) {
+        throw new IllegalStateException(
+            "POST answered " + response.statusCode() + ": " + response.body());
+      }
+      return UUID.fromString(id.group(1));
     }
 
     private EmulatorStats.Queue queueStats() {
@@ -727,6 +835,26 @@ public final class PipelineThroughputBenchmark {
     }
   }
 
+  /**
+   * The same chunks as one simulation or as many: every commit of one simulation counts on its row
+   * and takes its event id there, so a lock convoy on that row would show as the one large
+   * simulation committing slower than many small ones.
+   */
+  record Shape(SimRun simrun, int simulations, int chunksEach) implements Side {
+    @Override
+    public String name() {
+      return simulations == 1
+          ? String.format(Locale.ROOT, "SimRun: one simulation of %,d chunks", chunksEach)
+          : String.format(
+              Locale.ROOT, "SimRun: %d simulations of %,d chunks", simulations, chunksEach);
+    }
+
+    @Override
+    public Run run(String label, int n) throws Exception {
+      return simrun.run(label, simulations, chunksEach);
+    }
+  }
+
   // ------------------------------------------------------------------------ report
 
   private static String report(
@@ -736,6 +864,9 @@ public final class PipelineThroughputBenchmark {
       List<String> apiJvm,
       List<String> workerJvm,
       Map<Side, List<Run>> results,
+      Map<Side, List<Run>> shapes,
+      List<String> loads,
+      String loadAtEnd,
       boolean profile) {
     Side baseline = results.keySet().iterator().next();
     double baseWindow = Stats.median(results.get(baseline), Run::windowRate);
@@ -750,6 +881,14 @@ public final class PipelineThroughputBenchmark {
       md.append(line).append('\n');
     }
     md.append("- PostgreSQL: ").append(postgres).append('\n');
+    md.append(
+            "- Load average (1, 5, 15 min) as each measured round began: "
+                + String.join("; ", loads)
+                + "; at the end: "
+                + loadAtEnd
+                + ". The 2 cores are shared with other builds: a load well above 2 means the"
+                + " figures below had fewer cores than the machine has.")
+        .append('\n');
     md.append(
             String.format(
                 Locale.ROOT,
@@ -785,11 +924,14 @@ public final class PipelineThroughputBenchmark {
         .append(
             String.format(
                 Locale.ROOT,
-                "- Cloud Tasks emulator in the benchmark JVM, one queue, **per-queue rate limit"
+                "- Cloud Tasks emulator in the benchmark JVM, the chunks' queue (`%s`, where the"
+                    + " api puts the I/O-bound `noop` kind's chunks) and the finalize queue,"
+                    + " **per-queue rate limit"
                     + " lifted to %,.0f dispatches/s** (`maxDispatchesPerSecond`). Cloud Tasks"
                     + " allows at most 500/s per queue: in production this throughput needs the"
                     + " chunks spread over ~N/500 queues (sharding), which SimRun does not do"
                     + " today. OIDC tokens on every push, verified by the worker.\n\n",
+                QUEUE_ID,
                 LIFTED_RATE));
 
     md.append("## Results\n\n");
@@ -872,6 +1014,58 @@ public final class PipelineThroughputBenchmark {
                   .toList()));
       md.append('\n');
     }
+    if (!shapes.isEmpty()) {
+      md.append(
+          """
+
+          ## One large simulation beside many small ones
+
+          The same number of no-op chunks per round, %,d, as one simulation or as %d simulations of \
+          %,d, through the same path with the same %d concurrent pushes, rounds interleaved with \
+          the ones above. Every commit counts on its simulation's row and takes its event id there \
+          (decision 0007), so the one large simulation's commits all queue for one row lock while \
+          the small ones' spread over %d rows: a lock convoy would show as the large one committing \
+          slower.
+
+          | Shape | median commits/s, first start → last commit | min | max | vs many small |\
+           median trigger → last commit | median resume → all SUCCEEDED (s) |
+          |---|---:|---:|---:|---:|---:|---:|
+          """
+              .formatted(
+                  settings.shapeChunks(),
+                  SMALL_SIMULATIONS,
+                  settings.shapeChunks() / SMALL_SIMULATIONS,
+                  settings.concurrency(),
+                  SMALL_SIMULATIONS));
+      List<Side> order = new ArrayList<>(shapes.keySet());
+      double small = Stats.median(shapes.get(order.getLast()), Run::windowRate);
+      for (Side shape : order) {
+        List<Run> runs = shapes.get(shape);
+        double rate = Stats.median(runs, Run::windowRate);
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,.0f | %,.0f | %,.0f | %.2f× | %,.0f | %.2f |\n",
+                shape.name().replace("SimRun: ", ""),
+                rate,
+                Stats.min(runs, Run::windowRate),
+                Stats.max(runs, Run::windowRate),
+                rate / small,
+                Stats.median(runs, Run::triggerRate),
+                Stats.median(runs, Run::doneSeconds)));
+      }
+      md.append("\nEvery measured round, commits/s (first start → last commit):\n\n");
+      for (Side shape : order) {
+        md.append("- ").append(shape.name().replace("SimRun: ", "")).append(": ");
+        md.append(
+            String.join(
+                ", ",
+                shapes.get(shape).stream()
+                    .map(r -> String.format(Locale.ROOT, "%,.0f", r.windowRate()))
+                    .toList()));
+        md.append('\n');
+      }
+    }
     md.append("\n## Notes\n\n");
     md.append(
         """
@@ -892,7 +1086,10 @@ public final class PipelineThroughputBenchmark {
         - Correctness, checked every round: db-scheduler ran each task exactly once (a counter \
         per task instance), reported no failure and left no row; SimRun has N chunks SUCCEEDED, \
         each at attempt 1 (claimed once), `chunks_done` = N, the reduced result counts N units, \
-        and the emulator booked N + 1 pushes (chunks and finalize), all 2xx at the first attempt.
+        the event log holds one `chunk.succeeded` per chunk under gap-free ids (the last id = \
+        the number of events = `event_seq`), and the emulator booked one push per chunk and one \
+        finalize per simulation, all 2xx at the first attempt. The same for every simulation of \
+        the shape rounds.
         - Between rounds each side's finished rows are removed and its tables vacuumed, so every \
         round starts from the same table sizes. `System.gc()` runs in the benchmark JVM before \
         each round.

@@ -3,12 +3,15 @@ package dev.simrun.shared.simulations;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
+import io.micronaut.data.connection.ConnectionOperations;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +29,64 @@ import java.util.UUID;
 @Singleton
 public class ChunkStore {
   private final TransactionOperations<Connection> tx;
+  private final ConnectionOperations<Connection> connections;
   private final Clock clock;
   private final QueueNames queues;
   private final EventLog events;
 
   public ChunkStore(
-      TransactionOperations<Connection> tx, Clock clock, QueueNames queues, EventLog events) {
+      TransactionOperations<Connection> tx,
+      ConnectionOperations<Connection> connections,
+      Clock clock,
+      QueueNames queues,
+      EventLog events) {
     this.tx = tx;
+    this.connections = connections;
     this.clock = clock;
     this.queues = queues;
     this.events = events;
+    this.claims = new GroupedCalls<>(RUNNERS, MAX_GROUP, this::claimAll);
+    this.commits = new GroupedCalls<>(RUNNERS, MAX_GROUP, this::commitAll);
+  }
+
+  /**
+   * Claims and commits that arrive while others are with the database are grouped: each group is
+   * one statement, one round trip (decision 0017). At most this many groups of each are with the
+   * database at once, each on a connection of its own...
+   */
+  private static final int RUNNERS = 2;
+
+  /** ...and a group holds at most this many. */
+  private static final int MAX_GROUP = 64;
+
+  private final GroupedCalls<ClaimRequest, Claim> claims;
+  private final GroupedCalls<CommitRequest, Commit> commits;
+
+  private record ClaimRequest(UUID simulationId, int chunkIndex, int generation, Duration lease) {}
+
+  private record CommitRequest(UUID simulationId, int chunkIndex, int attempt, byte[] result) {}
+
+  /** Work that needs one JDBC connection and may throw what JDBC throws. */
+  @FunctionalInterface
+  private interface OnConnection<R> {
+    R apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection outside any transaction block (auto-commit): a single
+   * statement is then its own transaction, one round trip, and the row locks it takes are released
+   * as it ends, not a round trip later. Claims and commits run on whichever caller's thread runs
+   * their group, so they must not be called inside a transaction.
+   */
+  private <R> R autoCommit(OnConnection<R> work) {
+    return connections.executeWrite(
+        status -> {
+          try {
+            return work.apply(status.getConnection());
+          } catch (SQLException e) {
+            throw new DataAccessException("chunk statement failed: " + e.getMessage(), e);
+          }
+        });
   }
 
   /** What a delivery found. */
@@ -65,77 +116,124 @@ public class ChunkStore {
   /** Another attempt holds a live lease: try again later. */
   public record Busy(Instant leaseUntil) implements Claim {}
 
+  /**
+   * Claims the chunk for a new attempt: the guarded update of the chunk and, for the first claim of
+   * a simulation, QUEUED to RUNNING with its {@code simulation.started} event (the update's guard
+   * on the locked row makes that happen once). One statement outside a transaction block, together
+   * with the claims other deliveries make meanwhile.
+   */
   public Claim claim(UUID simulationId, int chunkIndex, int generation, Duration lease) {
-    return tx.executeWrite(
-        st -> {
-          Connection c = st.getConnection();
+    return claims.call(new ClaimRequest(simulationId, chunkIndex, generation, lease));
+  }
+
+  private List<Claim> claimAll(List<ClaimRequest> requests) {
+    return autoCommit(
+        c -> {
           Instant now = clock.instant();
+          int n = requests.size();
+          Object[] simulations = new Object[n];
+          Object[] indexes = new Object[n];
+          Object[] generations = new Object[n];
+          Object[] leases = new Object[n];
+          for (int i = 0; i < n; i++) {
+            ClaimRequest r = requests.get(i);
+            simulations[i] = r.simulationId();
+            indexes[i] = r.chunkIndex();
+            generations[i] = r.generation();
+            leases[i] = Timestamp.from(now.plus(r.lease()));
+          }
+          Claim[] answers = new Claim[n];
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
                       """
-                      UPDATE chunks AS c
-                      SET status = 'RUNNING', attempt = c.attempt + 1, lease_until = ?,
-                          started_at = COALESCE(c.started_at, ?)
-                      FROM simulations AS s
-                      WHERE c.simulation_id = ? AND c.idx = ? AND c.generation = ?
-                        AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
-                        AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
-                      RETURNING c.attempt, c.unit_from, c.unit_to, s.kind, s.params::text AS params,
-                          s.status AS simulation_status, s.owner, c.checkpoint
+                      WITH req AS (
+                        SELECT * FROM unnest(?::uuid[], ?::int[], ?::int[], ?::timestamptz[])
+                            WITH ORDINALITY AS r(simulation_id, idx, generation, lease_until, ord)
+                      ), claimed AS (
+                        UPDATE chunks AS c
+                        SET status = 'RUNNING', attempt = c.attempt + 1,
+                            lease_until = req.lease_until, started_at = COALESCE(c.started_at, ?)
+                        FROM req, simulations AS s
+                        WHERE c.simulation_id = req.simulation_id AND c.idx = req.idx
+                          AND c.generation = req.generation
+                          AND s.id = c.simulation_id AND s.status IN ('QUEUED', 'RUNNING')
+                          AND (c.status = 'PENDING' OR (c.status = 'RUNNING' AND c.lease_until < ?))
+                        RETURNING req.ord, c.simulation_id, c.attempt, c.unit_from, c.unit_to,
+                            s.kind, s.params::text AS params, s.status AS simulation_status,
+                            s.owner, c.checkpoint
+                      ), started AS (
+                        UPDATE simulations
+                        SET status = 'RUNNING', started_at = ?, event_seq = event_seq + 1
+                        WHERE status = 'QUEUED' AND id IN (
+                          SELECT simulation_id FROM claimed WHERE simulation_status = 'QUEUED')
+                        RETURNING id, event_seq
+                      ), logged AS (
+                        INSERT INTO simulation_events (simulation_id, seq, type, payload, created_at)
+                        SELECT id, event_seq, ?, '{}'::jsonb, ? FROM started
+                      )
+                      SELECT claimed.*, started.event_seq AS started_event
+                      FROM claimed LEFT JOIN started ON started.id = claimed.simulation_id
+                      ORDER BY claimed.ord
                       """,
-                      now.plus(lease),
+                      c.createArrayOf("uuid", simulations),
+                      c.createArrayOf("integer", indexes),
+                      c.createArrayOf("integer", generations),
+                      c.createArrayOf("timestamptz", leases),
                       now,
-                      simulationId,
-                      chunkIndex,
-                      generation,
+                      now,
+                      now,
+                      EventType.SIMULATION_STARTED.wire(),
                       now);
               ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
+            java.util.Set<UUID> startedTold = new java.util.HashSet<>();
+            while (rs.next()) {
+              int i = rs.getInt("ord") - 1;
+              ClaimRequest r = requests.get(i);
               String owner = rs.getString("owner");
               int attempt = rs.getInt("attempt");
               List<SimulationEvent> changes = new ArrayList<>(2);
-              if (rs.getString("simulation_status").equals("QUEUED")) {
-                started(c, simulationId, now).ifPresent(changes::add);
+              long startedEvent = rs.getLong("started_event");
+              if (!rs.wasNull() && startedTold.add(r.simulationId())) {
+                changes.add(
+                    new SimulationEvent(
+                        SimulationEvent.VERSION,
+                        startedEvent,
+                        EventType.SIMULATION_STARTED.wire(),
+                        r.simulationId(),
+                        owner,
+                        now,
+                        Map.of()));
               }
               changes.add(
                   SimulationEvent.transientEvent(
                       EventType.CHUNK_STARTED,
-                      simulationId,
+                      r.simulationId(),
                       owner,
                       now,
-                      Map.of("chunk", chunkIndex, "attempt", attempt)));
-              return new Claimed(
-                  simulationId,
-                  chunkIndex,
-                  attempt,
-                  rs.getLong("unit_from"),
-                  rs.getLong("unit_to"),
-                  rs.getString("kind"),
-                  rs.getString("params"),
-                  owner,
-                  List.copyOf(changes),
-                  rs.getBytes("checkpoint"));
+                      Map.of("chunk", r.chunkIndex(), "attempt", attempt)));
+              answers[i] =
+                  new Claimed(
+                      r.simulationId(),
+                      r.chunkIndex(),
+                      attempt,
+                      rs.getLong("unit_from"),
+                      rs.getLong("unit_to"),
+                      rs.getString("kind"),
+                      rs.getString("params"),
+                      owner,
+                      List.copyOf(changes),
+                      rs.getBytes("checkpoint"));
             }
           }
-          return whyNot(c, simulationId, chunkIndex, generation, now);
+          for (int i = 0; i < n; i++) {
+            if (answers[i] == null) {
+              ClaimRequest r = requests.get(i);
+              answers[i] = whyNot(c, r.simulationId(), r.chunkIndex(), r.generation(), now);
+            }
+          }
+          return List.of(answers);
         });
-  }
-
-  /** QUEUED to RUNNING, once: the first claim of a simulation logs {@code simulation.started}. */
-  private Optional<SimulationEvent> started(Connection c, UUID simulationId, Instant now)
-      throws SQLException {
-    return events.afterUpdate(
-        c,
-        simulationId,
-        EventType.SIMULATION_STARTED,
-        Map.of(),
-        now,
-        "UPDATE simulations SET status = 'RUNNING', started_at = ?,"
-            + " event_seq = event_seq + 1 WHERE id = ? AND status = 'QUEUED'"
-            + " RETURNING event_seq, owner",
-        now,
-        simulationId);
   }
 
   private static Claim whyNot(
@@ -185,63 +283,88 @@ public class ChunkStore {
   /** A newer attempt owns the chunk (or it was cancelled): this result is dropped. */
   public record Superseded() implements Commit {}
 
+  /**
+   * Commits attempt {@code attempt}'s result, fenced by the attempt, with {@code
+   * commit_chunks_success} (migration V5) outside a transaction block, together with the commits
+   * other deliveries make meanwhile: the chunk, the simulation's count and {@code chunk.succeeded}
+   * with the next event id, then finalize into the outbox (last chunk) or, when the simulation is
+   * being cancelled and no chunk runs any more, CANCELLED. The simulation's row lock is held from
+   * the count to the commit without a round trip between.
+   */
   public Commit commitSuccess(UUID simulationId, int chunkIndex, int attempt, byte[] result) {
-    return tx.executeWrite(
-        st -> {
-          Connection c = st.getConnection();
+    return commits.call(new CommitRequest(simulationId, chunkIndex, attempt, result));
+  }
+
+  private List<Commit> commitAll(List<CommitRequest> requests) {
+    return autoCommit(
+        c -> {
           Instant now = clock.instant();
-          int updated =
-              Sql.update(
-                  c,
-                  """
-                  UPDATE chunks
-                  SET status = 'SUCCEEDED', result = ?, progress = 1, finished_at = ?,
-                      lease_until = NULL, error = NULL, checkpoint = NULL
-                  WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
-                  """,
-                  result,
-                  now,
-                  simulationId,
-                  chunkIndex,
-                  attempt);
-          if (updated == 0) {
-            return new Superseded();
+          int n = requests.size();
+          Object[] simulations = new Object[n];
+          Object[] indexes = new Object[n];
+          Object[] attempts = new Object[n];
+          byte[][] results = new byte[n][];
+          for (int i = 0; i < n; i++) {
+            CommitRequest r = requests.get(i);
+            simulations[i] = r.simulationId();
+            indexes[i] = r.chunkIndex();
+            attempts[i] = r.attempt();
+            results[i] = r.result();
           }
-          // One update of the simulation row counts the chunk and takes the event's id.
+          Commit[] answers = new Commit[n];
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
-                      "UPDATE simulations SET chunks_done = chunks_done + 1,"
-                          + " event_seq = event_seq + 1 WHERE id = ?"
-                          + " RETURNING chunks_done, chunk_count, event_seq, owner, status",
-                      simulationId);
+                      "SELECT p_ord, event_id, done, total, sim_owner, sim_status, finalize_id,"
+                          + " cancelled_id FROM commit_chunks_success(?::uuid[], ?::int[],"
+                          + " ?::int[], ?::bytea[], ?, ?)",
+                      c.createArrayOf("uuid", simulations),
+                      c.createArrayOf("integer", indexes),
+                      c.createArrayOf("integer", attempts),
+                      c.createArrayOf("bytea", results),
+                      now,
+                      queues.finalizeQueue());
               ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            int done = rs.getInt("chunks_done");
-            int count = rs.getInt("chunk_count");
-            SimulationEvent event =
-                events.insert(
-                    c,
-                    simulationId,
-                    rs.getString("owner"),
-                    rs.getLong("event_seq"),
-                    EventType.CHUNK_SUCCEEDED,
-                    Map.of(
-                        "chunk", chunkIndex,
-                        "attempt", attempt,
-                        "chunksDone", done,
-                        "chunkCount", count),
-                    now);
-            if (rs.getString("status").equals("CANCELLING")) {
-              List<SimulationEvent> logged = new ArrayList<>(List.of(event));
-              CancelCompletion.ifNothingRuns(c, events, simulationId, now).ifPresent(logged::add);
-              return new Committed(null, logged);
+            while (rs.next()) {
+              int i = rs.getInt("p_ord") - 1;
+              CommitRequest r = requests.get(i);
+              String owner = rs.getString("sim_owner");
+              List<SimulationEvent> logged = new ArrayList<>(2);
+              logged.add(
+                  new SimulationEvent(
+                      SimulationEvent.VERSION,
+                      rs.getLong("event_id"),
+                      EventType.CHUNK_SUCCEEDED.wire(),
+                      r.simulationId(),
+                      owner,
+                      now,
+                      Map.of(
+                          "chunk", r.chunkIndex(),
+                          "attempt", r.attempt(),
+                          "chunksDone", rs.getInt("done"),
+                          "chunkCount", rs.getInt("total"))));
+              long cancelled = rs.getLong("cancelled_id");
+              if (!rs.wasNull()) {
+                logged.add(
+                    new SimulationEvent(
+                        SimulationEvent.VERSION,
+                        cancelled,
+                        EventType.SIMULATION_CANCELLED.wire(),
+                        r.simulationId(),
+                        owner,
+                        now,
+                        Map.of()));
+              }
+              long finalizeId = rs.getLong("finalize_id");
+              answers[i] = new Committed(rs.wasNull() ? null : finalizeId, List.copyOf(logged));
             }
-            if (done < count) {
-              return new Committed(null, List.of(event));
-            }
-            return new Committed(enqueueFinalize(c, simulationId, now), List.of(event));
           }
+          for (int i = 0; i < n; i++) {
+            if (answers[i] == null) {
+              answers[i] = new Superseded();
+            }
+          }
+          return List.of(answers);
         });
   }
 

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simrun.shared.dispatch.OutboxRow;
 import dev.simrun.shared.dispatch.OutboxStore;
+import dev.simrun.shared.events.EventLog;
+import dev.simrun.shared.events.EventType;
+import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.testing.TestDatabase;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -32,6 +37,7 @@ class StoresTest implements TestPropertyProvider {
   @Inject SimulationStore simulations;
   @Inject ChunkStore chunks;
   @Inject OutboxStore outbox;
+  @Inject EventLog events;
 
   @Override
   public Map<String, String> getProperties() {
@@ -254,5 +260,157 @@ class StoresTest implements TestPropertyProvider {
     } while (cursor != null);
     assertThat(seen).containsExactlyElementsOf(ids);
     assertThat(simulations.list(owner, SimulationStatus.RUNNING, 10, null).items()).isEmpty();
+  }
+
+  /**
+   * Many commits of one simulation's chunks at once, each raced by a newer attempt of the same
+   * chunk: every chunk counts once, with one {@code chunk.succeeded} event; event ids are gap-free
+   * and follow the count (after {@code simulation.queued}, 1, and {@code simulation.started}, 2,
+   * the event with id k says k - 2 chunks are done); and a reader polling the log meanwhile never
+   * sees a gap, which it would if a larger id committed before a smaller one (decision 0007).
+   */
+  @Test
+  void racingCommitsOfOneSimulationLogOneEventPerChunkInIdOrder() throws Exception {
+    int n = 200;
+    NewSimulation s = aSimulation("race", n, 1, null);
+    simulations.create(s);
+    List<ChunkStore.Claimed> firsts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      // A lease of zero has lapsed at once: a second delivery may take the chunk over.
+      firsts.add((ChunkStore.Claimed) chunks.claim(s.id(), i, 0, Duration.ZERO));
+    }
+    AtomicBoolean committing = new AtomicBoolean(true);
+    List<String> gaps = new ArrayList<>();
+    Thread reader =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  long last = 0;
+                  boolean more = true;
+                  while (more) {
+                    more = committing.get();
+                    for (SimulationEvent e : events.after(s.id(), last, 100_000)) {
+                      if (e.id() != last + 1) {
+                        gaps.add("after " + last + " came " + e.id());
+                      }
+                      last = e.id();
+                    }
+                  }
+                });
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<ChunkStore.Commit>>> work = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(32)) {
+      for (ChunkStore.Claimed first : firsts) {
+        work.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return List.of(
+                      chunks.commitSuccess(
+                          s.id(), first.chunkIndex(), first.attempt(), new byte[] {1}));
+                }));
+        work.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  if (chunks.claim(s.id(), first.chunkIndex(), 0, Duration.ofMinutes(5))
+                      instanceof ChunkStore.Claimed second) {
+                    return List.of(
+                        chunks.commitSuccess(
+                            s.id(), second.chunkIndex(), second.attempt(), new byte[] {2}));
+                  }
+                  return List.<ChunkStore.Commit>of();
+                }));
+      }
+      start.countDown();
+      List<ChunkStore.Commit> results = new ArrayList<>();
+      for (var f : work) {
+        results.addAll(f.get());
+      }
+      committing.set(false);
+      reader.join();
+
+      List<ChunkStore.Committed> committed =
+          results.stream()
+              .filter(r -> r instanceof ChunkStore.Committed)
+              .map(r -> (ChunkStore.Committed) r)
+              .toList();
+      assertThat(committed).as("one commit per chunk").hasSize(n);
+      assertThat(committed).filteredOn(r -> r.finalizeOutboxId() != null).hasSize(1);
+      assertThat(gaps).as("a reader of the log saw a later id before an earlier one").isEmpty();
+
+      List<SimulationEvent> log = events.after(s.id(), 0, 100_000);
+      assertThat(log).extracting(SimulationEvent::id).containsExactlyElementsOf(range(1, n + 2));
+      assertThat(log.subList(0, 2))
+          .extracting(SimulationEvent::type)
+          .containsExactly(EventType.SIMULATION_QUEUED.wire(), EventType.SIMULATION_STARTED.wire());
+      List<SimulationEvent> succeeded = log.subList(2, log.size());
+      assertThat(succeeded)
+          .allMatch(e -> e.type().equals(EventType.CHUNK_SUCCEEDED.wire()))
+          .allMatch(e -> ((Number) e.data().get("chunksDone")).longValue() == e.id() - 2)
+          .allMatch(e -> ((Number) e.data().get("chunkCount")).intValue() == n);
+      assertThat(succeeded)
+          .extracting(e -> ((Number) e.data().get("chunk")).intValue())
+          .containsExactlyInAnyOrderElementsOf(
+              range(0, n - 1).stream().map(Long::intValue).toList());
+      // What each commit handed its caller to publish is what the log holds.
+      assertThat(
+              committed.stream()
+                  .map(r -> r.events().getFirst())
+                  .sorted(Comparator.comparingLong(SimulationEvent::id))
+                  .map(e -> e.id() + " " + e.data().get("chunk") + " " + e.data().get("chunksDone"))
+                  .toList())
+          .containsExactlyElementsOf(
+              succeeded.stream()
+                  .map(e -> e.id() + " " + e.data().get("chunk") + " " + e.data().get("chunksDone"))
+                  .toList());
+    }
+    var view = simulations.find("race", s.id()).orElseThrow();
+    assertThat(view.chunks().succeeded()).isEqualTo(n);
+    assertThat(chunks.loadForFinalize(s.id()).outstanding()).isZero();
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> ids = new ArrayList<>();
+    for (long i = from; i <= to; i++) {
+      ids.add(i);
+    }
+    return ids;
+  }
+
+  /**
+   * A chunk that commits while its simulation is being cancelled counts and logs its event; the
+   * commit of the last running chunk also makes the simulation CANCELLED, once, and enqueues no
+   * finalize.
+   */
+  @Test
+  void theLastCommitOfACancellingSimulationCompletesTheCancel() {
+    NewSimulation s = aSimulation("cancel-commit", 3, 1, null);
+    simulations.create(s);
+    var a = (ChunkStore.Claimed) chunks.claim(s.id(), 0, 0, Duration.ofMinutes(5));
+    var b = (ChunkStore.Claimed) chunks.claim(s.id(), 1, 0, Duration.ofMinutes(5));
+    assertThat(simulations.cancel("cancel-commit", s.id()))
+        .isInstanceOfSatisfying(
+            SimulationStore.Cancelling.class, c -> assertThat(c.cancelled()).isEmpty());
+
+    var first = (ChunkStore.Committed) chunks.commitSuccess(s.id(), 0, a.attempt(), new byte[] {1});
+    assertThat(first.finalizeOutboxId()).isNull();
+    assertThat(first.events()).extracting(SimulationEvent::type).containsExactly("chunk.succeeded");
+    assertThat(simulations.find("cancel-commit", s.id()).orElseThrow().status())
+        .isEqualTo(SimulationStatus.CANCELLING);
+
+    var last = (ChunkStore.Committed) chunks.commitSuccess(s.id(), 1, b.attempt(), new byte[] {1});
+    assertThat(last.finalizeOutboxId()).isNull();
+    assertThat(last.events())
+        .extracting(SimulationEvent::type)
+        .containsExactly("chunk.succeeded", "simulation.cancelled");
+    assertThat(last.events().get(1).id()).isEqualTo(last.events().get(0).id() + 1);
+    var view = simulations.find("cancel-commit", s.id()).orElseThrow();
+    assertThat(view.status()).isEqualTo(SimulationStatus.CANCELLED);
+    assertThat(view.finishedAt()).isNotNull();
+    List<SimulationEvent> log = events.after(s.id(), 0, 100);
+    assertThat(log.getLast().type()).isEqualTo("simulation.cancelled");
+    assertThat(log.getLast().id()).isEqualTo(last.events().get(1).id());
+    assertThat(log).extracting(SimulationEvent::id).doesNotHaveDuplicates().isSorted();
   }
 }

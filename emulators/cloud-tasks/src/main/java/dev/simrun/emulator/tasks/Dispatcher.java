@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes due tasks to their targets: one loop thread decides what is due (under the lock), HTTP
- * requests go out asynchronously, and each outcome is handed back to {@link TaskQueues}.
+ * requests go out asynchronously, and each outcome is handed back to {@link TaskQueues}. Plain HTTP
+ * targets are pushed to with {@link PushClient}, HTTPS ones with the JDK's client.
  */
 final class Dispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -35,10 +37,13 @@ final class Dispatcher implements AutoCloseable {
   /** With a clock moved by hand, wall time says nothing about due times: poll instead. */
   private static final long MANUAL_CLOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   private final TaskQueues queues;
   private final OidcIssuer oidc;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http;
+  private final PushClient pushes = new PushClient(CONNECT_TIMEOUT);
   private final boolean systemClock;
   private final Thread loop;
   private volatile boolean running = true;
@@ -51,7 +56,7 @@ final class Dispatcher implements AutoCloseable {
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
+            .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .executor(executor)
             .build();
@@ -94,23 +99,23 @@ final class Dispatcher implements AutoCloseable {
 
   /** Sends one attempt, plus the injected duplicates, and reports the primary's outcome. */
   void send(Dispatch d) {
-    HttpRequest request;
+    Push push;
     try {
-      request = toHttpRequest(d);
+      push = toPush(d);
     } catch (RuntimeException e) {
       queues.complete(d, Dispatch.Outcome.noResponse("CONNECTION_ERROR", e.getMessage()), 0);
       return;
     }
     long start = System.nanoTime();
-    CompletableFuture<Dispatch.Outcome> primary = deliver(request);
+    CompletableFuture<Dispatch.Outcome> primary = deliver(push);
     if (d.copies() > 1) {
-      deliver(request).thenAccept(o -> logDuplicate(d, "concurrent", o));
+      deliver(push).thenAccept(o -> logDuplicate(d, "concurrent", o));
     }
     primary.thenAccept(
         outcome -> {
           queues.complete(d, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
           if (d.sequentialDuplicate()) {
-            deliver(request).thenAccept(o -> logDuplicate(d, "sequential", o));
+            deliver(push).thenAccept(o -> logDuplicate(d, "sequential", o));
           }
         });
   }
@@ -126,50 +131,81 @@ final class Dispatcher implements AutoCloseable {
         o.failure() == null ? "" : o.failure() + " " + o.detail());
   }
 
-  private CompletableFuture<Dispatch.Outcome> deliver(HttpRequest request) {
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .handle(
-            (response, error) -> {
-              if (error == null) {
-                return Dispatch.Outcome.response(
-                    response.statusCode(),
-                    retryAfter(
-                        response.headers().firstValue("Retry-After").orElse(null),
-                        queues.clock().instant()));
-              }
-              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-              if (cause instanceof HttpTimeoutException) {
-                return Dispatch.Outcome.noResponse("DEADLINE_EXCEEDED", cause.toString());
-              }
-              return Dispatch.Outcome.noResponse(
-                  "CONNECTION_ERROR",
-                  cause instanceof IOException ? cause.toString() : String.valueOf(cause));
-            });
+  /** One request as a task's HTTP target makes it: where, how, and with what. */
+  private record Push(
+      URI url, String method, Map<String, String> headers, byte[] body, Duration deadline) {}
+
+  private CompletableFuture<Dispatch.Outcome> deliver(Push push) {
+    CompletableFuture<Dispatch.Outcome> outcome;
+    if (PushClient.handles(push.url())) {
+      outcome =
+          pushes
+              .send(push.url(), push.method(), push.headers(), push.body(), push.deadline())
+              .handle(
+                  (answer, error) ->
+                      error == null
+                          ? Dispatch.Outcome.response(
+                              answer.status(),
+                              retryAfter(answer.retryAfter(), queues.clock().instant()))
+                          : noResponse(error));
+    } else {
+      outcome =
+          http.sendAsync(toHttpRequest(push), HttpResponse.BodyHandlers.discarding())
+              .handle(
+                  (response, error) ->
+                      error == null
+                          ? Dispatch.Outcome.response(
+                              response.statusCode(),
+                              retryAfter(
+                                  response.headers().firstValue("Retry-After").orElse(null),
+                                  queues.clock().instant()))
+                          : noResponse(error));
+    }
+    return outcome;
   }
 
-  private HttpRequest toHttpRequest(Dispatch d) {
+  private static Dispatch.Outcome noResponse(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof HttpTimeoutException) {
+      return Dispatch.Outcome.noResponse("DEADLINE_EXCEEDED", cause.toString());
+    }
+    return Dispatch.Outcome.noResponse(
+        "CONNECTION_ERROR",
+        cause instanceof IOException ? cause.toString() : String.valueOf(cause));
+  }
+
+  private Push toPush(Dispatch d) {
     var task = d.request();
-    byte[] body = task.getBody().toByteArray();
+    Map<String, String> headers = new LinkedHashMap<>(d.headers());
+    if (task.hasOidcToken()) {
+      var oidcToken = task.getOidcToken();
+      String audience = oidcToken.getAudience().isEmpty() ? task.getUrl() : oidcToken.getAudience();
+      headers.put(
+          "Authorization", "Bearer " + oidc.token(audience, oidcToken.getServiceAccountEmail()));
+    }
+    return new Push(
+        URI.create(task.getUrl()),
+        task.getHttpMethod().name(),
+        headers,
+        task.getBody().toByteArray(),
+        d.deadline());
+  }
+
+  private static HttpRequest toHttpRequest(Push push) {
     HttpRequest.BodyPublisher publisher =
-        body.length == 0
+        push.body().length == 0
             ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body);
+            : HttpRequest.BodyPublishers.ofByteArray(push.body());
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(task.getUrl()))
-            .timeout(d.deadline())
-            .method(task.getHttpMethod().name(), publisher);
-    for (Map.Entry<String, String> h : d.headers().entrySet()) {
+        HttpRequest.newBuilder(push.url())
+            .timeout(push.deadline())
+            .method(push.method(), publisher);
+    for (Map.Entry<String, String> h : push.headers().entrySet()) {
       try {
         b.setHeader(h.getKey(), h.getValue());
       } catch (IllegalArgumentException restricted) {
         // Connection, Expect, Upgrade: hop-by-hop headers the transport owns.
       }
-    }
-    if (task.hasOidcToken()) {
-      var oidcToken = task.getOidcToken();
-      String audience = oidcToken.getAudience().isEmpty() ? task.getUrl() : oidcToken.getAudience();
-      b.setHeader(
-          "Authorization", "Bearer " + oidc.token(audience, oidcToken.getServiceAccountEmail()));
     }
     return b.build();
   }
@@ -202,6 +238,7 @@ final class Dispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    pushes.close();
     http.shutdownNow();
     executor.shutdownNow();
   }
