@@ -132,6 +132,35 @@ class DatasetsApiTest implements TestPropertyProvider {
   }
 
   @Test
+  void theListIsPagedNewestFirstAndEachViewReadsBackAsCreated() throws Exception {
+    List<JsonNode> created = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Reply r = upload("ann", "set-" + i, BodyPublishers.ofString(bars(20 + i)));
+      assertThat(r.status).as(r.body).isEqualTo(201);
+      created.add(r.json());
+    }
+    upload("bob", "not-ann", BodyPublishers.ofString(bars(5)));
+
+    JsonNode first = get("ann", "/api/v1/datasets?limit=2").json();
+    assertThat(first.get("items")).hasSize(2);
+    assertThat(first.get("items").get(0)).isEqualTo(created.get(2));
+    assertThat(first.get("items").get(1)).isEqualTo(created.get(1));
+    String cursor = first.get("nextCursor").asText();
+
+    JsonNode second = get("ann", "/api/v1/datasets?limit=2&cursor=" + cursor).json();
+    assertThat(second.get("items")).hasSize(1);
+    assertThat(second.get("items").get(0)).isEqualTo(created.get(0));
+    assertThat(second.get("nextCursor") == null || second.get("nextCursor").isNull()).isTrue();
+
+    String id = created.get(0).get("id").asText();
+    assertThat(get("ann", "/api/v1/datasets/" + id).json()).isEqualTo(created.get(0));
+
+    Reply bad = get("ann", "/api/v1/datasets?cursor=not-a-cursor");
+    assertThat(bad.status).isEqualTo(400);
+    assertThat(bad.contentType()).isEqualTo(Api.PROBLEM_JSON);
+  }
+
+  @Test
   void aMultipartFileIsNamedAfterItsFilename() throws Exception {
     String boundary = "simrun-boundary-7d1f";
     String body =

@@ -1,9 +1,11 @@
 package dev.simrun.shared.datasets;
 
+import io.micronaut.core.annotation.Introspected;
 import java.time.Instant;
 import java.util.UUID;
 
 /** A stored dataset as its owner sees it: everything but the bars. */
+@Introspected
 public record DatasetView(
     UUID id,
     String name,
