@@ -3,10 +3,7 @@ package dev.simrun.bench;
 import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.CreateTaskRequest;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
@@ -16,9 +13,7 @@ import com.google.cloud.tasks.v2.Task;
 import com.google.protobuf.ByteString;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.emulator.tasks.EmulatorStats;
-import io.grpc.ManagedChannelBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -586,18 +581,6 @@ public final class EmulatorDispatchBenchmark {
   }
 
   private static CloudTasksClient grpcClient(CloudTasksEmulator emulator) {
-    try {
-      return CloudTasksClient.create(
-          CloudTasksSettings.newBuilder()
-              .setCredentialsProvider(NoCredentialsProvider.create())
-              .setTransportChannelProvider(
-                  InstantiatingGrpcChannelProvider.newBuilder()
-                      .setEndpoint(emulator.endpoint())
-                      .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                      .build())
-              .build());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CloudTasksClients.emulator(emulator.endpoint());
   }
 }

@@ -9,10 +9,7 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.RateLimits;
 import com.zaxxer.hikari.HikariConfig;
@@ -20,9 +17,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.simrun.bench.noop.NoopKind;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.emulator.tasks.EmulatorStats;
-import io.grpc.ManagedChannelBuilder;
+import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -1109,18 +1105,6 @@ public final class PipelineThroughputBenchmark {
   }
 
   static CloudTasksClient grpcClient(String endpoint) {
-    try {
-      return CloudTasksClient.create(
-          CloudTasksSettings.newBuilder()
-              .setCredentialsProvider(NoCredentialsProvider.create())
-              .setTransportChannelProvider(
-                  InstantiatingGrpcChannelProvider.newBuilder()
-                      .setEndpoint(endpoint)
-                      .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                      .build())
-              .build());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CloudTasksClients.emulator(endpoint);
   }
 }

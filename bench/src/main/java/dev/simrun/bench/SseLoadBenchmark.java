@@ -9,7 +9,6 @@ import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
@@ -17,6 +16,7 @@ import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.TopicName;
 import dev.simrun.bench.noop.NoopKind;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
+import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import dev.simrun.shared.testing.PubSubEmulator;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -402,16 +402,7 @@ public final class SseLoadBenchmark {
   }
 
   static void pauseQueues(CloudTasksEmulator tasks) throws Exception {
-    try (CloudTasksClient client =
-        CloudTasksClient.create(
-            CloudTasksSettings.newBuilder()
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .setTransportChannelProvider(
-                    com.google.api.gax.grpc.InstantiatingGrpcChannelProvider.newBuilder()
-                        .setEndpoint(tasks.endpoint())
-                        .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                        .build())
-                .build())) {
+    try (CloudTasksClient client = CloudTasksClients.emulator(tasks.endpoint())) {
       for (String q :
           List.of(
               "simulations-interactive",

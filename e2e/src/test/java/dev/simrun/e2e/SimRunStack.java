@@ -6,18 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.LocationName;
 import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.RetryConfig;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.emulator.tasks.EmulatorStats;
+import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import dev.simrun.shared.testing.PubSubEmulator;
 import dev.simrun.shared.testing.TestDatabase;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,7 +48,10 @@ public final class SimRunStack implements AutoCloseable {
 
   /** Writes as the services do (Micronaut Serialization): absent (null) fields are left out. */
   public static final ObjectMapper JSON =
-      new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      new ObjectMapper()
+          .setDefaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -136,23 +136,12 @@ public final class SimRunStack implements AutoCloseable {
   }
 
   private static void createQueues(CloudTasksEmulator tasks, RetryConfig retry, String... names) {
-    try (CloudTasksClient client =
-        CloudTasksClient.create(
-            CloudTasksSettings.newBuilder()
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .setTransportChannelProvider(
-                    InstantiatingGrpcChannelProvider.newBuilder()
-                        .setEndpoint(tasks.endpoint())
-                        .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                        .build())
-                .build())) {
+    try (CloudTasksClient client = CloudTasksClients.emulator(tasks.endpoint())) {
       for (String name : names) {
         client.createQueue(
             LocationName.of(PROJECT, LOCATION),
             Queue.newBuilder().setName(name).setRetryConfig(retry).build());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

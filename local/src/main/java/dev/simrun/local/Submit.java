@@ -128,8 +128,7 @@ public final class Submit {
   static boolean uploadDatasets(HttpClient http, String api, String user, Path dir, JsonNode node)
       throws Exception {
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
         String text = field.getValue().isTextual() ? field.getValue().asText() : "";
         if (field.getKey().equals("dataset") && text.startsWith("file:")) {
           Path csv = dir.resolve(text.substring("file:".length()));
@@ -354,8 +353,7 @@ public final class Submit {
     }
     if (v.isObject()) {
       List<String> pairs = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
         if (!e.getValue().isNull()) {
           pairs.add(e.getKey() + "=" + cell(e.getValue()));
         }

@@ -75,7 +75,8 @@ class LingeringCloseTest {
   @Test
   void aCloseAfterAnAnswerWaitsForTheRestOfTheBody() {
     channel.writeInbound(head(true));
-    assertThat((Object) channel.readOutbound()).isInstanceOf(FullHttpResponse.class);
+    Object answer = channel.readOutbound();
+    assertThat(answer).isInstanceOf(FullHttpResponse.class);
     assertThat(channel.isOpen()).as("held open while the body arrives").isTrue();
 
     channel.writeInbound(bytes(400));

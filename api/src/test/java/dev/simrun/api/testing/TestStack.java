@@ -1,15 +1,10 @@
 package dev.simrun.api.testing;
 
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.Task;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
+import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import dev.simrun.shared.testing.TestDatabase;
-import io.grpc.ManagedChannelBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,20 +42,7 @@ public final class TestStack {
     CloudTasksEmulator.Builder builder = CloudTasksEmulator.builder();
     QUEUES.forEach(builder::queue);
     emulator = builder.start();
-    try {
-      tasks =
-          CloudTasksClient.create(
-              CloudTasksSettings.newBuilder()
-                  .setCredentialsProvider(NoCredentialsProvider.create())
-                  .setTransportChannelProvider(
-                      InstantiatingGrpcChannelProvider.newBuilder()
-                          .setEndpoint(emulator.endpoint())
-                          .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                          .build())
-                  .build());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    tasks = CloudTasksClients.emulator(emulator.endpoint());
     QUEUES.forEach(tasks::pauseQueue);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -124,7 +124,8 @@ public final class PubSubEmulator implements AutoCloseable {
         throw new IllegalStateException(
             "the Pub/Sub emulator exited: " + Files.readString(log, StandardCharsets.UTF_8));
       }
-      try (Socket ignored = new Socket("127.0.0.1", port)) {
+      try {
+        new Socket("127.0.0.1", port).close();
         return;
       } catch (IOException notYet) {
         try {

@@ -57,8 +57,11 @@ class ChunkController {
               request.getPath())
           .header(HttpHeaders.RETRY_AFTER, retryAfter);
     }
-    try (ChunkSlots.Slot held = slot.get()) {
+    ChunkSlots.Slot held = slot.get();
+    try {
       return answer(runner.run(task, delivery), chunk, delivery, request);
+    } finally {
+      held.close();
     }
   }
 

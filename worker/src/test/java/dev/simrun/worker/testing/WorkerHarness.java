@@ -2,10 +2,7 @@ package dev.simrun.worker.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
@@ -19,8 +16,8 @@ import com.google.protobuf.util.Durations;
 import com.sun.net.httpserver.HttpServer;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.emulator.tasks.EmulatorStats;
+import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import dev.simrun.shared.testing.TestDatabase;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -283,19 +280,7 @@ public final class WorkerHarness implements AutoCloseable {
   }
 
   private static CloudTasksClient connect(CloudTasksEmulator emulator) {
-    try {
-      return CloudTasksClient.create(
-          CloudTasksSettings.newBuilder()
-              .setCredentialsProvider(NoCredentialsProvider.create())
-              .setTransportChannelProvider(
-                  InstantiatingGrpcChannelProvider.newBuilder()
-                      .setEndpoint(emulator.endpoint())
-                      .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                      .build())
-              .build());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CloudTasksClients.emulator(emulator.endpoint());
   }
 
   private static int freePort() {

@@ -5,7 +5,6 @@ import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.httpjson.InstantiatingHttpJsonChannelProvider;
 import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.CloudTasksSettings;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -21,7 +20,7 @@ final class Clients {
               .setTransportChannelProvider(
                   InstantiatingGrpcChannelProvider.newBuilder()
                       .setEndpoint(emulator.endpoint())
-                      .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                      .setChannelConfigurator(channel -> channel.usePlaintext())
                       .build())
               .build());
     } catch (IOException e) {
