@@ -1,8 +1,8 @@
 package dev.simrun.api.datasets;
 
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.datasets.DatasetView;
 import dev.simrun.shared.datasets.OhlcvCsv;
@@ -110,7 +110,7 @@ class DatasetsController {
       Caller caller, String name, InputStream csv, LongSupplier bytes) {
     if (!parsing.tryAcquire()) {
       throw ProblemException.retryLater(
-          ProblemType.OVER_LIMIT,
+          ProblemTypes.OVER_LIMIT,
           "this instance is parsing "
               + config.maxConcurrentUploads()
               + " uploads already; nothing was stored, send it again shortly",
@@ -129,7 +129,7 @@ class DatasetsController {
         switch (OhlcvCsv.parse(csv, config.maxRows())) {
           case OhlcvCsv.Invalid invalid ->
               throw new ProblemException(
-                  ProblemType.VALIDATION,
+                  ProblemTypes.VALIDATION,
                   "the CSV has "
                       + (invalid.errors().size() >= OhlcvCsv.MAX_ERRORS
                           ? "at least " + OhlcvCsv.MAX_ERRORS
@@ -161,14 +161,14 @@ class DatasetsController {
     return store
         .find(caller.owner(), id)
         .map(DatasetResponse::of)
-        .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no dataset " + id));
+        .orElseThrow(() -> new ProblemException(ProblemTypes.NOT_FOUND, "no dataset " + id));
   }
 
   private static String name(@Nullable String name, String fallback) {
     String chosen = name == null ? fallback : name;
     if (!NAME.matcher(chosen).matches()) {
       throw new ProblemException(
-          ProblemType.VALIDATION,
+          ProblemTypes.VALIDATION,
           "the dataset's name is invalid",
           List.of(new FieldError("name", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
     }

@@ -2,8 +2,9 @@ package dev.simrun.api.deadletters;
 
 import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.api.problems.ApiProblems;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
 import dev.simrun.shared.deadletters.DeadLetterStore;
 import dev.simrun.shared.events.EventPublisher;
@@ -90,7 +91,7 @@ class DeadLettersController {
       case DeadLetterStore.NotFound n -> throw notFound(id);
       case DeadLetterStore.Conflict c ->
           throw new ProblemException(
-              c.alreadyResolved() ? ProblemType.ALREADY_RESOLVED : ProblemType.NOT_REPLAYABLE,
+              c.alreadyResolved() ? ApiProblems.ALREADY_RESOLVED : ApiProblems.NOT_REPLAYABLE,
               c.why());
     };
   }
@@ -108,6 +109,6 @@ class DeadLettersController {
   }
 
   private static ProblemException notFound(UUID id) {
-    return new ProblemException(ProblemType.NOT_FOUND, "no dead letter " + id);
+    return new ProblemException(ProblemTypes.NOT_FOUND, "no dead letter " + id);
   }
 }

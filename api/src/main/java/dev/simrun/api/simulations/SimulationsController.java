@@ -2,8 +2,9 @@ package dev.simrun.api.simulations;
 
 import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.api.problems.ApiProblems;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.ResultTable;
@@ -87,7 +88,7 @@ class SimulationsController {
     try {
       done = store.create(simulation);
     } catch (AdmissionRefused e) {
-      throw ProblemException.retryLater(ProblemType.OVER_LIMIT, e.getMessage(), e.retryAfter());
+      throw ProblemException.retryLater(ProblemTypes.OVER_LIMIT, e.getMessage(), e.retryAfter());
     }
     if (done.created()) {
       pump.wake();
@@ -152,7 +153,7 @@ class SimulationsController {
             .orElseThrow(
                 () ->
                     new ProblemException(
-                        ProblemType.NOT_FOUND,
+                        ProblemTypes.NOT_FOUND,
                         "a " + outcome.kind() + " result has no CSV form; read /result"));
     Flux<byte[]> body =
         Flux.concat(
@@ -172,7 +173,7 @@ class SimulationsController {
     if (outcome.status() != SimulationStatus.SUCCEEDED
         && outcome.status() != SimulationStatus.PARTIAL) {
       throw new ProblemException(
-          ProblemType.RESULT_NOT_READY,
+          ApiProblems.RESULT_NOT_READY,
           "simulation "
               + id
               + " is "
@@ -196,7 +197,7 @@ class SimulationsController {
       case SimulationStore.NoSuchSimulation n -> throw notFound(id);
       case SimulationStore.AlreadyFinished f ->
           throw new ProblemException(
-              ProblemType.ALREADY_FINISHED,
+              ApiProblems.ALREADY_FINISHED,
               "simulation "
                   + id
                   + " is "
@@ -225,6 +226,6 @@ class SimulationsController {
   }
 
   private static ProblemException notFound(UUID id) {
-    return new ProblemException(ProblemType.NOT_FOUND, "no simulation " + id);
+    return new ProblemException(ProblemTypes.NOT_FOUND, "no simulation " + id);
   }
 }
