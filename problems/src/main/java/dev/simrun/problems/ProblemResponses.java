@@ -29,6 +29,7 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -151,13 +152,17 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
         path);
   }
 
+  /** A header, path or query value that is not of its type; for an enum, the values it may be. */
   private static Problem conversion(ConversionErrorException e, String path) {
     Argument<?> argument = e.getArgument();
+    Class<?> type = argument.getType();
+    if (type.isEnum()) {
+      return parameter(
+          argument.getName(), "must be one of " + Arrays.toString(type.getEnumConstants()), path);
+    }
     String value = e.getConversionError().getOriginalValue().map(String::valueOf).orElse("");
     return parameter(
-        argument.getName(),
-        "'" + value + "' is not a valid " + argument.getType().getSimpleName(),
-        path);
+        argument.getName(), "'" + value + "' is not a valid " + type.getSimpleName(), path);
   }
 
   private static Problem constraints(ConstraintViolationException e, String path) {

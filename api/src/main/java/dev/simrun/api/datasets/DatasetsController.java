@@ -7,7 +7,6 @@ import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.datasets.DatasetView;
 import dev.simrun.shared.datasets.OhlcvCsv;
 import dev.simrun.shared.kinds.FieldError;
-import dev.simrun.shared.simulations.KeysetCursor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -142,18 +141,15 @@ class DatasetsController {
         .header(HttpHeaders.LOCATION, "/api/v1/datasets/" + stored.id());
   }
 
+  /** Newest first; a cursor no page handed out is a 400 naming it. */
   @Get
   DatasetResponse.Page list(
       Caller caller,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
-    try {
-      DatasetStore.Page page = store.list(caller.owner(), limit, cursor);
-      return new DatasetResponse.Page(
-          page.items().stream().map(DatasetResponse::of).toList(), page.nextCursor());
-    } catch (KeysetCursor.InvalidCursorException e) {
-      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
-    }
+    DatasetStore.Page page = store.list(caller.owner(), limit, cursor);
+    return new DatasetResponse.Page(
+        page.items().stream().map(DatasetResponse::of).toList(), page.nextCursor());
   }
 
   @Get("/{id}")

@@ -10,8 +10,6 @@ import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.simulations.AdmissionRefused;
-import dev.simrun.shared.simulations.KeysetCursor;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -32,9 +30,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -84,12 +80,7 @@ class SimulationsController {
       @Body @Nullable SubmitRequest request,
       @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
     NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
-    SimulationStore.Submission done;
-    try {
-      done = store.create(simulation);
-    } catch (AdmissionRefused e) {
-      throw ProblemException.retryLater(ProblemTypes.OVER_LIMIT, e.getMessage(), e.retryAfter());
-    }
+    SimulationStore.Submission done = store.create(simulation);
     if (done.created()) {
       pump.wake();
       events.publish(done.queued());
@@ -109,18 +100,17 @@ class SimulationsController {
         .orElseThrow(() -> notFound(id));
   }
 
-  /** The caller's simulations, newest first; pass {@code nextCursor} back for the next page. */
+  /**
+   * The caller's simulations, newest first; pass {@code nextCursor} back for the next page. A
+   * status in any case; an unknown one, or a cursor no page handed out, is a 400 naming it.
+   */
   @Get
   SimulationPage list(
       Caller caller,
-      @QueryValue @Nullable String status,
+      @QueryValue @Nullable SimulationStatus status,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
-    try {
-      return SimulationPage.of(store.list(caller.owner(), status(status), limit, cursor));
-    } catch (KeysetCursor.InvalidCursorException e) {
-      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
-    }
+    return SimulationPage.of(store.list(caller.owner(), status, limit, cursor));
   }
 
   /**
@@ -211,18 +201,6 @@ class SimulationsController {
     }
     return HttpResponse.accepted()
         .body(store.find(caller.owner(), id).map(SimulationResponse::of).orElseThrow());
-  }
-
-  private static SimulationStatus status(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return SimulationStatus.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.badParameter(
-          "status", "must be one of " + Arrays.toString(SimulationStatus.values()));
-    }
   }
 
   private static ProblemException notFound(UUID id) {
