@@ -41,7 +41,7 @@ class RatePacingTest {
   @Test
   void aStillClockLetsTheBurstOutAndEachTokensWorthOfTimeExactlyOneMore() {
     int rate = 16; // a token every 62.5 ms: exact in binary, no rounding in the bucket
-    int burst = TaskQueues.burstFor(rate);
+    int burst = QueueAdmin.burstFor(rate);
     Duration token = Duration.ofNanos(1_000_000_000L / rate);
     int n = 20;
     int steps = 8;
