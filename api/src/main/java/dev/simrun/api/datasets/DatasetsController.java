@@ -1,13 +1,12 @@
 package dev.simrun.api.datasets;
 
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.datasets.DatasetView;
 import dev.simrun.shared.datasets.OhlcvCsv;
 import dev.simrun.shared.kinds.FieldError;
-import dev.simrun.shared.simulations.KeysetCursor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -110,7 +109,7 @@ class DatasetsController {
       Caller caller, String name, InputStream csv, LongSupplier bytes) {
     if (!parsing.tryAcquire()) {
       throw ProblemException.retryLater(
-          ProblemType.OVER_LIMIT,
+          ProblemTypes.OVER_LIMIT,
           "this instance is parsing "
               + config.maxConcurrentUploads()
               + " uploads already; nothing was stored, send it again shortly",
@@ -129,7 +128,7 @@ class DatasetsController {
         switch (OhlcvCsv.parse(csv, config.maxRows())) {
           case OhlcvCsv.Invalid invalid ->
               throw new ProblemException(
-                  ProblemType.VALIDATION,
+                  ProblemTypes.VALIDATION,
                   "the CSV has "
                       + (invalid.errors().size() >= OhlcvCsv.MAX_ERRORS
                           ? "at least " + OhlcvCsv.MAX_ERRORS
@@ -142,18 +141,15 @@ class DatasetsController {
         .header(HttpHeaders.LOCATION, "/api/v1/datasets/" + stored.id());
   }
 
+  /** Newest first; a cursor no page handed out is a 400 naming it. */
   @Get
   DatasetResponse.Page list(
       Caller caller,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
-    try {
-      DatasetStore.Page page = store.list(caller.owner(), limit, cursor);
-      return new DatasetResponse.Page(
-          page.items().stream().map(DatasetResponse::of).toList(), page.nextCursor());
-    } catch (KeysetCursor.InvalidCursorException e) {
-      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
-    }
+    DatasetStore.Page page = store.list(caller.owner(), limit, cursor);
+    return new DatasetResponse.Page(
+        page.items().stream().map(DatasetResponse::of).toList(), page.nextCursor());
   }
 
   @Get("/{id}")
@@ -161,14 +157,14 @@ class DatasetsController {
     return store
         .find(caller.owner(), id)
         .map(DatasetResponse::of)
-        .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no dataset " + id));
+        .orElseThrow(() -> new ProblemException(ProblemTypes.NOT_FOUND, "no dataset " + id));
   }
 
   private static String name(@Nullable String name, String fallback) {
     String chosen = name == null ? fallback : name;
     if (!NAME.matcher(chosen).matches()) {
       throw new ProblemException(
-          ProblemType.VALIDATION,
+          ProblemTypes.VALIDATION,
           "the dataset's name is invalid",
           List.of(new FieldError("name", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
     }

@@ -1,7 +1,7 @@
 package dev.simrun.api.datasets;
 
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.kinds.FieldError;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -56,7 +56,7 @@ final class LimitedUpload extends FilterInputStream {
     if (read > limit) {
       String line = "line " + (newlines + 1);
       throw new ProblemException(
-          ProblemType.PAYLOAD_TOO_LARGE,
+          ProblemTypes.PAYLOAD_TOO_LARGE,
           "the upload passes the limit of " + limit + " bytes in " + line + "; nothing was stored",
           List.of(new FieldError(line, "the file is larger than " + limit + " bytes")));
     }

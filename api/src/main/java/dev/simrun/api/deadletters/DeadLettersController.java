@@ -2,12 +2,12 @@ package dev.simrun.api.deadletters;
 
 import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.api.problems.ApiProblems;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
 import dev.simrun.shared.deadletters.DeadLetterStore;
 import dev.simrun.shared.events.EventPublisher;
-import dev.simrun.shared.simulations.KeysetCursor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -19,8 +19,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -40,22 +38,20 @@ class DeadLettersController {
     this.events = events;
   }
 
-  /** Newest first; {@code simulationId} and {@code status} narrow the list. */
+  /**
+   * Newest first; {@code simulationId} and {@code status} (in any case) narrow the list. An unknown
+   * status, or a cursor no page handed out, is a 400 naming it.
+   */
   @Get
   DeadLetterResponse.Page list(
       Caller caller,
       @QueryValue @Nullable UUID simulationId,
-      @QueryValue @Nullable String status,
+      @QueryValue @Nullable DeadLetterStatus status,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
-    try {
-      DeadLetterStore.Page page =
-          store.list(caller.owner(), simulationId, status(status), limit, cursor);
-      return new DeadLetterResponse.Page(
-          page.items().stream().map(DeadLetterResponse::of).toList(), page.nextCursor());
-    } catch (KeysetCursor.InvalidCursorException e) {
-      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
-    }
+    DeadLetterStore.Page page = store.list(caller.owner(), simulationId, status, limit, cursor);
+    return new DeadLetterResponse.Page(
+        page.items().stream().map(DeadLetterResponse::of).toList(), page.nextCursor());
   }
 
   @Get("/{id}")
@@ -90,24 +86,12 @@ class DeadLettersController {
       case DeadLetterStore.NotFound n -> throw notFound(id);
       case DeadLetterStore.Conflict c ->
           throw new ProblemException(
-              c.alreadyResolved() ? ProblemType.ALREADY_RESOLVED : ProblemType.NOT_REPLAYABLE,
+              c.alreadyResolved() ? ApiProblems.ALREADY_RESOLVED : ApiProblems.NOT_REPLAYABLE,
               c.why());
     };
   }
 
-  private static DeadLetterStatus status(@Nullable String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return DeadLetterStatus.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.badParameter(
-          "status", "must be one of " + Arrays.toString(DeadLetterStatus.values()));
-    }
-  }
-
   private static ProblemException notFound(UUID id) {
-    return new ProblemException(ProblemType.NOT_FOUND, "no dead letter " + id);
+    return new ProblemException(ProblemTypes.NOT_FOUND, "no dead letter " + id);
   }
 }

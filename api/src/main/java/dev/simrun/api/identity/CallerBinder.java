@@ -1,6 +1,6 @@
 package dev.simrun.api.identity;
 
-import dev.simrun.api.problems.ProblemException;
+import dev.simrun.problems.ProblemException;
 import io.micronaut.core.convert.ArgumentConversionContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;

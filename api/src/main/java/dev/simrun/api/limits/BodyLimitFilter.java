@@ -1,8 +1,8 @@
 package dev.simrun.api.limits;
 
 import dev.simrun.api.datasets.DatasetsConfig;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.kinds.FieldError;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -84,7 +84,7 @@ class BodyLimitFilter {
 
   private static ProblemException uploadTooLarge(long declared, long limit) {
     return new ProblemException(
-        ProblemType.PAYLOAD_TOO_LARGE,
+        ProblemTypes.PAYLOAD_TOO_LARGE,
         "the upload declares "
             + declared
             + " bytes; at most "
@@ -95,7 +95,7 @@ class BodyLimitFilter {
 
   private static ProblemException tooLarge(HttpRequest<?> request, long declared, long limit) {
     return new ProblemException(
-        ProblemType.PAYLOAD_TOO_LARGE,
+        ProblemTypes.PAYLOAD_TOO_LARGE,
         "the body declares " + declared + " bytes; " + route(request) + " takes at most " + limit,
         List.of(new FieldError("Content-Length", "must be at most " + limit + " bytes")));
   }
@@ -133,7 +133,7 @@ class BodyLimitFilter {
                   subscription.cancel();
                   verdict.completeExceptionally(
                       new ProblemException(
-                          ProblemType.PAYLOAD_TOO_LARGE,
+                          ProblemTypes.PAYLOAD_TOO_LARGE,
                           "the body, sent without Content-Length, passed "
                               + limit
                               + " bytes, the most "

@@ -1,6 +1,5 @@
 /**
- * The one error mapping of the api: every error answer, ours and Micronaut's, is an {@code
- * application/problem+json} {@link dev.simrun.api.problems.Problem} with a stable {@code type} URI
- * from {@link dev.simrun.api.problems.ProblemType}.
+ * The api's own problem types ({@link dev.simrun.api.problems.ApiProblems}) and how it answers
+ * them; the mapping itself, one for both services, is {@code dev.simrun.problems}.
  */
 package dev.simrun.api.problems;

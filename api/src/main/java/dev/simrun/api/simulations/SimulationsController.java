@@ -2,15 +2,14 @@ package dev.simrun.api.simulations;
 
 import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.api.problems.ApiProblems;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.kinds.ResultTable;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.simulations.AdmissionRefused;
-import dev.simrun.shared.simulations.KeysetCursor;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -31,9 +30,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -83,12 +80,7 @@ class SimulationsController {
       @Body @Nullable SubmitRequest request,
       @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
     NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
-    SimulationStore.Submission done;
-    try {
-      done = store.create(simulation);
-    } catch (AdmissionRefused e) {
-      throw ProblemException.retryLater(ProblemType.OVER_LIMIT, e.getMessage(), e.retryAfter());
-    }
+    SimulationStore.Submission done = store.create(simulation);
     if (done.created()) {
       pump.wake();
       events.publish(done.queued());
@@ -108,18 +100,17 @@ class SimulationsController {
         .orElseThrow(() -> notFound(id));
   }
 
-  /** The caller's simulations, newest first; pass {@code nextCursor} back for the next page. */
+  /**
+   * The caller's simulations, newest first; pass {@code nextCursor} back for the next page. A
+   * status in any case; an unknown one, or a cursor no page handed out, is a 400 naming it.
+   */
   @Get
   SimulationPage list(
       Caller caller,
-      @QueryValue @Nullable String status,
+      @QueryValue @Nullable SimulationStatus status,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
-    try {
-      return SimulationPage.of(store.list(caller.owner(), status(status), limit, cursor));
-    } catch (KeysetCursor.InvalidCursorException e) {
-      throw ProblemException.badParameter("cursor", "is not a cursor this service handed out");
-    }
+    return SimulationPage.of(store.list(caller.owner(), status, limit, cursor));
   }
 
   /**
@@ -152,7 +143,7 @@ class SimulationsController {
             .orElseThrow(
                 () ->
                     new ProblemException(
-                        ProblemType.NOT_FOUND,
+                        ProblemTypes.NOT_FOUND,
                         "a " + outcome.kind() + " result has no CSV form; read /result"));
     Flux<byte[]> body =
         Flux.concat(
@@ -172,7 +163,7 @@ class SimulationsController {
     if (outcome.status() != SimulationStatus.SUCCEEDED
         && outcome.status() != SimulationStatus.PARTIAL) {
       throw new ProblemException(
-          ProblemType.RESULT_NOT_READY,
+          ApiProblems.RESULT_NOT_READY,
           "simulation "
               + id
               + " is "
@@ -196,7 +187,7 @@ class SimulationsController {
       case SimulationStore.NoSuchSimulation n -> throw notFound(id);
       case SimulationStore.AlreadyFinished f ->
           throw new ProblemException(
-              ProblemType.ALREADY_FINISHED,
+              ApiProblems.ALREADY_FINISHED,
               "simulation "
                   + id
                   + " is "
@@ -212,19 +203,7 @@ class SimulationsController {
         .body(store.find(caller.owner(), id).map(SimulationResponse::of).orElseThrow());
   }
 
-  private static SimulationStatus status(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return SimulationStatus.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.badParameter(
-          "status", "must be one of " + Arrays.toString(SimulationStatus.values()));
-    }
-  }
-
   private static ProblemException notFound(UUID id) {
-    return new ProblemException(ProblemType.NOT_FOUND, "no simulation " + id);
+    return new ProblemException(ProblemTypes.NOT_FOUND, "no simulation " + id);
   }
 }

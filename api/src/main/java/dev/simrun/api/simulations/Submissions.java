@@ -1,9 +1,9 @@
 package dev.simrun.api.simulations;
 
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.JsonErrors;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.problems.JsonErrors;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.kinds.SimulationKind;
@@ -52,7 +52,7 @@ class Submissions {
   NewSimulation plan(Caller caller, @Nullable SubmitRequest request, @Nullable String key) {
     if (request == null) {
       throw new ProblemException(
-          ProblemType.MALFORMED_BODY,
+          ProblemTypes.MALFORMED_BODY,
           "the body must be a JSON object",
           List.of(new FieldError("body", "a JSON object is required")));
     }

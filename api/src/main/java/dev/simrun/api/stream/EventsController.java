@@ -1,9 +1,10 @@
 package dev.simrun.api.stream;
 
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ProblemException;
-import dev.simrun.api.problems.ProblemType;
+import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.api.simulations.SimulationResponse;
+import dev.simrun.problems.ProblemException;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -74,7 +75,7 @@ class EventsController {
 
   private Flux<Event<String>> open(String owner, UUID id, long after) {
     if (simulations.find(owner, id).isEmpty()) {
-      return Flux.error(new ProblemException(ProblemType.NOT_FOUND, "no simulation " + id));
+      return Flux.error(new ProblemException(ProblemTypes.NOT_FOUND, "no simulation " + id));
     }
     EventStream stream = EventStream.ofSimulation(id, owner, after, config.buffer(), json);
     if (!hub.add(stream, config.maxStreams())) {
@@ -145,7 +146,7 @@ class EventsController {
 
   private static ProblemException tooMany() {
     return new ProblemException(
-        ProblemType.TOO_MANY_STREAMS, "this instance holds as many event streams as it may");
+        ApiProblems.TOO_MANY_STREAMS, "this instance holds as many event streams as it may");
   }
 
   private static long parseLastId(String name, @Nullable String value) {

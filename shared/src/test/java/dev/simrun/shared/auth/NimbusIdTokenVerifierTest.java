@@ -12,6 +12,7 @@ import dev.simrun.shared.auth.IdTokenVerifier.Refusal;
 import dev.simrun.shared.auth.IdTokenVerifier.Rejected;
 import dev.simrun.shared.auth.IdTokenVerifier.Verification;
 import dev.simrun.shared.auth.IdTokenVerifier.Verified;
+import dev.simrun.testing.TestClock;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +36,12 @@ class NimbusIdTokenVerifierTest {
   static final Instant START = Instant.parse("2031-03-04T05:06:07Z");
 
   KeyServer issuer;
-  MutableClock clock;
+  TestClock clock;
 
   @BeforeEach
   void start() {
     issuer = KeyServer.start(KEY);
-    clock = new MutableClock(START);
+    clock = TestClock.at(START);
   }
 
   @AfterEach

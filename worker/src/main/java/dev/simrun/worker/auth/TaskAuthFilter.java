@@ -1,10 +1,11 @@
 package dev.simrun.worker.auth;
 
+import dev.simrun.problems.ProblemResponses;
+import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.auth.IdTokenVerifier;
 import dev.simrun.shared.auth.IdTokenVerifier.Rejected;
 import dev.simrun.shared.auth.IdTokenVerifier.Verified;
-import dev.simrun.worker.problems.ProblemResponses;
-import dev.simrun.worker.problems.ProblemType;
+import dev.simrun.worker.problems.WorkerProblems;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -62,15 +63,15 @@ class TaskAuthFilter {
     String detail = "the bearer token was refused: " + refused.reason();
     return switch (refused.reason().refusal()) {
       case UNAUTHENTICATED ->
-          ProblemResponses.of(ProblemType.UNAUTHENTICATED, detail, path)
+          ProblemResponses.of(ProblemTypes.UNAUTHENTICATED, detail, path)
               .header(
                   HttpHeaders.WWW_AUTHENTICATE,
                   refused.reason() == IdTokenVerifier.Reason.MISSING
                       ? "Bearer"
                       : "Bearer error=\"invalid_token\"");
-      case FORBIDDEN -> ProblemResponses.of(ProblemType.FORBIDDEN, detail, path);
+      case FORBIDDEN -> ProblemResponses.of(ProblemTypes.FORBIDDEN, detail, path);
       case UNAVAILABLE ->
-          ProblemResponses.of(ProblemType.AUTH_UNAVAILABLE, detail, path)
+          ProblemResponses.of(WorkerProblems.AUTH_UNAVAILABLE, detail, path)
               .header(HttpHeaders.RETRY_AFTER, "5");
     };
   }

@@ -1,12 +1,12 @@
 package dev.simrun.worker.chunks;
 
+import dev.simrun.problems.ProblemResponses;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.worker.TaskAnswer;
 import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.auth.TaskDelivery;
-import dev.simrun.worker.problems.ProblemResponses;
-import dev.simrun.worker.problems.ProblemType;
+import dev.simrun.worker.problems.WorkerProblems;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -51,7 +51,7 @@ class ChunkController {
     if (slot.isEmpty()) {
       LOG.info("chunk {} refused: every slot busy and no turn in time, {}", chunk, delivery);
       return ProblemResponses.of(
-              ProblemType.WORKER_BUSY,
+              WorkerProblems.WORKER_BUSY,
               "this worker runs as many chunks as it may and no slot freed in time;"
                   + " nothing was claimed",
               request.getPath())
@@ -97,20 +97,20 @@ class ChunkController {
                   d.attempt()));
       case ChunkOutcome.TimedOut t ->
           ProblemResponses.of(
-              ProblemType.CHUNK_TIMED_OUT,
+              WorkerProblems.CHUNK_TIMED_OUT,
               "attempt " + t.attempt() + " " + t.error(),
               request.getPath());
       case ChunkOutcome.Busy b -> {
         LOG.debug("chunk {} busy until {}, {}", chunk, b.leaseUntil(), delivery);
         // No Retry-After: Cloud Tasks would hold the whole queue for it.
         yield ProblemResponses.of(
-            ProblemType.CHUNK_BUSY,
+            WorkerProblems.CHUNK_BUSY,
             "another attempt holds the chunk until " + b.leaseUntil(),
             request.getPath());
       }
       case ChunkOutcome.Failed f ->
           ProblemResponses.of(
-              ProblemType.CHUNK_FAILED,
+              WorkerProblems.CHUNK_FAILED,
               "attempt " + f.attempt() + " failed: " + f.error(),
               request.getPath());
     };

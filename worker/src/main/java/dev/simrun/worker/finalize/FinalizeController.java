@@ -1,12 +1,12 @@
 package dev.simrun.worker.finalize;
 
+import dev.simrun.problems.ProblemResponses;
 import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.FinalizeTask;
 import dev.simrun.worker.TaskAnswer;
 import dev.simrun.worker.auth.TaskDelivery;
-import dev.simrun.worker.problems.ProblemResponses;
-import dev.simrun.worker.problems.ProblemType;
+import dev.simrun.worker.problems.WorkerProblems;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -57,12 +57,12 @@ class FinalizeController {
             o.total(),
             delivery);
         yield ProblemResponses.of(
-            ProblemType.CHUNKS_OUTSTANDING,
+            WorkerProblems.CHUNKS_OUTSTANDING,
             o.missing() + " of " + o.total() + " chunks have not succeeded",
             request.getPath());
       }
       case FinalizeOutcome.Failed f ->
-          ProblemResponses.of(ProblemType.FINALIZE_FAILED, f.error(), request.getPath());
+          ProblemResponses.of(WorkerProblems.FINALIZE_FAILED, f.error(), request.getPath());
     };
   }
 }

@@ -1,6 +1,5 @@
 /**
- * The worker's one error mapping: every error answer, the worker's own and Micronaut's, is an
- * {@code application/problem+json} {@link dev.simrun.worker.problems.Problem} with a stable {@code
- * type} URI from {@link dev.simrun.worker.problems.ProblemType}.
+ * The worker's own problem types ({@link dev.simrun.worker.problems.WorkerProblems}) and how it
+ * answers them; the mapping itself, one for both services, is {@code dev.simrun.problems}.
  */
 package dev.simrun.worker.problems;

@@ -30,6 +30,7 @@ public final class CloudTasksEmulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CloudTasksEmulator.class);
 
   private final TaskQueues queues;
+  private final FaultsAndStats controls;
   private final OidcIssuer oidc;
   private final Dispatcher dispatcher;
   private final Server grpc;
@@ -39,9 +40,12 @@ public final class CloudTasksEmulator implements AutoCloseable {
   private CloudTasksEmulator(EmulatorSettings settings) throws IOException, InterruptedException {
     this.host = settings.host();
     this.queues = new TaskQueues(settings);
+    this.controls = new FaultsAndStats(queues);
     this.oidc = new OidcIssuer(settings.clock());
-    this.dispatcher = new Dispatcher(queues, oidc);
-    Operations ops = new Operations(queues, dispatcher);
+    Attempts attempts = new Attempts(queues);
+    this.dispatcher = new Dispatcher(queues, attempts, oidc);
+    Operations ops =
+        new Operations(new QueueAdmin(queues), new TaskAdmin(queues, attempts), dispatcher);
     this.grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .directExecutor()
@@ -55,7 +59,7 @@ public final class CloudTasksEmulator implements AutoCloseable {
               settings.host(),
               settings.port(),
               grpcAddress,
-              () -> new RestGateway(ops, queues, oidc));
+              () -> new RestGateway(ops, controls, oidc));
     } catch (RuntimeException | InterruptedException e) {
       grpc.shutdownNow();
       throw e;
@@ -101,17 +105,17 @@ public final class CloudTasksEmulator implements AutoCloseable {
   }
 
   public EmulatorStats stats() {
-    return queues.stats();
+    return controls.stats();
   }
 
   /** Sets the faults of one queue (by full name), or of every queue without its own (null). */
   public void faults(String queueName, FaultPlan plan) {
-    queues.setFaults(queueName, Objects.requireNonNull(plan));
+    controls.setFaults(queueName, Objects.requireNonNull(plan));
   }
 
   /** Makes a queue follow the global fault plan again. */
   public void clearFaults(String queueName) {
-    queues.setFaults(Objects.requireNonNull(queueName), null);
+    controls.setFaults(Objects.requireNonNull(queueName), null);
   }
 
   /** Makes the dispatcher look at due tasks now; useful after moving a test clock. */

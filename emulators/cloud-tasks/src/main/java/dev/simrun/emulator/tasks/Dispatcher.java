@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes due tasks to their targets: one loop thread decides what is due (under the lock), HTTP
- * requests go out asynchronously, and each outcome is handed back to {@link TaskQueues}. Plain HTTP
+ * requests go out asynchronously, and each outcome is handed back to {@link Attempts}. Plain HTTP
  * targets are pushed to with {@link PushClient}, HTTPS ones with the JDK's client.
  */
 final class Dispatcher implements AutoCloseable {
@@ -40,6 +40,7 @@ final class Dispatcher implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final TaskQueues queues;
+  private final Attempts attempts;
   private final OidcIssuer oidc;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http;
@@ -48,8 +49,9 @@ final class Dispatcher implements AutoCloseable {
   private final Thread loop;
   private volatile boolean running = true;
 
-  Dispatcher(TaskQueues queues, OidcIssuer oidc) {
+  Dispatcher(TaskQueues queues, Attempts attempts, OidcIssuer oidc) {
     this.queues = queues;
+    this.attempts = attempts;
     this.oidc = oidc;
     Clock clock = queues.clock();
     this.systemClock = clock.getClass().equals(Clock.systemUTC().getClass());
@@ -72,7 +74,7 @@ final class Dispatcher implements AutoCloseable {
     while (running) {
       try {
         due.clear();
-        TaskQueues.Due next = queues.takeDue(due);
+        Attempts.Due next = attempts.takeDue(due);
         for (Dispatch d : due) {
           send(d);
         }
@@ -103,7 +105,7 @@ final class Dispatcher implements AutoCloseable {
     try {
       push = toPush(d);
     } catch (RuntimeException e) {
-      queues.complete(d, Dispatch.Outcome.noResponse("CONNECTION_ERROR", e.getMessage()), 0);
+      attempts.complete(d, Dispatch.Outcome.noResponse("CONNECTION_ERROR", e.getMessage()), 0);
       return;
     }
     long start = System.nanoTime();
@@ -113,7 +115,7 @@ final class Dispatcher implements AutoCloseable {
     }
     primary.thenAccept(
         outcome -> {
-          queues.complete(d, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+          attempts.complete(d, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
           if (d.sequentialDuplicate()) {
             deliver(push).thenAccept(o -> logDuplicate(d, "sequential", o));
           }

@@ -25,11 +25,13 @@ import com.google.protobuf.Empty;
  * status codes.
  */
 final class Operations {
-  private final TaskQueues queues;
+  private final QueueAdmin queues;
+  private final TaskAdmin tasks;
   private final Dispatcher dispatcher;
 
-  Operations(TaskQueues queues, Dispatcher dispatcher) {
+  Operations(QueueAdmin queues, TaskAdmin tasks, Dispatcher dispatcher) {
     this.queues = queues;
+    this.tasks = tasks;
     this.dispatcher = dispatcher;
   }
 
@@ -67,24 +69,24 @@ final class Operations {
   }
 
   ListTasksResponse listTasks(ListTasksRequest r) {
-    return queues.listTasks(r);
+    return tasks.listTasks(r);
   }
 
   Task getTask(GetTaskRequest r) {
-    return queues.getTask(r);
+    return tasks.getTask(r);
   }
 
   Task createTask(CreateTaskRequest r) {
-    return queues.createTask(r);
+    return tasks.createTask(r);
   }
 
   Empty deleteTask(DeleteTaskRequest r) {
-    queues.deleteTask(r);
+    tasks.deleteTask(r);
     return Empty.getDefaultInstance();
   }
 
   Task runTask(RunTaskRequest r) {
-    TaskQueues.RunResult run = queues.runTask(r);
+    TaskAdmin.RunResult run = tasks.runTask(r);
     dispatcher.send(run.dispatch());
     return run.task();
   }

@@ -64,12 +64,12 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
 
   private final Operations ops;
-  private final TaskQueues queues;
+  private final FaultsAndStats controls;
   private final OidcIssuer oidc;
 
-  RestGateway(Operations ops, TaskQueues queues, OidcIssuer oidc) {
+  RestGateway(Operations ops, FaultsAndStats controls, OidcIssuer oidc) {
     this.ops = ops;
-    this.queues = queues;
+    this.controls = controls;
     this.oidc = oidc;
   }
 
@@ -209,15 +209,15 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else if (path.equals(OidcIssuer.JWKS_PATH) && method.equals(HttpMethod.GET)) {
       return new Reply(200, oidc.jwksJson());
     } else if (path.equals("/emulator/v1/stats") && method.equals(HttpMethod.GET)) {
-      return new Reply(200, StatsJson.write(queues.stats()));
+      return new Reply(200, StatsJson.write(controls.stats()));
     } else if (path.equals("/emulator/v1/faults") && method.equals(HttpMethod.PUT)) {
       FaultPlan plan = faults(body);
-      queues.setFaults(param(query, "queue", null), plan);
+      controls.setFaults(param(query, "queue", null), plan);
       return new Reply(200, StatsJson.write(plan));
     } else if (path.equals("/emulator/v1/faults") && method.equals(HttpMethod.DELETE)) {
       String queue = param(query, "queue", null);
       // Without a queue: no global faults. With one: the queue follows the global plan again.
-      queues.setFaults(queue, queue == null ? FaultPlan.NONE : null);
+      controls.setFaults(queue, queue == null ? FaultPlan.NONE : null);
       return new Reply(200, "{}");
     } else if (path.equals("/") && method.equals(HttpMethod.GET)) {
       return new Reply(

@@ -50,7 +50,7 @@ class RateLimitTest {
   @Test
   void neverDispatchesFasterThanTheRateOverSixtyTasks() {
     int rate = 20;
-    int burst = TaskQueues.burstFor(rate);
+    int burst = QueueAdmin.burstFor(rate);
     int n = 60;
     try (TestReceiver receiver = TestReceiver.start()) {
       QueueName queue =

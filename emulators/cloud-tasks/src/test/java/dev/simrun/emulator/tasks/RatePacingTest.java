@@ -7,6 +7,7 @@ import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.RateLimits;
 import com.google.cloud.tasks.v2.Task;
+import dev.simrun.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * no wall time in any assertion ({@link RateLimitTest} covers the real clock).
  */
 class RatePacingTest {
-  static final ManualClock clock = new ManualClock(Instant.parse("2026-04-01T08:00:00Z"));
+  static final TestClock clock = TestClock.at(Instant.parse("2026-04-01T08:00:00Z"));
 
   @RegisterExtension static Harness tasks = Harness.grpc(b -> b.clock(clock));
 
@@ -40,7 +41,7 @@ class RatePacingTest {
   @Test
   void aStillClockLetsTheBurstOutAndEachTokensWorthOfTimeExactlyOneMore() {
     int rate = 16; // a token every 62.5 ms: exact in binary, no rounding in the bucket
-    int burst = TaskQueues.burstFor(rate);
+    int burst = QueueAdmin.burstFor(rate);
     Duration token = Duration.ofNanos(1_000_000_000L / rate);
     int n = 20;
     int steps = 8;

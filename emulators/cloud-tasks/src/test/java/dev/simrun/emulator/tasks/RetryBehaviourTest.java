@@ -11,6 +11,7 @@ import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.cloud.tasks.v2.Task;
 import com.google.protobuf.util.Durations;
+import dev.simrun.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RetryBehaviourTest {
   static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
   static final LocationName LOCATION = Harness.LOCATION;
-  static final ManualClock clock = new ManualClock(T0);
+  static final TestClock clock = TestClock.at(T0);
 
   @RegisterExtension static Harness tasks = Harness.grpc(b -> b.clock(clock));
 

@@ -11,6 +11,7 @@ import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.LocationName;
 import com.google.cloud.tasks.v2.QueueName;
 import com.google.cloud.tasks.v2.Task;
+import dev.simrun.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Task names are unique while the task lives and stay reserved for an hour after it is gone. */
 class TaskNameTest {
   static final LocationName LOCATION = Harness.LOCATION;
-  static final ManualClock clock = new ManualClock(Instant.parse("2026-05-01T12:00:00Z"));
+  static final TestClock clock = TestClock.at(Instant.parse("2026-05-01T12:00:00Z"));
 
   @RegisterExtension static Harness tasks = Harness.grpc(b -> b.clock(clock));
 

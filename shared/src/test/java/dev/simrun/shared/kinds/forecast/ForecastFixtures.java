@@ -3,17 +3,13 @@ package dev.simrun.shared.kinds.forecast;
 import dev.simrun.shared.kinds.ChunkContext;
 import io.micronaut.serde.ObjectMapper;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** Parameters, agents, contexts and a clock shared by the forecast-backtest tests. */
+/** Parameters, agents and contexts shared by the forecast-backtest tests. */
 final class ForecastFixtures {
 
   static final ObjectMapper JSON = ObjectMapper.getDefault();
@@ -195,35 +191,6 @@ final class ForecastFixtures {
     @Override
     public void saveCheckpoint(Object state) {
       checkpoints.add(state);
-    }
-  }
-
-  /** A clock that stands still until moved. */
-  static final class SettableClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-    void advance(long by) {
-      millis.addAndGet(by);
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
     }
   }
 }

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.simrun.shared.kinds.ChunkCancelledException;
 import dev.simrun.shared.kinds.InMemoryRun;
+import dev.simrun.testing.TestClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -68,7 +70,7 @@ class ForecastHttpAgentTest {
   private final ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final ForecastFixtures.SettableClock clock = new ForecastFixtures.SettableClock();
+  private final TestClock clock = TestClock.at(Instant.ofEpochMilli(1_700_000_000_000L));
   private HttpServer server;
   private URI url;
 
@@ -211,16 +213,16 @@ class ForecastHttpAgentTest {
     assertThatThrownBy(() -> agent.predict(3, HISTORY)).hasMessage("circuit open");
     assertThat(requests).hasValue(3); // nothing went out while open
 
-    clock.advance(9_999);
+    clock.advance(Duration.ofMillis(9_999));
     assertThatThrownBy(() -> agent.predict(4, HISTORY)).hasMessage("circuit open");
-    clock.advance(1);
+    clock.advance(Duration.ofMillis(1));
     // Half-open: one trial; it fails, so the circuit opens again at once.
     assertThatThrownBy(() -> agent.predict(5, HISTORY)).hasMessage("HTTP 500");
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThatThrownBy(() -> agent.predict(6, HISTORY)).hasMessage("circuit open");
     assertThat(requests).hasValue(4);
 
-    clock.advance(10_000);
+    clock.advance(Duration.ofMillis(10_000));
     fallback = Reply.ok(3.5);
     assertThat(agent.predict(7, HISTORY)).isEqualTo(3.5);
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);

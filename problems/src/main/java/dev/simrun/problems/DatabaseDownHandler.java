@@ -1,4 +1,4 @@
-package dev.simrun.api.problems;
+package dev.simrun.problems;
 
 import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
 import io.micronaut.http.HttpRequest;
@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * No connection to PostgreSQL: an expected outage, not a bug. One warning line per request instead
- * of Micronaut's error with a stack trace; the answer is {@link ProblemResponses}'s 503.
+ * of Micronaut's error with a stack trace; the answer is {@link ProblemResponses}'s 503 (which
+ * Cloud Tasks retries with backoff, and a person or script after {@code Retry-After}).
  */
 @Singleton
 @Produces

@@ -1,14 +1,18 @@
-package dev.simrun.api.problems;
+package dev.simrun.problems;
 
 import dev.simrun.shared.kinds.FieldError;
 import java.time.Duration;
 import java.util.List;
 
-/** Thrown by the api's own code to answer with a problem; mapped by {@link ProblemResponses}. */
+/** Thrown by a service's own code to answer with a problem; mapped by {@link ProblemResponses}. */
 public class ProblemException extends RuntimeException {
   private final ProblemType type;
   private final List<FieldError> errors;
   private final Duration retryAfter;
+
+  public ProblemException(ProblemType type, String detail) {
+    this(type, detail, List.of());
+  }
 
   public ProblemException(ProblemType type, String detail, List<FieldError> errors) {
     this(type, detail, errors, null);
@@ -27,28 +31,19 @@ public class ProblemException extends RuntimeException {
     return new ProblemException(type, detail, List.of(), after);
   }
 
-  /** When to try again, or null when the caller should not simply retry. */
-  public Duration retryAfter() {
-    return retryAfter;
-  }
-
-  public ProblemException(ProblemType type, String detail) {
-    this(type, detail, List.of());
-  }
-
   /** A 422 listing every invalid field of the body. */
   public static ProblemException invalid(List<FieldError> errors) {
     String detail =
         errors.size() == 1
             ? errors.getFirst().field() + ": " + errors.getFirst().message()
             : errors.size() + " fields are invalid";
-    return new ProblemException(ProblemType.VALIDATION, detail, errors);
+    return new ProblemException(ProblemTypes.VALIDATION, detail, errors);
   }
 
   /** A 400 naming one header, path or query parameter. */
   public static ProblemException badParameter(String name, String message) {
     return new ProblemException(
-        ProblemType.INVALID_PARAMETER,
+        ProblemTypes.INVALID_PARAMETER,
         name + ": " + message,
         List.of(new FieldError(name, message)));
   }
@@ -59,5 +54,10 @@ public class ProblemException extends RuntimeException {
 
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /** When to try again, or null when the caller should not simply retry. */
+  public Duration retryAfter() {
+    return retryAfter;
   }
 }

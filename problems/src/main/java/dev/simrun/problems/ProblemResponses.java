@@ -1,4 +1,4 @@
-package dev.simrun.api.problems;
+package dev.simrun.problems;
 
 import dev.simrun.shared.kinds.FieldError;
 import dev.simrun.shared.simulations.DatabaseFailures;
@@ -9,6 +9,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -27,6 +28,8 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -34,21 +37,48 @@ import java.util.stream.Collectors;
 
 /**
  * The one place where errors become answers. Micronaut's own exception handlers (unknown route,
- * wrong method, media type, body too large, JSON syntax, conversion, constraint violations) and
- * {@link ProblemExceptionHandler} all call this processor; its being a bean switches Micronaut's
- * default JSON error body off.
+ * wrong method, media type, body too large, JSON syntax, conversion, constraint violations) and the
+ * handlers of this package all call this processor; its being a bean switches Micronaut's default
+ * JSON error body off.
  */
 @Singleton
 public class ProblemResponses implements ErrorResponseProcessor<Problem> {
   private static final URI ABOUT_BLANK = URI.create("about:blank");
   private static final Map<HttpStatus, ProblemType> BY_STATUS =
       Map.of(
-          HttpStatus.BAD_REQUEST, ProblemType.BAD_REQUEST,
-          HttpStatus.NOT_FOUND, ProblemType.NOT_FOUND,
-          HttpStatus.METHOD_NOT_ALLOWED, ProblemType.METHOD_NOT_ALLOWED,
-          HttpStatus.NOT_ACCEPTABLE, ProblemType.NOT_ACCEPTABLE,
-          HttpStatus.REQUEST_ENTITY_TOO_LARGE, ProblemType.PAYLOAD_TOO_LARGE,
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemType.UNSUPPORTED_MEDIA_TYPE);
+          HttpStatus.BAD_REQUEST, ProblemTypes.BAD_REQUEST,
+          HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHENTICATED,
+          HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
+          HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND,
+          HttpStatus.METHOD_NOT_ALLOWED, ProblemTypes.METHOD_NOT_ALLOWED,
+          HttpStatus.NOT_ACCEPTABLE, ProblemTypes.NOT_ACCEPTABLE,
+          HttpStatus.REQUEST_ENTITY_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE);
+
+  private final ProblemPolicy policy;
+
+  ProblemResponses(ProblemPolicy policy) {
+    this.policy = policy;
+  }
+
+  /**
+   * An answer of {@code type} with {@code detail} for the request path {@code path}, for code that
+   * returns a response rather than throwing (a filter, an outcome that is not an exception).
+   */
+  public static MutableHttpResponse<Problem> of(ProblemType type, String detail, String path) {
+    return HttpResponse.<Problem>status(type.status())
+        .body(problem(type, detail, List.of(), path))
+        .contentType(MediaType.APPLICATION_JSON_PROBLEM_TYPE);
+  }
+
+  /** The answer to {@code problem}: its status, its {@code Retry-After} if any, its body. */
+  public MutableHttpResponse<Problem> respond(HttpRequest<?> request, ProblemException problem) {
+    MutableHttpResponse<?> response = HttpResponse.status(problem.type().status());
+    if (problem.retryAfter() != null) {
+      response.header(HttpHeaders.RETRY_AFTER, seconds(problem.retryAfter()));
+    }
+    return processResponse(ErrorContext.builder(request).cause(problem).build(), response);
+  }
 
   @Override
   @SuppressWarnings("unchecked")
@@ -59,7 +89,9 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
     MutableHttpResponse<?> out = response.status(problem.status());
     if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE.getCode()
         && !out.getHeaders().contains(HttpHeaders.RETRY_AFTER)) {
-      out.header(HttpHeaders.RETRY_AFTER, "5");
+      policy
+          .retryAfterUnavailable()
+          .ifPresent(d -> out.header(HttpHeaders.RETRY_AFTER, seconds(d)));
     }
     if (request.getMethod() == HttpMethod.HEAD) {
       return (MutableHttpResponse<Problem>) out;
@@ -73,12 +105,8 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
     String path = context.getRequest().getPath();
     return switch (context.getRootCause().orElse(null)) {
       case Throwable t when DatabaseFailures.unavailable(t) ->
-          of(
-              ProblemType.DATABASE_UNAVAILABLE,
-              "the database cannot be reached right now; nothing was changed, try again shortly",
-              List.of(),
-              path);
-      case ProblemException p -> of(p.type(), p.getMessage(), p.errors(), path);
+          problem(ProblemTypes.DATABASE_UNAVAILABLE, policy.databaseUnavailable(), List.of(), path);
+      case ProblemException p -> problem(p.type(), p.getMessage(), p.errors(), path);
       case JsonSyntaxException e -> malformed("", JsonErrors.message(e), path);
       case ConversionErrorException e when isBody(e.getArgument()) ->
           malformed(JsonErrors.path(e), JsonErrors.message(e), path);
@@ -96,7 +124,8 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
     };
   }
 
-  private static Problem of(ProblemType type, String detail, List<FieldError> errors, String path) {
+  private static Problem problem(
+      ProblemType type, String detail, List<FieldError> errors, String path) {
     return new Problem(
         type.uri(),
         type.title(),
@@ -108,28 +137,32 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
 
   private static Problem malformed(String field, String message, String path) {
     String name = field.isEmpty() ? "body" : field;
-    return of(
-        ProblemType.MALFORMED_BODY,
+    return problem(
+        ProblemTypes.MALFORMED_BODY,
         field.isEmpty() ? message : field + ": " + message,
         List.of(new FieldError(name, message)),
         path);
   }
 
   private static Problem parameter(String name, String message, String path) {
-    return of(
-        ProblemType.INVALID_PARAMETER,
+    return problem(
+        ProblemTypes.INVALID_PARAMETER,
         name + ": " + message,
         List.of(new FieldError(name, message)),
         path);
   }
 
+  /** A header, path or query value that is not of its type; for an enum, the values it may be. */
   private static Problem conversion(ConversionErrorException e, String path) {
     Argument<?> argument = e.getArgument();
+    Class<?> type = argument.getType();
+    if (type.isEnum()) {
+      return parameter(
+          argument.getName(), "must be one of " + Arrays.toString(type.getEnumConstants()), path);
+    }
     String value = e.getConversionError().getOriginalValue().map(String::valueOf).orElse("");
     return parameter(
-        argument.getName(),
-        "'" + value + "' is not a valid " + argument.getType().getSimpleName(),
-        path);
+        argument.getName(), "'" + value + "' is not a valid " + type.getSimpleName(), path);
   }
 
   private static Problem constraints(ConstraintViolationException e, String path) {
@@ -140,7 +173,7 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
             .toList();
     String detail =
         errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
-    return of(ProblemType.INVALID_PARAMETER, detail, errors, path);
+    return problem(ProblemTypes.INVALID_PARAMETER, detail, errors, path);
   }
 
   /** The violation's path without the method node: {@code limit}, not {@code list.limit}. */
@@ -161,12 +194,12 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
   }
 
   private static Problem tooLarge(RuntimeException e, String path) {
-    return of(ProblemType.PAYLOAD_TOO_LARGE, e.getMessage(), List.of(), path);
+    return problem(ProblemTypes.PAYLOAD_TOO_LARGE, e.getMessage(), List.of(), path);
   }
 
   private static Problem notFound(HttpRequest<?> request) {
-    return of(
-        ProblemType.NOT_FOUND,
+    return problem(
+        ProblemTypes.NOT_FOUND,
         "nothing answers " + request.getMethodName() + " " + request.getPath(),
         List.of(),
         request.getPath());
@@ -175,7 +208,7 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
   private static Problem byStatus(HttpStatus status, String message, String path) {
     if (status.getCode() >= 500) {
       // Never echo an unexpected exception's message to the caller: Micronaut has logged it.
-      ProblemType t = ProblemType.INTERNAL;
+      ProblemType t = ProblemTypes.INTERNAL;
       return new Problem(
           t.uri(), t.title(), status.getCode(), "an unexpected error occurred", path, null);
     }
@@ -183,7 +216,7 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
     if (type == null) {
       return new Problem(ABOUT_BLANK, status.getReason(), status.getCode(), message, path, null);
     }
-    return of(type, message, List.of(), path);
+    return problem(type, message, List.of(), path);
   }
 
   private static String firstMessage(ErrorContext context) {
@@ -195,5 +228,9 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
 
   private static boolean isBody(AnnotatedElement argument) {
     return argument.getAnnotationMetadata().hasAnnotation(Body.class);
+  }
+
+  private static String seconds(Duration after) {
+    return Long.toString(Math.max(1, after.toSeconds()));
   }
 }

@@ -1,4 +1,4 @@
-package dev.simrun.api.problems;
+package dev.simrun.problems;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.simrun.shared.kinds.FieldError;
@@ -12,7 +12,7 @@ import java.util.List;
  *
  * @param type stable URI of the kind of problem, see {@link ProblemType}
  * @param instance the request path the problem occurred on
- * @param errors each invalid field or parameter, when the problem is about some
+ * @param errors each invalid field or parameter, when the problem is about some; else absent
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -1,4 +1,4 @@
-package dev.simrun.api.problems;
+package dev.simrun.problems;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;

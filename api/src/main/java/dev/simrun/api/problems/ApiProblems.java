@@ -1,0 +1,32 @@
+package dev.simrun.api.problems;
+
+import dev.simrun.problems.ProblemType;
+import io.micronaut.http.HttpStatus;
+
+/**
+ * The problems only the api answers, beside {@link dev.simrun.problems.ProblemTypes}, each with a
+ * stable {@code type} URI clients may key on.
+ */
+public final class ApiProblems {
+  /** The simulation has no result (yet): it has not SUCCEEDED. */
+  public static final ProblemType RESULT_NOT_READY =
+      ProblemType.of("result-not-ready", HttpStatus.CONFLICT, "Result not available");
+
+  /** The simulation has already ended: it cannot be cancelled. */
+  public static final ProblemType ALREADY_FINISHED =
+      ProblemType.of("already-finished", HttpStatus.CONFLICT, "Simulation already finished");
+
+  /** The dead letter was already replayed or discarded. */
+  public static final ProblemType ALREADY_RESOLVED =
+      ProblemType.of("already-resolved", HttpStatus.CONFLICT, "Dead letter already resolved");
+
+  /** The dead letter's chunk succeeded since or runs, or its simulation was cancelled. */
+  public static final ProblemType NOT_REPLAYABLE =
+      ProblemType.of("not-replayable", HttpStatus.CONFLICT, "Dead letter cannot be replayed");
+
+  /** This instance holds as many event streams as it may; try again shortly (Retry-After). */
+  public static final ProblemType TOO_MANY_STREAMS =
+      ProblemType.of("too-many-streams", HttpStatus.SERVICE_UNAVAILABLE, "Too many event streams");
+
+  private ApiProblems() {}
+}
