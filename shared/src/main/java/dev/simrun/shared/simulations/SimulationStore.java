@@ -29,18 +29,27 @@ public class SimulationStore {
   private final QueueNames queues;
   private final EventLog events;
   private final AdmissionConfig admission;
+  private final SimulationTransitions simulations;
+  private final ChunkTransitions chunks;
+  private final CancelCompletion cancels;
 
   public SimulationStore(
       TransactionOperations<Connection> tx,
       Clock clock,
       QueueNames queues,
       EventLog events,
-      AdmissionConfig admission) {
+      AdmissionConfig admission,
+      SimulationTransitions simulations,
+      ChunkTransitions chunks,
+      CancelCompletion cancels) {
     this.tx = tx;
     this.clock = clock;
     this.queues = queues;
     this.events = events;
     this.admission = admission;
+    this.simulations = simulations;
+    this.chunks = chunks;
+    this.cancels = cancels;
   }
 
   /**
@@ -79,19 +88,22 @@ public class SimulationStore {
             }
           }
           admit(c, s);
+          // Created QUEUED, its chunks PENDING (the column's default); from then on only the
+          // transitions change a status.
           Sql.update(
               c,
               """
               INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
                   units_per_chunk, chunk_count, idempotency_key, max_failed_chunks, event_seq,
                   created_at)
-              VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, 1, ?)
+              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?)
               """,
               s.id(),
               s.owner(),
               s.kind(),
               s.name(),
               s.priority().wire(),
+              SimulationStatus.QUEUED,
               s.paramsJson(),
               s.units(),
               s.unitsPerChunk(),
@@ -188,44 +200,16 @@ public class SimulationStore {
           if (status == SimulationStatus.CANCELLING) {
             return new Cancelling(status, List.of(), Optional.empty());
           }
-          if (!status.canBecome(SimulationStatus.CANCELLING)) {
+          if (!simulations.cancelling(c, id)) {
             return new AlreadyFinished(status);
           }
-          Sql.update(c, "UPDATE simulations SET status = 'CANCELLING' WHERE id = ?", id);
-          List<PendingTask> pending = cancelPending(c, id, now, queue);
-          Optional<SimulationEvent> cancelled = CancelCompletion.ifNothingRuns(c, events, id, now);
+          List<PendingTask> pending = chunks.withdrawPending(c, id, queue, now);
+          Optional<SimulationEvent> cancelled = cancels.ifNothingRuns(c, id, now);
           return new Cancelling(
               cancelled.isPresent() ? SimulationStatus.CANCELLED : SimulationStatus.CANCELLING,
               pending,
               cancelled);
         });
-  }
-
-  /**
-   * Every PENDING chunk of the simulation CANCELLED and its outbox rows removed; returns the queue
-   * tasks that would have run them, to delete best effort.
-   */
-  static List<PendingTask> cancelPending(Connection c, UUID id, Instant now, String queue)
-      throws SQLException {
-    List<PendingTask> pending = new ArrayList<>();
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                UPDATE chunks SET status = 'CANCELLED', finished_at = ?
-                WHERE simulation_id = ? AND status = 'PENDING'
-                RETURNING idx, generation
-                """,
-                now,
-                id);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        pending.add(
-            new PendingTask(queue, TaskIds.chunk(id, rs.getInt("idx"), rs.getInt("generation"))));
-      }
-    }
-    Sql.update(c, "DELETE FROM outbox WHERE simulation_id = ? AND task_type = 'chunk'", id);
-    return pending;
   }
 
   private void admit(Connection c, NewSimulation s) throws SQLException {
@@ -362,7 +346,6 @@ public class SimulationStore {
         });
   }
 
-  /** The status and, once SUCCEEDED, the final result's JSON bytes. */
   /**
    * How a simulation came out, with what reading its result needs.
    *
