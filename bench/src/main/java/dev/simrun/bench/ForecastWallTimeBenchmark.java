@@ -6,6 +6,7 @@ import com.google.cloud.tasks.v2.RateLimits;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.util.Durations;
+import dev.simrun.shared.simulations.SimulationStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,10 +260,10 @@ public final class ForecastWallTimeBenchmark {
       while (done < 0) {
         try (ResultSet rs = poll.executeQuery()) {
           rs.next();
-          String status = rs.getString(1);
-          if (status.equals("SUCCEEDED")) {
+          SimulationStatus status = SimulationStatus.valueOf(rs.getString(1));
+          if (status == SimulationStatus.SUCCEEDED) {
             done = System.nanoTime();
-          } else if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+          } else if (!status.runsChunks()) {
             throw new IllegalStateException("simulation " + simulation + " is " + status);
           }
         }

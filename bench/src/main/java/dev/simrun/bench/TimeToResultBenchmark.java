@@ -5,6 +5,7 @@ import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.RateLimits;
 import com.google.cloud.tasks.v2.RetryConfig;
 import com.google.protobuf.FieldMask;
+import dev.simrun.shared.simulations.SimulationStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -327,11 +328,11 @@ public final class TimeToResultBenchmark {
           try (ResultSet rs = ps.executeQuery()) {
             long now = System.nanoTime();
             while (rs.next()) {
-              String status = rs.getString(2);
+              SimulationStatus status = SimulationStatus.valueOf(rs.getString(2));
               UUID id = rs.getObject(1, UUID.class);
-              if (status.equals("SUCCEEDED")) {
+              if (status == SimulationStatus.SUCCEEDED) {
                 done.putIfAbsent(id, now);
-              } else if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+              } else if (!status.runsChunks()) {
                 throw new IllegalStateException("simulation " + id + " is " + status);
               }
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simrun.api.testing.Api;
 import dev.simrun.api.testing.TestStack;
 import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.shared.simulations.FinalizeStore;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.json.JsonMapper;
@@ -38,6 +39,7 @@ class ReadSimulationsTest implements TestPropertyProvider {
 
   @Inject JsonMapper json;
   @Inject ChunkStore chunks;
+  @Inject FinalizeStore finalizes;
   Api api;
 
   @Override
@@ -166,7 +168,7 @@ class ReadSimulationsTest implements TestPropertyProvider {
     assertThat(running.status()).isEqualTo(409);
     assertThat(running.text("detail")).contains("RUNNING");
     String result = "{\"units\": 1, \"note\": \"stored as is\"}";
-    assertThat(chunks.finalizeSucceeded(id, result.getBytes(StandardCharsets.UTF_8), Map.of()))
+    assertThat(finalizes.finalizeSucceeded(id, result.getBytes(StandardCharsets.UTF_8), Map.of()))
         .isPresent();
 
     Api.Reply done = api.get("ann", "/api/v1/simulations/" + id + "/result");

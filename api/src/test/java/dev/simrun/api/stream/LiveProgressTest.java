@@ -10,6 +10,7 @@ import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.shared.simulations.FinalizeStore;
 import dev.simrun.shared.testing.PubSubEmulator;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.HttpClient;
@@ -302,11 +303,13 @@ class LiveProgressTest {
   /** What the worker does around a chunk, with the worker's stores and publisher. */
   static final class Worker {
     final ChunkStore chunks;
+    final FinalizeStore finalizes;
     final EventPublisher events;
     final Clock clock;
 
     Worker(EmbeddedServer server) {
       chunks = server.getApplicationContext().getBean(ChunkStore.class);
+      finalizes = server.getApplicationContext().getBean(FinalizeStore.class);
       events = server.getApplicationContext().getBean(EventPublisher.class);
       clock = server.getApplicationContext().getBean(Clock.class);
     }
@@ -329,7 +332,7 @@ class LiveProgressTest {
     }
 
     void finish(UUID id) {
-      chunks
+      finalizes
           .finalizeSucceeded(
               id,
               "{\"units\":5}".getBytes(StandardCharsets.UTF_8),

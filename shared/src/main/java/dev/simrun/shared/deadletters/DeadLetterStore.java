@@ -3,9 +3,13 @@ package dev.simrun.shared.deadletters;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
+import dev.simrun.shared.simulations.ChunkStatus;
+import dev.simrun.shared.simulations.ChunkTransitions;
+import dev.simrun.shared.simulations.ChunkTransitions.Requeued;
 import dev.simrun.shared.simulations.KeysetCursor;
 import dev.simrun.shared.simulations.QueueNames;
 import dev.simrun.shared.simulations.SimulationStatus;
+import dev.simrun.shared.simulations.SimulationTransitions;
 import dev.simrun.shared.simulations.Sql;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
@@ -34,13 +38,22 @@ public class DeadLetterStore {
   private final Clock clock;
   private final EventLog events;
   private final QueueNames queues;
+  private final SimulationTransitions simulations;
+  private final ChunkTransitions chunks;
 
   public DeadLetterStore(
-      TransactionOperations<Connection> tx, Clock clock, EventLog events, QueueNames queues) {
+      TransactionOperations<Connection> tx,
+      Clock clock,
+      EventLog events,
+      QueueNames queues,
+      SimulationTransitions simulations,
+      ChunkTransitions chunks) {
     this.tx = tx;
     this.clock = clock;
     this.events = events;
     this.queues = queues;
+    this.simulations = simulations;
+    this.chunks = chunks;
   }
 
   /** A page of dead letters, newest first; {@code nextCursor} is null on the last page. */
@@ -152,8 +165,8 @@ public class DeadLetterStore {
             return new Conflict(
                 "simulation " + sim + " is " + status + "; it cannot run again", false);
           }
-          String chunk = chunkStatus(c, sim, letter.chunkIndex());
-          if (!chunk.equals("FAILED")) {
+          ChunkStatus chunk = chunkStatus(c, sim, letter.chunkIndex());
+          if (chunk != ChunkStatus.FAILED) {
             return new Conflict(
                 "chunk "
                     + letter.chunkIndex()
@@ -161,48 +174,26 @@ public class DeadLetterStore {
                     + sim
                     + " is "
                     + chunk
-                    + (chunk.equals("SUCCEEDED") ? "; there is nothing to replay" : ""),
+                    + (chunk == ChunkStatus.SUCCEEDED ? "; there is nothing to replay" : ""),
                 false);
           }
           List<Long> outbox = new ArrayList<>();
-          int generation =
-              requeue(
-                      c,
-                      sim,
-                      "idx = " + letter.chunkIndex() + " AND status = 'FAILED'",
-                      queue,
-                      now,
-                      outbox)
-                  .getFirst();
+          Requeued replayed = chunks.replay(c, sim, letter.chunkIndex(), queue, now).orElseThrow();
+          outbox.add(replayed.outboxId());
           Sql.update(c, "UPDATE simulations SET chunks_done = chunks_done - 1 WHERE id = ?", sim);
-          Map<String, Object> replayed = new LinkedHashMap<>();
-          replayed.put("chunk", letter.chunkIndex());
-          replayed.put("generation", generation);
-          replayed.put("deadLetter", id.toString());
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("chunk", letter.chunkIndex());
+          data.put("generation", replayed.generation());
+          data.put("deadLetter", id.toString());
           List<SimulationEvent> logged = new ArrayList<>(2);
-          logged.add(events.append(c, sim, EventType.CHUNK_REPLAYED, replayed, now));
+          logged.add(events.append(c, sim, EventType.CHUNK_REPLAYED, data, now));
           if (status.terminal()) {
             // FAILED or PARTIAL: the chunks a failFast cancelled run again too.
-            requeue(c, sim, "status = 'CANCELLED'", queue, now, outbox);
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("deadLetter", id.toString());
-            data.put("requeuedChunks", outbox.size());
-            events
-                .afterUpdate(
-                    c,
-                    sim,
-                    EventType.SIMULATION_RESUMED,
-                    data,
-                    now,
-                    """
-                    UPDATE simulations
-                    SET status = 'RUNNING', error = NULL, result = NULL, finished_at = NULL,
-                        generation = generation + 1, event_seq = event_seq + 1
-                    WHERE id = ? AND status IN ('FAILED', 'PARTIAL')
-                    RETURNING event_seq, owner
-                    """,
-                    sim)
-                .ifPresent(logged::add);
+            chunks.resumeCancelled(c, sim, queue, now).forEach(r -> outbox.add(r.outboxId()));
+            Map<String, Object> resumed = new LinkedHashMap<>();
+            resumed.put("deadLetter", id.toString());
+            resumed.put("requeuedChunks", outbox.size());
+            simulations.resumed(c, sim, resumed, now).ifPresent(logged::add);
           }
           return new Resolved(close(c, id, DeadLetterStatus.REPLAYED, now), outbox, logged);
         });
@@ -225,45 +216,7 @@ public class DeadLetterStore {
         });
   }
 
-  /**
-   * The matching chunks PENDING as their next generation, each with an outbox row (its ids added to
-   * {@code outbox}); returns the new generations.
-   */
-  private static List<Integer> requeue(
-      Connection c, UUID sim, String where, String queue, Instant now, List<Long> outbox)
-      throws SQLException {
-    List<Integer> generations = new ArrayList<>();
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                WITH requeued AS (
-                  UPDATE chunks
-                  SET status = 'PENDING', generation = generation + 1, lease_until = NULL,
-                      progress = 0, finished_at = NULL, error = NULL, first_failure_at = NULL
-                  WHERE simulation_id = ? AND %s
-                  RETURNING idx, generation
-                )
-                INSERT INTO outbox (simulation_id, task_type, chunk_idx, generation, queue,
-                    available_at)
-                SELECT ?, 'chunk', idx, generation, ?, ? FROM requeued
-                RETURNING id, generation
-                """
-                    .formatted(where),
-                sim,
-                sim,
-                queue,
-                now);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        outbox.add(rs.getLong("id"));
-        generations.add(rs.getInt("generation"));
-      }
-    }
-    return generations;
-  }
-
-  private static String chunkStatus(Connection c, UUID sim, int idx) throws SQLException {
+  private static ChunkStatus chunkStatus(Connection c, UUID sim, int idx) throws SQLException {
     try (PreparedStatement ps =
             Sql.prepare(
                 c,
@@ -272,7 +225,7 @@ public class DeadLetterStore {
                 idx);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return rs.getString(1);
+      return ChunkStatus.valueOf(rs.getString(1));
     }
   }
 

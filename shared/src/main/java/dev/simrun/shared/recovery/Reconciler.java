@@ -4,7 +4,7 @@ import dev.simrun.shared.dispatch.TaskQueue;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.recovery.RecoveryStore.Candidate;
-import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.TaskIds;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -27,11 +27,11 @@ public class Reconciler {
 
   private final RecoveryStore store;
   private final TaskQueue queue;
-  private final ChunkStore chunks;
+  private final ChunkAttempts chunks;
   private final EventPublisher events;
 
   public Reconciler(
-      RecoveryStore store, TaskQueue queue, ChunkStore chunks, EventPublisher events) {
+      RecoveryStore store, TaskQueue queue, ChunkAttempts chunks, EventPublisher events) {
     this.store = store;
     this.queue = queue;
     this.chunks = chunks;

@@ -1,6 +1,8 @@
 package dev.simrun.shared.recovery;
 
+import dev.simrun.shared.simulations.ChunkTransitions;
 import dev.simrun.shared.simulations.QueueNames;
+import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.Sql;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /** The chunks the reconciler looks at, and their dispatch under a new generation. */
@@ -20,11 +23,17 @@ public class RecoveryStore {
   private final TransactionOperations<Connection> tx;
   private final Clock clock;
   private final QueueNames queues;
+  private final ChunkTransitions chunks;
 
-  public RecoveryStore(TransactionOperations<Connection> tx, Clock clock, QueueNames queues) {
+  public RecoveryStore(
+      TransactionOperations<Connection> tx,
+      Clock clock,
+      QueueNames queues,
+      ChunkTransitions chunks) {
     this.tx = tx;
     this.clock = clock;
     this.queues = queues;
+    this.chunks = chunks;
   }
 
   /** A chunk of a running simulation that may have no live task: its current task's address. */
@@ -128,11 +137,12 @@ public class RecoveryStore {
                       conn,
                       """
                       UPDATE simulations SET generation = generation + 1
-                      WHERE id = ? AND generation = ? AND status IN ('QUEUED', 'RUNNING')
+                      WHERE id = ? AND generation = ? AND status = ANY (?)
                       RETURNING generation
                       """,
                       u.simulationId(),
-                      u.generation());
+                      u.generation(),
+                      SimulationStatus.runningChunks());
               ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
               return false;
@@ -162,38 +172,24 @@ public class RecoveryStore {
         st -> {
           Connection conn = st.getConnection();
           Instant now = clock.instant();
-          try (PreparedStatement ps =
-                  Sql.prepare(
-                      conn,
-                      """
-                      UPDATE chunks
-                      SET generation = generation + 1, status = 'PENDING', lease_until = NULL
-                      WHERE simulation_id = ? AND idx = ? AND generation = ?
-                        AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < ?))
-                      RETURNING generation
-                      """,
-                      c.simulationId(),
-                      c.chunkIndex(),
-                      c.generation(),
-                      now);
-              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return false;
-            }
-            Sql.update(
-                conn,
-                """
-                INSERT INTO outbox (simulation_id, task_type, chunk_idx, generation, queue,
-                    available_at)
-                VALUES (?, 'chunk', ?, ?, ?, ?)
-                """,
-                c.simulationId(),
-                c.chunkIndex(),
-                rs.getInt(1),
-                c.queue(),
-                now);
-            return true;
+          OptionalInt generation =
+              chunks.redispatch(conn, c.simulationId(), c.chunkIndex(), c.generation(), now);
+          if (generation.isEmpty()) {
+            return false;
           }
+          Sql.update(
+              conn,
+              """
+              INSERT INTO outbox (simulation_id, task_type, chunk_idx, generation, queue,
+                  available_at)
+              VALUES (?, 'chunk', ?, ?, ?, ?)
+              """,
+              c.simulationId(),
+              c.chunkIndex(),
+              generation.getAsInt(),
+              c.queue(),
+              now);
+          return true;
         });
   }
 }

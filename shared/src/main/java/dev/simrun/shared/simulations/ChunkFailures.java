@@ -31,20 +31,29 @@ public class ChunkFailures {
   private final TransactionOperations<Connection> tx;
   private final Clock clock;
   private final EventLog events;
-  private final ChunkStore chunks;
   private final QueueNames queues;
+  private final ChunkTransitions chunks;
+  private final SimulationTransitions simulations;
+  private final CancelCompletion cancels;
+  private final FinalizeStore finalizes;
 
   public ChunkFailures(
       TransactionOperations<Connection> tx,
       Clock clock,
       EventLog events,
-      ChunkStore chunks,
-      QueueNames queues) {
+      QueueNames queues,
+      ChunkTransitions chunks,
+      SimulationTransitions simulations,
+      CancelCompletion cancels,
+      FinalizeStore finalizes) {
     this.tx = tx;
     this.clock = clock;
     this.events = events;
-    this.chunks = chunks;
     this.queues = queues;
+    this.chunks = chunks;
+    this.simulations = simulations;
+    this.cancels = cancels;
+    this.finalizes = finalizes;
   }
 
   /**
@@ -95,34 +104,16 @@ public class ChunkFailures {
           }
           if (status == SimulationStatus.CANCELLING) {
             return new StoppedForCancel(
-                chunks.stopped(c, f.simulationId(), f.chunkIndex(), f.attempt()));
+                cancels.stopped(c, f.simulationId(), f.chunkIndex(), f.attempt(), now));
           }
-          int generation;
-          Instant firstFailure;
-          try (PreparedStatement ps =
-                  Sql.prepare(
-                      c,
-                      """
-                      UPDATE chunks
-                      SET status = 'FAILED', lease_until = NULL, finished_at = ?, error = ?,
-                          first_failure_at = COALESCE(first_failure_at, ?)
-                      WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = 'RUNNING'
-                      RETURNING generation, first_failure_at
-                      """,
-                      now,
-                      f.error(),
-                      now,
-                      f.simulationId(),
-                      f.chunkIndex(),
-                      f.attempt());
-              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return new NotOwned();
-            }
-            generation = rs.getInt("generation");
-            firstFailure = Sql.instant(rs, "first_failure_at");
+          ChunkTransitions.Failed chunk =
+              chunks
+                  .fail(c, f.simulationId(), f.chunkIndex(), f.attempt(), f.error(), now)
+                  .orElse(null);
+          if (chunk == null) {
+            return new NotOwned();
           }
-          DeadLetter letter = insert(c, f, generation, firstFailure, now);
+          DeadLetter letter = insert(c, f, chunk.generation(), chunk.firstFailureAt(), now);
           try (PreparedStatement ps =
                   Sql.prepare(
                       c,
@@ -130,33 +121,34 @@ public class ChunkFailures {
                       UPDATE simulations SET chunks_done = chunks_done + 1 WHERE id = ?
                       RETURNING chunks_done, chunk_count, max_failed_chunks, priority, kind,
                           (SELECT count(*) FROM chunks
-                           WHERE simulation_id = ? AND status = 'FAILED') AS failed
+                           WHERE simulation_id = ? AND status = ?) AS failed
                       """,
                       f.simulationId(),
-                      f.simulationId());
+                      f.simulationId(),
+                      ChunkStatus.FAILED);
               ResultSet rs = ps.executeQuery()) {
             rs.next();
             List<SimulationEvent> logged = new ArrayList<>(2);
             logged.add(chunkFailed(c, f, letter, now));
-            if (status != SimulationStatus.QUEUED && status != SimulationStatus.RUNNING) {
+            if (!status.runsChunks()) {
               return new DeadLettered(letter, logged, null, List.of());
             }
             long failed = rs.getLong("failed");
             int tolerated = rs.getInt("max_failed_chunks");
             if (failed > tolerated) {
               List<PendingTask> cancelled =
-                  SimulationStore.cancelPending(
+                  chunks.withdrawPending(
                       c,
                       f.simulationId(),
-                      now,
-                      queues.forSimulation(rs.getString("priority"), rs.getString("kind")));
+                      queues.forSimulation(rs.getString("priority"), rs.getString("kind")),
+                      now);
               failSimulation(c, f, letter, failed, tolerated, now).ifPresent(logged::add);
               return new DeadLettered(letter, logged, null, cancelled);
             }
             Long finalizeId =
                 rs.getInt("chunks_done") < rs.getInt("chunk_count")
                     ? null
-                    : chunks.enqueueFinalize(c, f.simulationId(), now);
+                    : finalizes.enqueueFinalize(c, f.simulationId(), now);
             return new DeadLettered(letter, logged, finalizeId, List.of());
           }
         });
@@ -231,20 +223,7 @@ public class ChunkFailures {
     data.put("error", error);
     data.put("failedChunks", failed);
     data.put("deadLetter", letter.id().toString());
-    return events.afterUpdate(
-        c,
-        f.simulationId(),
-        EventType.SIMULATION_FAILED,
-        data,
-        now,
-        """
-        UPDATE simulations
-        SET status = 'FAILED', error = ?, finished_at = ?, event_seq = event_seq + 1
-        WHERE id = ? AND status IN ('QUEUED', 'RUNNING')
-        RETURNING event_seq, owner
-        """,
-        error,
-        now,
-        f.simulationId());
+    return simulations.finished(
+        c, f.simulationId(), SimulationStatus.FAILED, null, error, data, now);
   }
 }

@@ -1,9 +1,13 @@
 package dev.simrun.shared.simulations;
 
+import static dev.simrun.shared.simulations.SimulationRows.counts;
+
 import dev.simrun.shared.config.AdmissionConfig;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
+import dev.simrun.shared.simulations.SimulationRows.Counts;
+import dev.simrun.shared.simulations.SimulationRows.Row;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -14,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,19 +31,28 @@ public class SimulationStore {
   private final Clock clock;
   private final QueueNames queues;
   private final EventLog events;
-  private final AdmissionConfig admission;
+  private final Admission admission;
+  private final SimulationTransitions simulations;
+  private final ChunkTransitions chunks;
+  private final CancelCompletion cancels;
 
   public SimulationStore(
       TransactionOperations<Connection> tx,
       Clock clock,
       QueueNames queues,
       EventLog events,
-      AdmissionConfig admission) {
+      Admission admission,
+      SimulationTransitions simulations,
+      ChunkTransitions chunks,
+      CancelCompletion cancels) {
     this.tx = tx;
     this.clock = clock;
     this.queues = queues;
     this.events = events;
     this.admission = admission;
+    this.simulations = simulations;
+    this.chunks = chunks;
+    this.cancels = cancels;
   }
 
   /**
@@ -78,20 +90,23 @@ public class SimulationStore {
               return known;
             }
           }
-          admit(c, s);
+          admission.admit(c, s);
+          // Created QUEUED, its chunks PENDING (the column's default); from then on only the
+          // transitions change a status.
           Sql.update(
               c,
               """
               INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
                   units_per_chunk, chunk_count, idempotency_key, max_failed_chunks, event_seq,
                   created_at)
-              VALUES (?, ?, ?, ?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, 1, ?)
+              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?)
               """,
               s.id(),
               s.owner(),
               s.kind(),
               s.name(),
               s.priority().wire(),
+              SimulationStatus.QUEUED,
               s.paramsJson(),
               s.units(),
               s.unitsPerChunk(),
@@ -188,88 +203,16 @@ public class SimulationStore {
           if (status == SimulationStatus.CANCELLING) {
             return new Cancelling(status, List.of(), Optional.empty());
           }
-          if (!status.canBecome(SimulationStatus.CANCELLING)) {
+          if (!simulations.cancelling(c, id)) {
             return new AlreadyFinished(status);
           }
-          Sql.update(c, "UPDATE simulations SET status = 'CANCELLING' WHERE id = ?", id);
-          List<PendingTask> pending = cancelPending(c, id, now, queue);
-          Optional<SimulationEvent> cancelled = CancelCompletion.ifNothingRuns(c, events, id, now);
+          List<PendingTask> pending = chunks.withdrawPending(c, id, queue, now);
+          Optional<SimulationEvent> cancelled = cancels.ifNothingRuns(c, id, now);
           return new Cancelling(
               cancelled.isPresent() ? SimulationStatus.CANCELLED : SimulationStatus.CANCELLING,
               pending,
               cancelled);
         });
-  }
-
-  /**
-   * Every PENDING chunk of the simulation CANCELLED and its outbox rows removed; returns the queue
-   * tasks that would have run them, to delete best effort.
-   */
-  static List<PendingTask> cancelPending(Connection c, UUID id, Instant now, String queue)
-      throws SQLException {
-    List<PendingTask> pending = new ArrayList<>();
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                UPDATE chunks SET status = 'CANCELLED', finished_at = ?
-                WHERE simulation_id = ? AND status = 'PENDING'
-                RETURNING idx, generation
-                """,
-                now,
-                id);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        pending.add(
-            new PendingTask(queue, TaskIds.chunk(id, rs.getInt("idx"), rs.getInt("generation"))));
-      }
-    }
-    Sql.update(c, "DELETE FROM outbox WHERE simulation_id = ? AND task_type = 'chunk'", id);
-    return pending;
-  }
-
-  private void admit(Connection c, NewSimulation s) throws SQLException {
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                SELECT count(*) FROM simulations
-                WHERE owner = ? AND status IN ('QUEUED', 'RUNNING', 'CANCELLING')
-                """,
-                s.owner());
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      if (rs.getLong(1) >= admission.maxActivePerOwner()) {
-        throw new AdmissionRefused(
-            s.owner()
-                + " has "
-                + rs.getLong(1)
-                + " active simulations, the most one owner may have ("
-                + admission.maxActivePerOwner()
-                + "); submit again when one has ended",
-            admission.retryAfter());
-      }
-    }
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                SELECT coalesce(sum(chunk_count - chunks_done), 0) FROM simulations
-                WHERE status IN ('QUEUED', 'RUNNING', 'CANCELLING')
-                """);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      long queued = rs.getLong(1);
-      if (queued + s.chunkCount() > admission.maxQueuedChunks()) {
-        throw new AdmissionRefused(
-            queued
-                + " chunks are waiting or running; "
-                + s.chunkCount()
-                + " more would pass the limit of "
-                + admission.maxQueuedChunks(),
-            admission.retryAfter());
-      }
-    }
   }
 
   private static @Nullable Submission existing(Connection c, String owner, String key)
@@ -362,7 +305,6 @@ public class SimulationStore {
         });
   }
 
-  /** The status and, once SUCCEEDED, the final result's JSON bytes. */
   /**
    * How a simulation came out, with what reading its result needs.
    *
@@ -392,96 +334,5 @@ public class SimulationStore {
                     rs.getBytes("result")));
           }
         });
-  }
-
-  /** A simulations row, before its chunks are counted. */
-  private record Row(
-      UUID id,
-      String kind,
-      String name,
-      SimulationStatus status,
-      Priority priority,
-      int chunkCount,
-      int maxFailedChunks,
-      Instant createdAt,
-      Instant startedAt,
-      Instant finishedAt,
-      String error) {
-
-    static Row read(ResultSet rs) throws SQLException {
-      return new Row(
-          rs.getObject("id", UUID.class),
-          rs.getString("kind"),
-          rs.getString("name"),
-          SimulationStatus.valueOf(rs.getString("status")),
-          Priority.fromWire(rs.getString("priority")),
-          rs.getInt("chunk_count"),
-          rs.getInt("max_failed_chunks"),
-          Sql.instant(rs, "created_at"),
-          Sql.instant(rs, "started_at"),
-          Sql.instant(rs, "finished_at"),
-          rs.getString("error"));
-    }
-
-    SimulationView view(Counts c) {
-      double progress = (c.succeeded + c.failed + c.cancelled + c.runningProgress) / chunkCount;
-      return new SimulationView(
-          id,
-          kind,
-          name,
-          status,
-          priority,
-          new SimulationView.ChunkCounts(
-              chunkCount, c.pending, c.running, c.succeeded, c.failed, c.cancelled),
-          maxFailedChunks,
-          Math.min(1.0, progress),
-          createdAt,
-          startedAt,
-          finishedAt,
-          error);
-    }
-  }
-
-  /** One simulation's chunks by status, and the progress of those running. */
-  private static final class Counts {
-    static final Counts NONE = new Counts();
-    int pending;
-    int running;
-    int succeeded;
-    int failed;
-    int cancelled;
-    double runningProgress;
-  }
-
-  /** Chunk counts of several simulations in one query (a page of a list, or one simulation). */
-  private static Map<UUID, Counts> counts(Connection c, List<UUID> ids) throws SQLException {
-    Map<UUID, Counts> out = new HashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT simulation_id, status, count(*) AS n, sum(progress) AS p FROM chunks"
-                + " WHERE simulation_id = ANY (?) GROUP BY simulation_id, status")) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Counts k =
-              out.computeIfAbsent(rs.getObject("simulation_id", UUID.class), x -> new Counts());
-          int n = rs.getInt("n");
-          switch (ChunkStatus.valueOf(rs.getString("status"))) {
-            case PENDING -> k.pending = n;
-            case RUNNING -> {
-              k.running = n;
-              k.runningProgress = rs.getDouble("p");
-            }
-            case SUCCEEDED -> k.succeeded = n;
-            case FAILED -> k.failed = n;
-            case CANCELLED -> k.cancelled = n;
-          }
-        }
-      }
-    }
-    return out;
   }
 }

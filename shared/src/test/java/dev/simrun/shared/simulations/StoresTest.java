@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 class StoresTest implements TestPropertyProvider {
   @Inject SimulationStore simulations;
   @Inject ChunkStore chunks;
+  @Inject FinalizeStore finalizes;
   @Inject OutboxStore outbox;
   @Inject EventLog events;
 
@@ -170,7 +171,7 @@ class StoresTest implements TestPropertyProvider {
         .isEqualTo(new ChunkStore.NothingToDo("chunk already SUCCEEDED"));
     assertThat(chunks.claim(s.id(), 0, 7, Duration.ofMinutes(5)))
         .isEqualTo(new ChunkStore.NothingToDo("stale generation 7"));
-    assertThat(new String(chunks.loadForFinalize(s.id()).chunkResults().getFirst()))
+    assertThat(new String(finalizes.loadForFinalize(s.id()).chunkResults().getFirst()))
         .isEqualTo("fresh");
   }
 
@@ -223,7 +224,7 @@ class StoresTest implements TestPropertyProvider {
             pool.submit(
                 () -> {
                   start.await();
-                  return chunks
+                  return finalizes
                       .finalizeSucceeded(s.id(), ("result-" + k).getBytes(), Map.of())
                       .isPresent();
                 }));
@@ -367,7 +368,7 @@ class StoresTest implements TestPropertyProvider {
     }
     var view = simulations.find("race", s.id()).orElseThrow();
     assertThat(view.chunks().succeeded()).isEqualTo(n);
-    assertThat(chunks.loadForFinalize(s.id()).outstanding()).isZero();
+    assertThat(finalizes.loadForFinalize(s.id()).outstanding()).isZero();
   }
 
   private static List<Long> range(long from, long to) {

@@ -11,6 +11,7 @@ import dev.simrun.shared.kinds.PermanentChunkFailure;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkFailures;
 import dev.simrun.shared.simulations.ChunkFailures.FailedAttempt;
 import dev.simrun.shared.simulations.ChunkStore;
@@ -44,6 +45,7 @@ public class ChunkRunner {
   static final int MAX_ERROR = 2_000;
 
   private final ChunkStore chunks;
+  private final ChunkAttempts attempts;
   private final ChunkFailures failures;
   private final SimulationKinds kinds;
   private final OutboxDispatcher dispatcher;
@@ -56,6 +58,7 @@ public class ChunkRunner {
 
   public ChunkRunner(
       ChunkStore chunks,
+      ChunkAttempts attempts,
       ChunkFailures failures,
       SimulationKinds kinds,
       OutboxDispatcher dispatcher,
@@ -66,6 +69,7 @@ public class ChunkRunner {
       DeadLetterPublisher deadLetters,
       TaskDeleter taskDeleter) {
     this.chunks = chunks;
+    this.attempts = attempts;
     this.failures = failures;
     this.kinds = kinds;
     this.dispatcher = dispatcher;
@@ -112,7 +116,7 @@ public class ChunkRunner {
           true,
           false);
     }
-    ProgressContext context = new ProgressContext(chunks, events, clock, claimed, config, kinds);
+    ProgressContext context = new ProgressContext(attempts, events, clock, claimed, config, kinds);
     FutureTask<byte[]> run =
         new FutureTask<>(
             () ->
@@ -159,7 +163,7 @@ public class ChunkRunner {
           claimed.simulationId(),
           claimed.chunkIndex(),
           claimed.attempt());
-      chunks
+      attempts
           .stopCancelled(claimed.simulationId(), claimed.chunkIndex(), claimed.attempt())
           .ifPresent(events::publish);
       return new ChunkOutcome.Cancelled(claimed.attempt());
@@ -245,7 +249,7 @@ public class ChunkRunner {
 
   private void release(Claimed claimed, String error) {
     try {
-      chunks
+      attempts
           .release(claimed.simulationId(), claimed.chunkIndex(), claimed.attempt(), error)
           .ifPresent(events::publish);
     } catch (RuntimeException e) {

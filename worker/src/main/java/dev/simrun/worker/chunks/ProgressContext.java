@@ -5,7 +5,7 @@ import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkStore.Claimed;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.worker.WorkerConfig;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ProgressContext implements ChunkContext {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressContext.class);
 
-  private final ChunkStore chunks;
+  private final ChunkAttempts chunks;
   private final Clock clock;
   private final UUID simulationId;
   private final int chunkIndex;
@@ -50,7 +50,7 @@ final class ProgressContext implements ChunkContext {
   private volatile boolean timedOut;
 
   ProgressContext(
-      ChunkStore chunks,
+      ChunkAttempts chunks,
       EventPublisher publisher,
       Clock clock,
       Claimed claimed,

@@ -5,8 +5,8 @@ import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.SimulationKind;
 import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.simulations.ChunkStore;
-import dev.simrun.shared.simulations.ChunkStore.Finalization;
+import dev.simrun.shared.simulations.FinalizeStore;
+import dev.simrun.shared.simulations.FinalizeStore.Finalization;
 import dev.simrun.shared.simulations.SimulationStatus;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
 public class Finalizer {
   private static final Logger LOG = LoggerFactory.getLogger(Finalizer.class);
 
-  private final ChunkStore chunks;
+  private final FinalizeStore store;
   private final SimulationKinds kinds;
   private final EventPublisher events;
 
-  public Finalizer(ChunkStore chunks, SimulationKinds kinds, EventPublisher events) {
-    this.chunks = chunks;
+  public Finalizer(FinalizeStore store, SimulationKinds kinds, EventPublisher events) {
+    this.store = store;
     this.kinds = kinds;
     this.events = events;
   }
@@ -38,7 +38,7 @@ public class Finalizer {
    * @param lastAttempt the queue will not retry: a failing reduce FAILS the simulation
    */
   public FinalizeOutcome run(FinalizeTask task, boolean lastAttempt) {
-    Finalization f = chunks.loadForFinalize(task.simulationId());
+    Finalization f = store.loadForFinalize(task.simulationId());
     if (f == null) {
       return new FinalizeOutcome.NothingToDo("no such simulation");
     }
@@ -94,13 +94,13 @@ public class Finalizer {
     }
     return finished(
         partial
-            ? chunks.finalizePartial(task.simulationId(), result.json(), data)
-            : chunks.finalizeSucceeded(task.simulationId(), result.json(), data));
+            ? store.finalizePartial(task.simulationId(), result.json(), data)
+            : store.finalizeSucceeded(task.simulationId(), result.json(), data));
   }
 
   private FinalizeOutcome failed(FinalizeTask task, String why) {
     LOG.info("simulation {} failed: {}", task.simulationId(), why);
-    return finished(chunks.finalizeFailed(task.simulationId(), why));
+    return finished(store.finalizeFailed(task.simulationId(), why));
   }
 
   private FinalizeOutcome finished(Optional<SimulationEvent> event) {
@@ -113,6 +113,6 @@ public class Finalizer {
   /** Cannot ever be finalized as stored: the simulation FAILS rather than wait forever. */
   private FinalizeOutcome unrunnable(FinalizeTask task, String why) {
     LOG.error("simulation {} cannot be finalized: {}", task.simulationId(), why);
-    return finished(chunks.finalizeFailed(task.simulationId(), "cannot be finalized: " + why));
+    return finished(store.finalizeFailed(task.simulationId(), "cannot be finalized: " + why));
   }
 }

@@ -7,6 +7,7 @@ import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.kinds.ChunkContext;
 import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.testing.TestClock;
 import dev.simrun.worker.WorkerConfig;
@@ -44,6 +45,7 @@ class ChunkEndpointTest implements TestPropertyProvider {
 
   @Inject Simulations simulations;
   @Inject ChunkStore chunks;
+  @Inject ChunkAttempts attempts;
   @Inject SimulationKinds kinds;
   @Inject SumKind kind;
   @Inject Rows rows;
@@ -197,7 +199,7 @@ class ChunkEndpointTest implements TestPropertyProvider {
     List<SimulationEvent> published = new CopyOnWriteArrayList<>();
     var context =
         new ProgressContext(
-            chunks,
+            attempts,
             published::addAll,
             clock,
             claimed,
