@@ -2,7 +2,7 @@ package dev.simrun.api.datasets;
 
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
-import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.kinds.FieldError;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.simrun.api.limits;
 import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.problems.ProblemException;
 import dev.simrun.api.problems.ProblemType;
-import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.kinds.FieldError;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
