@@ -4,6 +4,7 @@ import dev.simrun.kinds.ChunkCancelledException;
 import dev.simrun.kinds.ChunkContext;
 import dev.simrun.kinds.ChunkLoad;
 import dev.simrun.kinds.Datasets;
+import dev.simrun.kinds.Endpoints;
 import dev.simrun.kinds.FieldError;
 import dev.simrun.kinds.PermanentChunkFailure;
 import dev.simrun.kinds.ResultTable;
@@ -13,7 +14,6 @@ import dev.simrun.kinds.UnitRange;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,35 +115,28 @@ public final class ForecastBacktestKind
 
   private final List<SeriesSource> sources;
   private final Datasets datasets;
+  private final Endpoints endpoints;
   private final CircuitBreakers breakers;
   private final ObjectMapper json;
-  private volatile HttpClient http;
 
-  /** On generated series only: for direct runs and tests. */
+  /** On generated series only, calling no endpoints: for direct runs and tests. */
   public ForecastBacktestKind(Clock clock, ObjectMapper json) {
-    this(List.of(new SyntheticSeries()), clock, json);
-  }
-
-  /** On generated series and on a column of an uploaded dataset. */
-  @Inject
-  public ForecastBacktestKind(Datasets datasets, Clock clock, ObjectMapper json) {
-    this(List.of(new SyntheticSeries(), new DatasetSeries(datasets)), datasets, clock, json);
+    this(Datasets.NONE, Endpoints.NONE, clock, json);
   }
 
   /**
-   * @param sources where series come from; the first that {@linkplain SeriesSource#handles handles}
-   *     a series reads it
+   * On generated series and on a column of an uploaded dataset.
+   *
+   * @param endpoints what the http agents call their models through
    * @param clock the time of the circuit breakers
    * @param json the codec of the http agents' requests and answers
    */
-  public ForecastBacktestKind(List<SeriesSource> sources, Clock clock, ObjectMapper json) {
-    this(sources, Datasets.NONE, clock, json);
-  }
-
-  private ForecastBacktestKind(
-      List<SeriesSource> sources, Datasets datasets, Clock clock, ObjectMapper json) {
-    this.sources = List.copyOf(sources);
+  @Inject
+  public ForecastBacktestKind(
+      Datasets datasets, Endpoints endpoints, Clock clock, ObjectMapper json) {
+    this.sources = List.of(new SyntheticSeries(), new DatasetSeries(datasets));
     this.datasets = datasets;
+    this.endpoints = endpoints;
     this.breakers = new CircuitBreakers(clock);
     this.json = json;
   }
@@ -399,30 +392,11 @@ public final class ForecastBacktestKind
               spec.url(),
               spec.retry(),
               breakers.get(spec.url().toString(), spec.breakerFailures(), spec.breakerOpen()),
-              http(),
+              endpoints,
               json,
               cancelled);
       default -> throw new IllegalStateException("no agent type " + spec.type());
     };
-  }
-
-  /** The HTTP client of every http agent of this kind, made on first use. */
-  private HttpClient http() {
-    HttpClient client = http;
-    if (client == null) {
-      synchronized (this) {
-        client = http;
-        if (client == null) {
-          client =
-              HttpClient.newBuilder()
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .followRedirects(HttpClient.Redirect.NEVER)
-                  .build();
-          http = client;
-        }
-      }
-    }
-    return client;
   }
 
   // --------------------------------------------------------------------------------- reduce

@@ -1,23 +1,17 @@
 package dev.simrun.kinds.forecast;
 
+import dev.simrun.kinds.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
  * An agent backed by an external model: each day it POSTs the history window as JSON to {@code url}
- * and reads the prediction from the answer.
+ * (through the platform's {@link Endpoints}) and reads the prediction from the answer.
  *
  * <pre>{@code
  * → {"agent": "remote", "day": 41, "from": 14, "history": [101.2, 99.8, ...]}
@@ -50,7 +44,7 @@ final class HttpAgent implements Forecaster {
   private final URI url;
   private final RetryPolicy retry;
   private final CircuitBreaker breaker;
-  private final HttpClient client;
+  private final Endpoints endpoints;
   private final ObjectMapper json;
   private final BooleanSupplier cancelled;
 
@@ -59,14 +53,14 @@ final class HttpAgent implements Forecaster {
       URI url,
       RetryPolicy retry,
       CircuitBreaker breaker,
-      HttpClient client,
+      Endpoints endpoints,
       ObjectMapper json,
       BooleanSupplier cancelled) {
     this.name = name;
     this.url = url;
     this.retry = retry;
     this.breaker = breaker;
-    this.client = client;
+    this.endpoints = endpoints;
     this.json = json;
     this.cancelled = cancelled;
   }
@@ -122,35 +116,19 @@ final class HttpAgent implements Forecaster {
   }
 
   private Attempt attempt(byte[] body) throws InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(url)
-            .timeout(retry.timeout())
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    CompletableFuture<HttpResponse<byte[]>> call =
-        client.sendAsync(request, info -> new LimitedBody(MAX_BODY_BYTES));
-    HttpResponse<byte[]> response;
-    try {
-      response = call.get(retry.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      return Attempt.failed("timeout after " + retry.timeout().toMillis() + " ms", true);
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof java.net.http.HttpTimeoutException) {
-        return Attempt.failed("timeout after " + retry.timeout().toMillis() + " ms", true);
-      }
-      if (cause instanceof LimitedBody.TooLarge) {
-        return Attempt.failed("answer over " + MAX_BODY_BYTES + " bytes", false);
-      }
-      return Attempt.failed("I/O error: " + cause, true);
-    }
-    int status = response.statusCode();
+    Endpoints.Outcome outcome = endpoints.postJson(url, body, retry.timeout(), MAX_BODY_BYTES);
+    return switch (outcome) {
+      case Endpoints.TimedOut timedOut ->
+          Attempt.failed("timeout after " + retry.timeout().toMillis() + " ms", true);
+      case Endpoints.TooLarge tooLarge ->
+          Attempt.failed("answer over " + MAX_BODY_BYTES + " bytes", false);
+      case Endpoints.Failed failed -> Attempt.failed("I/O error: " + failed.error(), true);
+      case Endpoints.Answered answered -> read(answered);
+    };
+  }
+
+  private Attempt read(Endpoints.Answered response) {
+    int status = response.status();
     if (status != 200) {
       boolean retryable = status == 408 || status == 429 || status >= 500;
       return Attempt.failed("HTTP " + status, retryable);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simrun.kinds.Bars;
 import dev.simrun.kinds.Datasets;
+import dev.simrun.kinds.Endpoints;
 import dev.simrun.kinds.FieldError;
 import dev.simrun.kinds.InMemoryRun;
 import java.time.Clock;
@@ -29,7 +30,7 @@ class DatasetSeriesTest {
   private static final Datasets DATASETS = new InMemoryDatasets(Map.of(ID, bars(VALUES)));
 
   private final ForecastBacktestKind kind =
-      new ForecastBacktestKind(DATASETS, Clock.systemUTC(), JSON);
+      new ForecastBacktestKind(DATASETS, Endpoints.NONE, Clock.systemUTC(), JSON);
 
   static Bars bars(double[] closes) {
     int n = closes.length;
@@ -91,7 +92,8 @@ class DatasetSeriesTest {
   @Test
   void anUnknownOrTooShortDatasetIsNamed() {
     Datasets tiny = new InMemoryDatasets(Map.of(ID, bars(new double[] {1, 2})));
-    ForecastBacktestKind onTiny = new ForecastBacktestKind(tiny, Clock.systemUTC(), JSON);
+    ForecastBacktestKind onTiny =
+        new ForecastBacktestKind(tiny, Endpoints.NONE, Clock.systemUTC(), JSON);
     ForecastParams params = on(new ForecastParams.Series(null, ID, null));
     assertThat(onTiny.validate(params))
         .extracting(FieldError::field)

@@ -1,6 +1,8 @@
 package dev.simrun.kinds.forecast;
 
 import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.Datasets;
+import dev.simrun.kinds.Endpoints;
 import io.micronaut.serde.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,8 +26,8 @@ final class ForecastFixtures {
     return new ForecastBacktestKind(Clock.systemUTC(), JSON);
   }
 
-  static ForecastBacktestKind kind(Clock clock) {
-    return new ForecastBacktestKind(clock, JSON);
+  static ForecastBacktestKind kind(Clock clock, Endpoints endpoints) {
+    return new ForecastBacktestKind(Datasets.NONE, endpoints, clock, JSON);
   }
 
   static ForecastParams.Series synthetic(int days, long seed) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.simrun.kinds.ChunkCancelledException;
+import dev.simrun.kinds.Endpoints;
 import dev.simrun.kinds.InMemoryRun;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -68,6 +69,7 @@ class ForecastHttpAgentTest {
   private final ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final Endpoints endpoints = new ClientEndpoints(client);
   private final ForecastFixtures.SettableClock clock = new ForecastFixtures.SettableClock();
   private HttpServer server;
   private URI url;
@@ -121,7 +123,7 @@ class ForecastHttpAgentTest {
         url,
         new RetryPolicy(Duration.ofMillis(timeoutMs), retries, Duration.ofMillis(backoffMs)),
         breaker,
-        client,
+        endpoints,
         JSON,
         () -> false);
   }
@@ -248,7 +250,7 @@ class ForecastHttpAgentTest {
             url,
             new RetryPolicy(Duration.ofMillis(AMPLE_MS), 1, backoff),
             breaker(5, 1_000),
-            client,
+            endpoints,
             JSON,
             // Cancelled from the third look on: the backoff has begun.
             () -> checks.incrementAndGet() > 2);
@@ -284,7 +286,7 @@ class ForecastHttpAgentTest {
                     .backoffMs(1)
                     .build()),
             new ForecastParams.Ensemble("mean", null));
-    ForecastBacktestKind kind = ForecastFixtures.kind(clock);
+    ForecastBacktestKind kind = ForecastFixtures.kind(clock, endpoints);
     assertThat(kind.validate(params)).isEmpty();
     ForecastResult result = InMemoryRun.run(kind, params, 1);
 
@@ -321,7 +323,7 @@ class ForecastHttpAgentTest {
                     .timeoutMs(AMPLE_MS)
                     .build()),
             null);
-    ForecastResult result = InMemoryRun.run(ForecastFixtures.kind(clock), params, 1);
+    ForecastResult result = InMemoryRun.run(ForecastFixtures.kind(clock, endpoints), params, 1);
     assertThat(requests).hasValue(3);
     assertThat(result.rows()).allSatisfy(row -> assertThat(row.predictions().get(0)).isNull());
     assertThat(result.rows().get(2).failures().getFirst().reason()).isEqualTo("HTTP 500");

@@ -1,4 +1,4 @@
-package dev.simrun.kinds.forecast;
+package dev.simrun.shared.endpoints;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
