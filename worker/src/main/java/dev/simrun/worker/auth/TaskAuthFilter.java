@@ -1,8 +1,7 @@
 package dev.simrun.worker.auth;
 
-import dev.simrun.shared.auth.IdTokenVerifier;
-import dev.simrun.shared.auth.IdTokenVerifier.Rejected;
-import dev.simrun.shared.auth.IdTokenVerifier.Verified;
+import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
+import dev.simrun.worker.auth.IdTokenVerifier.Verified;
 import dev.simrun.worker.problems.ProblemResponses;
 import dev.simrun.worker.problems.ProblemType;
 import io.micronaut.core.annotation.Nullable;

@@ -1,4 +1,4 @@
-package dev.simrun.shared.auth;
+package dev.simrun.worker.auth;
 
 import java.time.Clock;
 import java.time.Duration;

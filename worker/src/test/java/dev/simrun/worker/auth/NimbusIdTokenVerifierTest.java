@@ -1,17 +1,17 @@
-package dev.simrun.shared.auth;
+package dev.simrun.worker.auth;
 
-import static dev.simrun.shared.auth.TestTokens.ACCOUNT;
-import static dev.simrun.shared.auth.TestTokens.AUDIENCE;
-import static dev.simrun.shared.auth.TestTokens.aToken;
+import static dev.simrun.worker.auth.TestTokens.ACCOUNT;
+import static dev.simrun.worker.auth.TestTokens.AUDIENCE;
+import static dev.simrun.worker.auth.TestTokens.aToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
-import dev.simrun.shared.auth.IdTokenVerifier.Reason;
-import dev.simrun.shared.auth.IdTokenVerifier.Refusal;
-import dev.simrun.shared.auth.IdTokenVerifier.Rejected;
-import dev.simrun.shared.auth.IdTokenVerifier.Verification;
-import dev.simrun.shared.auth.IdTokenVerifier.Verified;
+import dev.simrun.worker.auth.IdTokenVerifier.Reason;
+import dev.simrun.worker.auth.IdTokenVerifier.Refusal;
+import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
+import dev.simrun.worker.auth.IdTokenVerifier.Verification;
+import dev.simrun.worker.auth.IdTokenVerifier.Verified;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.simrun.shared.auth;
+package dev.simrun.worker.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

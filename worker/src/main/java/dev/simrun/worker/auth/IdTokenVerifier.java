@@ -1,4 +1,4 @@
-package dev.simrun.shared.auth;
+package dev.simrun.worker.auth;
 
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.simrun.shared.auth;
+package dev.simrun.worker.auth;
 
 import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;

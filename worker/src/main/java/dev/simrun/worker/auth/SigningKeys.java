@@ -1,4 +1,4 @@
-package dev.simrun.shared.auth;
+package dev.simrun.worker.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
