@@ -56,7 +56,7 @@ class StrategyReferenceTest {
   /** More bars than a block: the units of a group take turns over several blocks. */
   @Test
   void crossoversOverSeveralBlocksMatchTheReference() {
-    int bars = 2 * StrategyBacktestKind.BLOCK_BARS + 123;
+    int bars = 2 * ChunkRun.BLOCK_BARS + 123;
     BacktestParams.Data data =
         new BacktestParams.Data(
             new BacktestParams.Synthetic(List.of("AAA", "BBB"), bars, 11L), null);
