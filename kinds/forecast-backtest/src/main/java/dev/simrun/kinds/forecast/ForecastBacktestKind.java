@@ -21,14 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * {@code forecast-backtest}: forecasting agents walked forward over a daily series, and an ensemble
@@ -48,7 +43,7 @@ import java.util.stream.Stream;
  * prediction for the day missing (null, with the reason in the day's {@code failures}). Any agent
  * may add {@code latencyMs} of pause before each prediction. The agents of one day run in parallel,
  * each on its own virtual thread, so a day takes as long as its slowest agent; waits check {@link
- * ChunkContext#cancelled()} every {@value Pause#SLICE_MILLIS} ms.
+ * ChunkContext#cancelled()} every {@value Pause#SLICE_MILLIS} ms ({@link DayCalls}).
  *
  * <h2>Ensemble and metrics</h2>
  *
@@ -109,9 +104,6 @@ public final class ForecastBacktestKind
 
   /** CPU time of one operation of the built-in agents (their {@code workPerDay}), roughly. */
   static final double NANOS_PER_OPERATION = 1.0;
-
-  /** How often a chunk waiting for its agents asks whether it was cancelled. */
-  static final long AWAIT_SLICE_MILLIS = 50;
 
   private final List<SeriesSource> sources;
   private final Datasets datasets;
@@ -248,13 +240,7 @@ public final class ForecastBacktestKind
         }
         int day = plan.start() + (int) u;
         double[] history = Arrays.copyOfRange(values, day - plan.history() + 1, day + 1);
-        List<Future<Outcome>> calls = new ArrayList<>(agents.size());
-        for (int a = 0; a < agents.size(); a++) {
-          AgentSpec spec = specs.get(a);
-          Forecaster agent = agents.get(a);
-          calls.add(pool.submit(() -> predict(spec, agent, day, history, cancelled)));
-        }
-        Outcome[] outcomes = await(calls, context);
+        DayCalls.Outcome[] outcomes = DayCalls.run(pool, specs, agents, day, history, context);
 
         List<Double> predictions = new ArrayList<>(agents.size());
         List<DayForecast.Failure> failures = new ArrayList<>();
@@ -288,64 +274,6 @@ public final class ForecastBacktestKind
       }
     }
     return new ForecastChunkResult(done);
-  }
-
-  /** One agent's answer for one day: a prediction, or why there is none. */
-  private record Outcome(Double prediction, String failure) {}
-
-  private static Outcome predict(
-      AgentSpec spec, Forecaster agent, long day, double[] history, BooleanSupplier cancelled)
-      throws InterruptedException {
-    if (spec.latencyMs() > 0) {
-      Pause.sleep(spec.latencyMs(), cancelled);
-    }
-    try {
-      double prediction = agent.predict(day, history);
-      return Double.isFinite(prediction)
-          ? new Outcome(prediction, null)
-          : new Outcome(null, "prediction is not a finite number");
-    } catch (AgentFailure e) {
-      return new Outcome(null, e.getMessage());
-    }
-  }
-
-  /**
-   * Waits for every call of a day, asking {@link ChunkContext#cancelled()} every {@value
-   * #AWAIT_SLICE_MILLIS} ms; on any way out but success the calls still running are interrupted.
-   */
-  private static Outcome[] await(List<Future<Outcome>> calls, ChunkContext context) {
-    Outcome[] outcomes = new Outcome[calls.size()];
-    boolean complete = false;
-    try {
-      for (int i = 0; i < calls.size(); i++) {
-        while (outcomes[i] == null) {
-          try {
-            outcomes[i] = calls.get(i).get(AWAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
-          } catch (TimeoutException e) {
-            if (context.cancelled()) {
-              throw new ChunkCancelledException();
-            }
-          }
-        }
-      }
-      complete = true;
-      return outcomes;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ChunkCancelledException();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("an agent failed", e.getCause());
-    } finally {
-      if (!complete) {
-        calls.forEach(call -> call.cancel(true));
-      }
-    }
   }
 
   /** The days a checkpoint of this very chunk holds, if it is consistent with the plan. */
@@ -409,12 +337,12 @@ public final class ForecastBacktestKind
   @Override
   public ForecastResult reduce(ForecastParams params, List<ForecastChunkResult> chunkResults) {
     ForecastPlan plan = ForecastValidation.plan(params, datasets);
-    List<DayForecast> days = days(plan, chunkResults);
+    List<DayForecast> days = ForecastResults.days(plan, chunkResults);
     if (days.size() != plan.days()) {
       throw new IllegalArgumentException(
           "chunk results hold " + days.size() + " of the " + plan.days() + " forecast days");
     }
-    return result(plan, days);
+    return ForecastResults.of(plan, days);
   }
 
   /**
@@ -427,123 +355,19 @@ public final class ForecastBacktestKind
   public Optional<ForecastResult> reducePartial(
       ForecastParams params, List<ForecastChunkResult> succeededChunks) {
     ForecastPlan plan = ForecastValidation.plan(params, datasets);
-    return Optional.of(result(plan, days(plan, succeededChunks)));
+    return Optional.of(ForecastResults.of(plan, ForecastResults.days(plan, succeededChunks)));
   }
 
-  /** The chunks' days in day order, checked: in range, no repeats, one prediction per agent. */
-  private static List<DayForecast> days(ForecastPlan plan, List<ForecastChunkResult> chunks) {
-    List<DayForecast> days = new ArrayList<>();
-    for (ForecastChunkResult chunk : chunks) {
-      days.addAll(chunk.days());
-    }
-    days.sort((a, b) -> Long.compare(a.day(), b.day()));
-    long previous = Long.MIN_VALUE;
-    for (DayForecast day : days) {
-      if (day.day() < plan.start() || day.day() > plan.end() || day.day() == previous) {
-        throw new IllegalArgumentException(
-            "day "
-                + day.day()
-                + " is outside ["
-                + plan.start()
-                + ", "
-                + plan.end()
-                + "] or repeated");
-      }
-      if (day.predictions().size() != plan.agents().size()) {
-        throw new IllegalArgumentException(
-            "day "
-                + day.day()
-                + " has "
-                + day.predictions().size()
-                + " predictions for "
-                + plan.agents().size()
-                + " agents");
-      }
-      previous = day.day();
-    }
-    return days;
-  }
-
-  private static ForecastResult result(ForecastPlan plan, List<DayForecast> days) {
-    Double[] ensemble = Ensemble.combine(plan.ensemble(), plan.ensembleWindow(), days);
-    int agents = plan.agents().size();
-    Metrics.Accumulator[] perAgent = new Metrics.Accumulator[agents];
-    Arrays.setAll(perAgent, i -> new Metrics.Accumulator());
-    Metrics.Accumulator combined = new Metrics.Accumulator();
-    List<ForecastResult.Row> rows = new ArrayList<>(days.size());
-    for (int i = 0; i < days.size(); i++) {
-      DayForecast day = days.get(i);
-      for (int a = 0; a < agents; a++) {
-        perAgent[a].add(day.last(), day.actual(), day.predictions().get(a));
-      }
-      combined.add(day.last(), day.actual(), ensemble[i]);
-      rows.add(
-          new ForecastResult.Row(
-              day.day(), day.actual(), day.predictions(), ensemble[i], day.failures()));
-    }
-    List<ForecastResult.AgentMetrics> metrics = new ArrayList<>(agents);
-    String best = null;
-    double bestMae = Double.POSITIVE_INFINITY;
-    for (int a = 0; a < agents; a++) {
-      String name = plan.agents().get(a).name();
-      Metrics m = perAgent[a].metrics();
-      metrics.add(new ForecastResult.AgentMetrics(name, m));
-      if (m.mae() != null && m.mae() < bestMae) {
-        best = name;
-        bestMae = m.mae();
-      }
-    }
-    return new ForecastResult(
-        plan.days(), days.size(), plan.ensemble(), metrics, combined.metrics(), best, rows);
-  }
-
-  /** The days, the best agent and its MAE, and the ensemble's MAE. */
   /**
    * One row per day and agent, then the day's ensemble (agent {@code ensemble}): the prediction,
    * the actual value, the error (prediction minus actual) and, for a failed agent, why.
    */
   @Override
   public Optional<ResultTable> table(ForecastParams params, ForecastResult result) {
-    List<String> names = result.agents().stream().map(ForecastResult.AgentMetrics::name).toList();
-    Stream<List<?>> rows =
-        result.rows().stream()
-            .flatMap(
-                row -> {
-                  List<List<?>> day = new ArrayList<>(names.size() + 1);
-                  for (int a = 0; a < names.size(); a++) {
-                    day.add(
-                        cells(
-                            row.day(),
-                            names.get(a),
-                            row.actual(),
-                            row.predictions().get(a),
-                            failure(row, names.get(a))));
-                  }
-                  day.add(cells(row.day(), "ensemble", row.actual(), row.ensemble(), null));
-                  return day.stream();
-                });
-    return Optional.of(
-        new ResultTable(List.of("day", "agent", "actual", "prediction", "error", "failure"), rows));
+    return Optional.of(ForecastResults.table(result));
   }
 
-  private static List<?> cells(
-      long day, String agent, double actual, Double prediction, String failure) {
-    return Arrays.asList(
-        day, agent, actual, prediction, prediction == null ? null : prediction - actual, failure);
-  }
-
-  private static String failure(ForecastResult.Row row, String agent) {
-    if (row.failures() == null) {
-      return null;
-    }
-    for (DayForecast.Failure failure : row.failures()) {
-      if (failure.agent().equals(agent)) {
-        return failure.reason();
-      }
-    }
-    return null;
-  }
-
+  /** The days, the best agent and its MAE, and the ensemble's MAE. */
   @Override
   public Map<String, Object> summary(ForecastResult result) {
     Map<String, Object> summary = new LinkedHashMap<>();
