@@ -1,14 +1,14 @@
 package dev.simrun.bench;
 
-import dev.simrun.shared.kinds.Bars;
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.Datasets;
-import dev.simrun.shared.kinds.UnitRange;
-import dev.simrun.shared.kinds.backtest.BacktestChunkResult;
-import dev.simrun.shared.kinds.backtest.BacktestParams;
-import dev.simrun.shared.kinds.backtest.Ohlc;
-import dev.simrun.shared.kinds.backtest.StrategyBacktestKind;
-import dev.simrun.shared.kinds.backtest.SyntheticPrices;
+import dev.simrun.kinds.Bars;
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.Datasets;
+import dev.simrun.kinds.UnitRange;
+import dev.simrun.kinds.backtest.BacktestChunkResult;
+import dev.simrun.kinds.backtest.BacktestParams;
+import dev.simrun.kinds.backtest.Ohlc;
+import dev.simrun.kinds.backtest.StrategyBacktestKind;
+import dev.simrun.kinds.backtest.SyntheticPrices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

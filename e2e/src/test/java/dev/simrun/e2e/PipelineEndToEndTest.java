@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.simrun.shared.kinds.InMemoryRun;
-import dev.simrun.shared.kinds.backtest.BacktestParams;
-import dev.simrun.shared.kinds.backtest.StrategyBacktestKind;
+import dev.simrun.kinds.InMemoryRun;
+import dev.simrun.kinds.backtest.BacktestParams;
+import dev.simrun.kinds.backtest.StrategyBacktestKind;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.simrun.problems;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.kinds.FieldError;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.net.URI;

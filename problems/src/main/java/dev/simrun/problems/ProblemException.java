@@ -1,6 +1,6 @@
 package dev.simrun.problems;
 
-import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.kinds.FieldError;
 import java.time.Duration;
 import java.util.List;
 

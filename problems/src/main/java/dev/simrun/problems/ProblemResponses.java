@@ -1,6 +1,6 @@
 package dev.simrun.problems;
 
-import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.kinds.FieldError;
 import dev.simrun.shared.simulations.DatabaseFailures;
 import io.micronaut.core.annotation.AnnotatedElement;
 import io.micronaut.core.bind.exceptions.UnsatisfiedArgumentException;

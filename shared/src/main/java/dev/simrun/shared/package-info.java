@@ -1,6 +1,7 @@
 /**
- * SimRun's shared core: the simulation domain and its status rules, the simulation kinds,
- * persistence and the adapters to Google Cloud. Organised by feature; only adapter classes import
- * Google SDKs.
+ * SimRun's platform: the simulation domain and its status rules, persistence, dispatch, events,
+ * recovery, dead letters, datasets and the adapters to Google Cloud, running the kinds through
+ * their SPI ({@code dev.simrun.kinds}). Organised by feature; only adapter classes import Google
+ * SDKs.
  */
 package dev.simrun.shared;

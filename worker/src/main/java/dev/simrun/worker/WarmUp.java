@@ -1,12 +1,12 @@
 package dev.simrun.worker;
 
-import dev.simrun.shared.auth.IdTokenVerifier;
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.SimulationKinds;
+import dev.simrun.kinds.UnitRange;
 import dev.simrun.shared.events.EventPublisher;
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.simulations.ChunkStore;
+import dev.simrun.worker.auth.IdTokenVerifier;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;

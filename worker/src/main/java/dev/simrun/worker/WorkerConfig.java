@@ -27,11 +27,11 @@ import java.time.Duration;
  *     abandons the run, gives the chunk back and answers 503. Below {@code
  *     simrun.tasks.dispatch-deadline}, or Cloud Tasks gives up on the push first: the worker
  *     refuses to start otherwise
- * @param maxConcurrentChunks how many CPU-bound chunks (see {@link
- *     dev.simrun.shared.kinds.ChunkLoad}) this instance runs at once; 0 (the default) means as many
- *     as the cores the JVM sees, at least 2. More than the cores would not finish sooner: the
- *     chunks would share the cores while each holds its working set in the heap. The second one on
- *     a single core overlaps one chunk's database round trips with another's computing.
+ * @param maxConcurrentChunks how many CPU-bound chunks (see {@link dev.simrun.kinds.ChunkLoad})
+ *     this instance runs at once; 0 (the default) means as many as the cores the JVM sees, at least
+ *     2. More than the cores would not finish sooner: the chunks would share the cores while each
+ *     holds its working set in the heap. The second one on a single core overlaps one chunk's
+ *     database round trips with another's computing.
  * @param maxConcurrentIoChunks how many I/O-bound chunks (kinds whose chunks mostly wait, such as
  *     {@code forecast-backtest}) run at once besides (default 128): they cost a virtual thread and
  *     little memory each, and hold a database connection only for their short transactions

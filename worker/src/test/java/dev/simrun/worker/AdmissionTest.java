@@ -3,7 +3,7 @@ package dev.simrun.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.simrun.shared.kinds.ChunkLoad;
+import dev.simrun.kinds.ChunkLoad;
 import dev.simrun.shared.simulations.Priority;
 import dev.simrun.worker.chunks.ChunkSlots;
 import dev.simrun.worker.testing.Gates;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.simrun.emulator.tasks.EmulatorStats;
 import dev.simrun.emulator.tasks.FaultPlan;
+import dev.simrun.kinds.InMemoryRun;
+import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.OutboxRow;
 import dev.simrun.shared.dispatch.OutboxStore;
-import dev.simrun.shared.kinds.InMemoryRun;
-import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
 import dev.simrun.worker.testing.DeliveryLog;

@@ -3,13 +3,13 @@ package dev.simrun.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.InMemoryRun;
+import dev.simrun.kinds.SimulationKinds;
+import dev.simrun.kinds.UnitRange;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.OutboxRow;
 import dev.simrun.shared.dispatch.OutboxStore;
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.InMemoryRun;
-import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.recovery.Reconciler;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.SimulationStatus;

@@ -1,12 +1,12 @@
 package dev.simrun.api.datasets;
 
 import dev.simrun.api.identity.Caller;
+import dev.simrun.kinds.FieldError;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.datasets.DatasetStore;
 import dev.simrun.shared.datasets.DatasetView;
 import dev.simrun.shared.datasets.OhlcvCsv;
-import dev.simrun.shared.kinds.FieldError;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;

@@ -1,8 +1,8 @@
 package dev.simrun.api.datasets;
 
+import dev.simrun.kinds.FieldError;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
-import dev.simrun.shared.kinds.FieldError;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

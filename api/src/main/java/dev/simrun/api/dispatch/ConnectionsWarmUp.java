@@ -1,7 +1,7 @@
 package dev.simrun.api.dispatch;
 
+import dev.simrun.kinds.ChunkLoad;
 import dev.simrun.shared.dispatch.TaskQueue;
-import dev.simrun.shared.kinds.ChunkLoad;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.QueueNames;

@@ -1,9 +1,9 @@
 package dev.simrun.api.limits;
 
 import dev.simrun.api.datasets.DatasetsConfig;
+import dev.simrun.kinds.FieldError;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
-import dev.simrun.shared.kinds.FieldError;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;

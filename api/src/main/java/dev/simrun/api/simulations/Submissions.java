@@ -1,13 +1,13 @@
 package dev.simrun.api.simulations;
 
 import dev.simrun.api.identity.Caller;
+import dev.simrun.kinds.FieldError;
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.problems.JsonErrors;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.datasets.DatasetStore;
-import dev.simrun.shared.kinds.FieldError;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.ChunkSizing;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.Priority;

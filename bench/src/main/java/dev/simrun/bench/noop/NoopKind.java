@@ -1,11 +1,11 @@
 package dev.simrun.bench.noop;
 
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.ChunkLoad;
-import dev.simrun.shared.kinds.FieldError;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.UnitCost;
-import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.ChunkLoad;
+import dev.simrun.kinds.FieldError;
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.UnitCost;
+import dev.simrun.kinds.UnitRange;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.util.List;

@@ -47,7 +47,8 @@ public final class ConfigurationCheck {
     this(context, System::getenv);
   }
 
-  ConfigurationCheck(ApplicationContext context, UnaryOperator<String> environment) {
+  /** A check reading environment variables from {@code environment} (for tests: a fixed one). */
+  public ConfigurationCheck(ApplicationContext context, UnaryOperator<String> environment) {
     this.context = context;
     this.environment = environment;
   }

@@ -1,6 +1,6 @@
 package dev.simrun.shared.datasets;
 
-import dev.simrun.shared.kinds.Bars;
+import dev.simrun.kinds.Bars;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,7 +1,7 @@
 package dev.simrun.shared.datasets;
 
-import dev.simrun.shared.kinds.Bars;
-import dev.simrun.shared.kinds.Datasets;
+import dev.simrun.kinds.Bars;
+import dev.simrun.kinds.Datasets;
 import dev.simrun.shared.simulations.KeysetCursor;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;

@@ -1,7 +1,7 @@
 package dev.simrun.shared.datasets;
 
-import dev.simrun.shared.kinds.Bars;
-import dev.simrun.shared.kinds.FieldError;
+import dev.simrun.kinds.Bars;
+import dev.simrun.kinds.FieldError;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

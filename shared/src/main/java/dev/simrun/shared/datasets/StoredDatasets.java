@@ -2,8 +2,8 @@ package dev.simrun.shared.datasets;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.simrun.shared.kinds.Bars;
-import dev.simrun.shared.kinds.Datasets;
+import dev.simrun.kinds.Bars;
+import dev.simrun.kinds.Datasets;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.UUID;

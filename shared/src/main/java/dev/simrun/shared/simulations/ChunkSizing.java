@@ -1,8 +1,8 @@
 package dev.simrun.shared.simulations;
 
+import dev.simrun.kinds.ChunkLoad;
+import dev.simrun.kinds.UnitCost;
 import dev.simrun.shared.config.PlanningConfig;
-import dev.simrun.shared.kinds.ChunkLoad;
-import dev.simrun.shared.kinds.UnitCost;
 import jakarta.inject.Singleton;
 
 /**

@@ -1,6 +1,6 @@
 package dev.simrun.shared.simulations;
 
-import dev.simrun.shared.kinds.ChunkLoad;
+import dev.simrun.kinds.ChunkLoad;
 
 /**
  * The Cloud Tasks queues (full names): a simulation's chunks go to one per priority and per what

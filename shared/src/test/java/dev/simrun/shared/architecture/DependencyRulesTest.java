@@ -13,18 +13,6 @@ import com.tngtech.archunit.lang.ArchRule;
     importOptions = ImportOption.DoNotIncludeTests.class)
 class DependencyRulesTest {
 
-  /** Kinds run the same in a worker, a test or a benchmark: no HTTP, JDBC or Google types. */
-  @ArchTest
-  static final ArchRule kindsArePlainJava =
-      noClasses()
-          .that()
-          .resideInAPackage("dev.simrun.shared.kinds..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.micronaut.http..", "java.sql..", "javax.sql..", "com.google..", "io.grpc..")
-          .because("simulation kinds import no HTTP, JDBC or Google types");
-
   /** Only the adapters next to a port talk to Google's SDKs. */
   @ArchTest
   static final ArchRule onlyAdaptersImportGoogleSdks =

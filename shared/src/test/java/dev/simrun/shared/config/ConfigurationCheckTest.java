@@ -3,7 +3,6 @@ package dev.simrun.shared.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.simrun.shared.auth.AuthConfig;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,14 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ConfigurationCheckTest {
 
-  /** What the shared records need besides the setting under test. */
-  static final Map<String, String> VALID =
-      Map.of(
-          "simrun.auth.audience", "https://worker.example",
-          "simrun.auth.allowed-service-accounts", "tasks@x.iam.gserviceaccount.com");
-
   static final List<Class<?>> SHARED =
-      List.of(TasksConfig.class, PubSubConfig.class, AdmissionConfig.class, AuthConfig.class);
+      List.of(TasksConfig.class, PubSubConfig.class, AdmissionConfig.class);
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(
@@ -40,15 +33,12 @@ class ConfigurationCheckTest {
         "simrun.pubsub.subscription-retention | 1m | simrun.pubsub.subscription-retention must be"
             + " at least 10m (Pub/Sub's minimum), was 1m",
         "simrun.admission.retry-after | 0s | simrun.admission.retry-after must be positive, was 0s",
-        "simrun.auth.connect-timeout | -1s | simrun.auth.connect-timeout must be positive, was -1s",
         // bean-validation constraints
         "simrun.pubsub.publish-batch-size | 0 | simrun.pubsub.publish-batch-size must be greater"
             + " than or equal to 1, was 0",
         "simrun.admission.max-active-per-owner | -2 | simrun.admission.max-active-per-owner must be"
             + " greater than or equal to 1, was -2",
         "simrun.tasks.project | \"  \" | simrun.tasks.project must not be blank, was '  '",
-        "simrun.auth.allowed-service-accounts | \"\" | simrun.auth.allowed-service-accounts must"
-            + " list accounts without blank entries, was ''",
         // values Micronaut would quietly replace with the default
         "simrun.pubsub.call-timeout | 5 sec | simrun.pubsub.call-timeout must be a duration such as"
             + " 500ms, 30s or 5m, was '5 sec'",
@@ -57,7 +47,7 @@ class ConfigurationCheckTest {
         "simrun.pubsub.enabled | 1 | simrun.pubsub.enabled must be true or false, was 1",
       })
   void aBadSettingIsNamedWithItsValue(String setting, String value, String detail) {
-    Map<String, Object> properties = new HashMap<>(VALID);
+    Map<String, Object> properties = new HashMap<>();
     properties.put(setting, value);
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       ConfigurationCheck check = new ConfigurationCheck(context, variable -> null);
@@ -68,17 +58,6 @@ class ConfigurationCheckTest {
                 assertThat(e.detail()).isEqualTo(detail);
                 assertThat(e.getMessage()).isEqualTo("invalid configuration: " + detail);
               });
-    }
-  }
-
-  @Test
-  void aMissingSettingIsNamed() {
-    try (ApplicationContext context =
-        ApplicationContext.run(
-            Map.of("simrun.auth.allowed-service-accounts", "tasks@x.iam.gserviceaccount.com"))) {
-      assertThatThrownBy(() -> new ConfigurationCheck(context, v -> null).bind(AuthConfig.class))
-          .isInstanceOf(InvalidConfigurationException.class)
-          .hasMessage("invalid configuration: simrun.auth.audience is not set");
     }
   }
 

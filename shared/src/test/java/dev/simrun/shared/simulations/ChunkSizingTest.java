@@ -2,10 +2,18 @@ package dev.simrun.shared.simulations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simrun.kinds.ChunkLoad;
+import dev.simrun.kinds.UnitCost;
+import dev.simrun.kinds.forecast.ForecastBacktestKind;
+import dev.simrun.kinds.forecast.ForecastParams;
 import dev.simrun.shared.config.PlanningConfig;
-import dev.simrun.shared.kinds.ChunkLoad;
-import dev.simrun.shared.kinds.UnitCost;
+import io.micronaut.serde.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The chunk-size rule on the cases it was made for (docs/decisions/0015). */
@@ -63,5 +71,23 @@ class ChunkSizingTest {
             new PlanningConfig(40, 2_000, Duration.ofMillis(5), 0.05, Duration.ofSeconds(60)));
     UnitCost unit = UnitCost.cpu(500 * MS);
     assertThat(fleet.unitsPerChunk(800, unit, ChunkLoad.CPU)).isEqualTo(10); // 80 chunks
+  }
+
+  /**
+   * The 83-day forecast example gives no chunking hint: the planner spreads its days over the I/O
+   * slots, one per chunk.
+   */
+  @Test
+  void theForecastExampleRunsOneDayPerChunk() throws IOException {
+    ObjectMapper json = ObjectMapper.getDefault();
+    ForecastBacktestKind kind = new ForecastBacktestKind(Clock.systemUTC(), json);
+    Map<?, ?> big =
+        json.readValue(
+            Files.readAllBytes(Path.of("..", "examples", "forecast-83-days-5-agents.json")),
+            Map.class);
+    ForecastParams params =
+        json.readValue(json.writeValueAsBytes(big.get("params")), ForecastParams.class);
+    assertThat(big.get("chunking")).isNull();
+    assertThat(sizing.unitsPerChunk(83, kind.unitCost(params), kind.chunkLoad())).isEqualTo(1);
   }
 }

@@ -2,9 +2,8 @@ package dev.simrun.worker.auth;
 
 import dev.simrun.problems.ProblemResponses;
 import dev.simrun.problems.ProblemTypes;
-import dev.simrun.shared.auth.IdTokenVerifier;
-import dev.simrun.shared.auth.IdTokenVerifier.Rejected;
-import dev.simrun.shared.auth.IdTokenVerifier.Verified;
+import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
+import dev.simrun.worker.auth.IdTokenVerifier.Verified;
 import dev.simrun.worker.problems.WorkerProblems;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;

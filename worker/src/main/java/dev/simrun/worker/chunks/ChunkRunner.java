@@ -1,16 +1,16 @@
 package dev.simrun.worker.chunks;
 
+import dev.simrun.kinds.ChunkCancelledException;
+import dev.simrun.kinds.PermanentChunkFailure;
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.SimulationKinds;
+import dev.simrun.kinds.UnitRange;
 import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.deadletters.DeadLetterPublisher;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.shared.events.EventPublisher;
-import dev.simrun.shared.kinds.ChunkCancelledException;
-import dev.simrun.shared.kinds.PermanentChunkFailure;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkFailures;
 import dev.simrun.shared.simulations.ChunkFailures.FailedAttempt;

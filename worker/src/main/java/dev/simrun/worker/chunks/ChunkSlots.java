@@ -1,8 +1,8 @@
 package dev.simrun.worker.chunks;
 
-import dev.simrun.shared.kinds.ChunkLoad;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.SimulationKinds;
+import dev.simrun.kinds.ChunkLoad;
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.Priority;
 import dev.simrun.worker.WorkerConfig;

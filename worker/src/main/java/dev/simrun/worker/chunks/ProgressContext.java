@@ -1,10 +1,10 @@
 package dev.simrun.worker.chunks;
 
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkStore.Claimed;
 import dev.simrun.shared.simulations.SimulationStatus;

@@ -1,10 +1,10 @@
 package dev.simrun.worker.finalize;
 
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.shared.dispatch.TaskPayloads.FinalizeTask;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.SimulationEvent;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.FinalizeStore;
 import dev.simrun.shared.simulations.FinalizeStore.Finalization;
 import dev.simrun.shared.simulations.SimulationStatus;

@@ -2,10 +2,9 @@ package dev.simrun.worker.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.simrun.shared.auth.IdTokenVerifier;
-import dev.simrun.shared.auth.IdTokenVerifier.Reason;
-import dev.simrun.shared.auth.IdTokenVerifier.Rejected;
-import dev.simrun.shared.auth.IdTokenVerifier.Verified;
+import dev.simrun.worker.auth.IdTokenVerifier.Reason;
+import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
+import dev.simrun.worker.auth.IdTokenVerifier.Verified;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import java.time.Instant;

@@ -2,9 +2,9 @@ package dev.simrun.worker.chunks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.SimulationKinds;
+import dev.simrun.kinds.UnitRange;
 import dev.simrun.worker.testing.Rows;
 import dev.simrun.worker.testing.Simulations;
 import dev.simrun.worker.testing.SumKind;

@@ -3,10 +3,10 @@ package dev.simrun.worker.chunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.SimulationKinds;
+import dev.simrun.kinds.UnitRange;
 import dev.simrun.shared.events.SimulationEvent;
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.kinds.UnitRange;
 import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.testing.TestClock;

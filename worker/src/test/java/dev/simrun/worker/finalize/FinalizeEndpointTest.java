@@ -2,10 +2,10 @@ package dev.simrun.worker.finalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.InMemoryRun;
-import dev.simrun.shared.kinds.SimulationKinds;
-import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.InMemoryRun;
+import dev.simrun.kinds.SimulationKinds;
+import dev.simrun.kinds.UnitRange;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.SimulationStore;
 import dev.simrun.worker.testing.Rows;

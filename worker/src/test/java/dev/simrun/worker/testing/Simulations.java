@@ -1,6 +1,6 @@
 package dev.simrun.worker.testing;
 
-import dev.simrun.shared.kinds.SimulationKinds;
+import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.SimulationStore;

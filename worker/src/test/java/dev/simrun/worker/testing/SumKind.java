@@ -1,12 +1,12 @@
 package dev.simrun.worker.testing;
 
-import dev.simrun.shared.kinds.ChunkCancelledException;
-import dev.simrun.shared.kinds.ChunkContext;
-import dev.simrun.shared.kinds.FieldError;
-import dev.simrun.shared.kinds.PermanentChunkFailure;
-import dev.simrun.shared.kinds.SimulationKind;
-import dev.simrun.shared.kinds.UnitCost;
-import dev.simrun.shared.kinds.UnitRange;
+import dev.simrun.kinds.ChunkCancelledException;
+import dev.simrun.kinds.ChunkContext;
+import dev.simrun.kinds.FieldError;
+import dev.simrun.kinds.PermanentChunkFailure;
+import dev.simrun.kinds.SimulationKind;
+import dev.simrun.kinds.UnitCost;
+import dev.simrun.kinds.UnitRange;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;

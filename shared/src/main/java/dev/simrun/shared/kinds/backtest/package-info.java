@@ -1,6 +1,0 @@
-/**
- * The {@code strategy-backtest} simulation kind: trading strategies run over price series, one unit
- * per (symbol, parameter grid point). See {@link
- * dev.simrun.shared.kinds.backtest.StrategyBacktestKind}.
- */
-package dev.simrun.shared.kinds.backtest;
