@@ -18,6 +18,7 @@ class AdmissionRefusedHandler implements ExceptionHandler<AdmissionRefused, Http
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // ExceptionHandler.handle declares the raw HttpRequest
   public HttpResponse<?> handle(HttpRequest request, AdmissionRefused e) {
     return problems.respond(
         request,

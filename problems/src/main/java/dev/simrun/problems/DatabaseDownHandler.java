@@ -28,6 +28,7 @@ class DatabaseDownHandler
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // ExceptionHandler.handle declares the raw HttpRequest
   public HttpResponse<?> handle(HttpRequest request, CannotGetJdbcConnectionException e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {

@@ -18,6 +18,7 @@ class InvalidCursorHandler implements ExceptionHandler<InvalidCursorException, H
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // ExceptionHandler.handle declares the raw HttpRequest
   public HttpResponse<?> handle(HttpRequest request, InvalidCursorException e) {
     return problems.respond(
         request,

@@ -17,6 +17,7 @@ class ProblemExceptionHandler implements ExceptionHandler<ProblemException, Http
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // ExceptionHandler.handle declares the raw HttpRequest
   public HttpResponse<?> handle(HttpRequest request, ProblemException exception) {
     return problems.respond(request, exception);
   }
