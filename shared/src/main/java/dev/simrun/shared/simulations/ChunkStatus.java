@@ -2,7 +2,6 @@ package dev.simrun.shared.simulations;
 
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where a chunk is. {@link #canBecome} is the one table of allowed changes, and every guarded
@@ -16,34 +15,30 @@ public enum ChunkStatus {
   FAILED,
   CANCELLED;
 
-  private static final Map<ChunkStatus, Set<ChunkStatus>> ALLOWED =
-      Map.of(
-          // PENDING -> PENDING: the reconciler dispatches a chunk whose task is lost as a new
-          // generation.
-          PENDING, EnumSet.of(PENDING, RUNNING, CANCELLED),
-          // RUNNING -> RUNNING: a new attempt takes over an expired lease.
-          RUNNING, EnumSet.of(RUNNING, SUCCEEDED, FAILED, PENDING, CANCELLED),
-          // A replayed dead letter runs a FAILED chunk again...
-          FAILED, EnumSet.of(PENDING),
-          // ...and, when it resumes a FAILED or PARTIAL simulation, the chunks its failure
-          // cancelled (never those of a cancelled simulation: the replay refuses those).
-          CANCELLED, EnumSet.of(PENDING),
-          SUCCEEDED, EnumSet.noneOf(ChunkStatus.class));
+  private static final StatusTable<ChunkStatus> TABLE =
+      new StatusTable<>(
+          ChunkStatus.class,
+          Map.of(
+              // PENDING -> PENDING: the reconciler dispatches a chunk whose task is lost as a new
+              // generation.
+              PENDING, EnumSet.of(PENDING, RUNNING, CANCELLED),
+              // RUNNING -> RUNNING: a new attempt takes over an expired lease.
+              RUNNING, EnumSet.of(RUNNING, SUCCEEDED, FAILED, PENDING, CANCELLED),
+              // A replayed dead letter runs a FAILED chunk again...
+              FAILED, EnumSet.of(PENDING),
+              // ...and, when it resumes a FAILED or PARTIAL simulation, the chunks its failure
+              // cancelled (never those of a cancelled simulation: the replay refuses those).
+              CANCELLED, EnumSet.of(PENDING),
+              SUCCEEDED, EnumSet.noneOf(ChunkStatus.class)));
 
   /** Whether the table allows this status to change to {@code next}. */
   public boolean canBecome(ChunkStatus next) {
-    return ALLOWED.get(this).contains(next);
+    return TABLE.allows(this, next);
   }
 
   /** Every status from which {@code next} may be reached, for guarded updates. */
   public static EnumSet<ChunkStatus> from(ChunkStatus next) {
-    EnumSet<ChunkStatus> out = EnumSet.noneOf(ChunkStatus.class);
-    for (ChunkStatus s : values()) {
-      if (s.canBecome(next)) {
-        out.add(s);
-      }
-    }
-    return out;
+    return TABLE.from(next);
   }
 
   /**
@@ -55,12 +50,7 @@ public enum ChunkStatus {
    */
   public static EnumSet<ChunkStatus> from(
       ChunkStatus next, ChunkStatus leaving, ChunkStatus... more) {
-    EnumSet<ChunkStatus> out = EnumSet.of(leaving, more);
-    if (!from(next).containsAll(out)) {
-      throw new IllegalStateException(
-          "the table does not allow " + out + " to become " + next + ", only " + from(next));
-    }
-    return out;
+    return TABLE.from(next, EnumSet.of(leaving, more));
   }
 
   /** The chunk's current generation has ended (FAILED and CANCELLED may run again as a new one). */

@@ -2,7 +2,6 @@ package dev.simrun.shared.simulations;
 
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where a simulation is in its life. {@link #canBecome} is the one table of allowed changes, and
@@ -18,34 +17,30 @@ public enum SimulationStatus {
   CANCELLED,
   PARTIAL;
 
-  private static final Map<SimulationStatus, Set<SimulationStatus>> ALLOWED =
-      Map.of(
-          // QUEUED ends as RUNNING does: finalize and the failure policy act on a simulation that
-          // has not ended, whether a claim started it yet or not. A cancel always passes through
-          // CANCELLING.
-          QUEUED, EnumSet.of(RUNNING, SUCCEEDED, FAILED, CANCELLING, PARTIAL),
-          RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLING, PARTIAL),
-          CANCELLING, EnumSet.of(CANCELLED),
-          // A replayed dead letter runs a FAILED or PARTIAL simulation again.
-          FAILED, EnumSet.of(RUNNING),
-          PARTIAL, EnumSet.of(RUNNING),
-          SUCCEEDED, EnumSet.noneOf(SimulationStatus.class),
-          CANCELLED, EnumSet.noneOf(SimulationStatus.class));
+  private static final StatusTable<SimulationStatus> TABLE =
+      new StatusTable<>(
+          SimulationStatus.class,
+          Map.of(
+              // QUEUED ends as RUNNING does: finalize and the failure policy act on a simulation
+              // that has not ended, whether a claim started it yet or not. A cancel always passes
+              // through CANCELLING.
+              QUEUED, EnumSet.of(RUNNING, SUCCEEDED, FAILED, CANCELLING, PARTIAL),
+              RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLING, PARTIAL),
+              CANCELLING, EnumSet.of(CANCELLED),
+              // A replayed dead letter runs a FAILED or PARTIAL simulation again.
+              FAILED, EnumSet.of(RUNNING),
+              PARTIAL, EnumSet.of(RUNNING),
+              SUCCEEDED, EnumSet.noneOf(SimulationStatus.class),
+              CANCELLED, EnumSet.noneOf(SimulationStatus.class)));
 
   /** Whether the table allows this status to change to {@code next}. */
   public boolean canBecome(SimulationStatus next) {
-    return ALLOWED.get(this).contains(next);
+    return TABLE.allows(this, next);
   }
 
   /** Every status from which {@code next} may be reached, for guarded updates. */
   public static EnumSet<SimulationStatus> from(SimulationStatus next) {
-    EnumSet<SimulationStatus> out = EnumSet.noneOf(SimulationStatus.class);
-    for (SimulationStatus s : values()) {
-      if (s.canBecome(next)) {
-        out.add(s);
-      }
-    }
-    return out;
+    return TABLE.from(next);
   }
 
   /**
@@ -57,12 +52,7 @@ public enum SimulationStatus {
    */
   public static EnumSet<SimulationStatus> from(
       SimulationStatus next, SimulationStatus leaving, SimulationStatus... more) {
-    EnumSet<SimulationStatus> out = EnumSet.of(leaving, more);
-    if (!from(next).containsAll(out)) {
-      throw new IllegalStateException(
-          "the table does not allow " + out + " to become " + next + ", only " + from(next));
-    }
-    return out;
+    return TABLE.from(next, EnumSet.of(leaving, more));
   }
 
   /** Chunks are claimed and run only while their simulation is QUEUED or RUNNING. */
