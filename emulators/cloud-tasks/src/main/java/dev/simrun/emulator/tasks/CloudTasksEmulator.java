@@ -2,6 +2,7 @@ package dev.simrun.emulator.tasks;
 
 import com.google.cloud.tasks.v2.CreateQueueRequest;
 import com.google.cloud.tasks.v2.Queue;
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -102,6 +104,36 @@ public final class CloudTasksEmulator implements AutoCloseable {
 
   public String jwksUri() {
     return baseUrl() + OidcIssuer.JWKS_PATH;
+  }
+
+  /** The audience of the development users' ID tokens ({@link #userToken}). */
+  public static String devAudience() {
+    return OidcIssuer.DEV_AUDIENCE;
+  }
+
+  /**
+   * A development user's ID token, as {@code POST /dev/sign-in} answers it: signed with this
+   * emulator's key, issued by {@link #issuer()}, for {@link #devAudience()}.
+   *
+   * @param role a {@code role} claim, or null for none
+   */
+  public String userToken(String user, String role) {
+    if (!DevUsers.valid(user) || (role != null && !DevUsers.valid(role))) {
+      throw new IllegalArgumentException("invalid user or role: " + user + ", " + role);
+    }
+    return oidc.userToken(user, role);
+  }
+
+  /**
+   * Any claims, signed with this emulator's key: for tests of what a verifier must refuse (an
+   * expired token, another audience, another issuer) that only the signature's owner could make.
+   */
+  public String signedToken(Map<String, Object> claims) {
+    try {
+      return oidc.sign(JWTClaimsSet.parse(claims));
+    } catch (java.text.ParseException e) {
+      throw new IllegalArgumentException("not JWT claims: " + claims, e);
+    }
   }
 
   public EmulatorStats stats() {

@@ -27,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OidcIssuer {
   static final String JWKS_PATH = "/oauth2/v3/certs";
   static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+  static final String SIGN_IN_PATH = "/dev/sign-in";
+
+  /** The audience of development users' tokens: the local project, as Identity Platform's. */
+  static final String DEV_AUDIENCE = "simrun-local";
+
   private static final Duration LIFETIME = Duration.ofHours(1);
 
   /** A token is reused while younger than this; signing per push would cost a core at 2,000/s. */
@@ -77,7 +82,7 @@ final class OidcIssuer {
   }
 
   private String sign(String audience, String email, Instant now) {
-    JWTClaimsSet claims =
+    return sign(
         new JWTClaimsSet.Builder()
             .issuer(issuer)
             .audience(audience)
@@ -87,7 +92,10 @@ final class OidcIssuer {
             .claim("azp", email)
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(LIFETIME)))
-            .build();
+            .build());
+  }
+
+  String sign(JWTClaimsSet claims) {
     JWSHeader header =
         new JWSHeader.Builder(JWSAlgorithm.RS256)
             .keyID(key.getKeyID())
@@ -100,6 +108,26 @@ final class OidcIssuer {
       throw new IllegalStateException("cannot sign an OIDC token", e);
     }
     return jwt.serialize();
+  }
+
+  /**
+   * A development user's ID token, shaped like an Identity Platform one: {@code sub} is the user
+   * name, {@code aud} the local project, and {@code role} (when given) a claim for later checks.
+   */
+  String userToken(String user, String role) {
+    Instant now = clock.instant();
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .audience(DEV_AUDIENCE)
+            .subject(user)
+            .claim("name", user)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(LIFETIME)));
+    if (role != null) {
+      claims.claim("role", role);
+    }
+    return sign(claims.build());
   }
 
   String jwksJson() {

@@ -108,6 +108,31 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
   private record Reply(int status, String json) {}
 
   /**
+   * Development sign-in: {@code {"user":"ann","role":"operator"}} (role optional) answers {@code
+   * {"idToken":"…","tokenType":"Bearer","expiresIn":3600}}, an ID token the api verifies like an
+   * Identity Platform one. What a local sign-in page and {@code ./simrun token} call.
+   */
+  private Reply signIn(String body) throws InvalidProtocolBufferException {
+    Struct.Builder request = Struct.newBuilder();
+    PARSER.merge(body.isBlank() ? "{}" : body, request);
+    String user = stringField(request, "user");
+    String role = stringField(request, "role");
+    if (!DevUsers.valid(user) || (role != null && !DevUsers.valid(role))) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("user (and role, when given) must be 1 to 64 of A-Z a-z 0-9 . _ @ -")
+          .asRuntimeException();
+    }
+    String token = oidc.userToken(user, role);
+    return new Reply(
+        200, "{\"idToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":3600}");
+  }
+
+  private static String stringField(Struct.Builder struct, String name) {
+    Value v = struct.getFieldsMap().get(name);
+    return v == null || v.getKindCase() != Value.KindCase.STRING_VALUE ? null : v.getStringValue();
+  }
+
+  /**
    * The request's method, or the one in {@code X-HTTP-Method-Override} of a POST: clients whose
    * HTTP stack lacks PATCH (the HttpJson transport on HttpURLConnection) send it that way, and
    * Google's front end honours it.
@@ -208,6 +233,8 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
       return new Reply(200, oidc.discoveryJson());
     } else if (path.equals(OidcIssuer.JWKS_PATH) && method.equals(HttpMethod.GET)) {
       return new Reply(200, oidc.jwksJson());
+    } else if (path.equals(OidcIssuer.SIGN_IN_PATH) && method.equals(HttpMethod.POST)) {
+      return signIn(body);
     } else if (path.equals("/emulator/v1/stats") && method.equals(HttpMethod.GET)) {
       return new Reply(200, StatsJson.write(controls.stats()));
     } else if (path.equals("/emulator/v1/faults") && method.equals(HttpMethod.PUT)) {
