@@ -2,6 +2,7 @@ package dev.simrun.api;
 
 import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.dispatch.DispatchConfig;
+import dev.simrun.api.identity.TrustedIssuer;
 import dev.simrun.api.limits.BodyLimits;
 import dev.simrun.api.recovery.ReconcileConfig;
 import dev.simrun.api.stream.StreamConfig;
@@ -18,7 +19,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.inject.qualifiers.Qualifiers;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the api checks as it starts, before anything else is created (the database is not even
@@ -44,6 +47,17 @@ final class StartChecks {
           BodyLimits.class,
           PlanningConfig.class);
 
+  /** The message of a trusted issuer's compact constructor, which names the setting. */
+  private static Optional<String> issuerProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException i
+          && String.valueOf(i.getMessage()).startsWith("simrun.identity.issuers.")) {
+        return Optional.of(i.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
   StartChecks(ApplicationContext context) {
     ConfigurationCheck check = new ConfigurationCheck(context);
     check.bind(CONFIGURATION);
@@ -57,6 +71,17 @@ final class StartChecks {
             + " and "
             + maxRequest
             + " bytes");
+    Collection<TrustedIssuer> issuers;
+    try {
+      issuers = context.getBeansOfType(TrustedIssuer.class);
+    } catch (RuntimeException e) {
+      check.require(false, issuerProblem(e).orElseThrow(() -> e));
+      throw e;
+    }
+    check.require(
+        !issuers.isEmpty(),
+        "simrun.identity.issuers must name at least one OIDC issuer whose ID tokens the api"
+            + " accepts; for Identity Platform set SIMRUN_IDENTITY_PROJECT to the project id");
     check.create(Qualifiers.byStereotype(ServerFilter.class));
     check.create(Qualifiers.byStereotype(Controller.class));
   }

@@ -799,7 +799,7 @@ public final class PipelineThroughputBenchmark {
           http.send(
               HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
                   .header("Content-Type", "application/json")
-                  .header("X-SimRun-User", OWNER)
+                  .header("Authorization", ServiceProcess.bearer(OWNER))
                   .timeout(Duration.ofSeconds(60))
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),

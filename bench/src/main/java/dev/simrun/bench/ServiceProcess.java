@@ -167,8 +167,56 @@ final class ServiceProcess implements AutoCloseable {
     env.put("SIMRUN_TASKS_PROJECT", project);
     env.put("SIMRUN_TASKS_LOCATION", location);
     env.put("SIMRUN_TASKS_EMULATOR_ENDPOINT", tasksEndpoint);
+    // Sign-in: the emulator is the development OIDC issuer, as in ./simrun up.
+    issuer = "http://" + tasksEndpoint;
+    env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_ISSUER", issuer);
+    env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_JWKS_URL", issuer + "/oauth2/v3/certs");
+    env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_AUDIENCE", "simrun-local");
     return env;
   }
+
+  /** The development issuer of the last {@link #serviceEnv}: the emulator. */
+  private static volatile String issuer = "http://127.0.0.1:8123";
+
+  private static final Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The {@code Authorization} value of development user {@code owner}: an ID token from the
+   * emulator's {@code POST /dev/sign-in}, kept for the run (tokens live an hour).
+   */
+  static String bearer(String owner) {
+    return TOKENS.computeIfAbsent(owner, ServiceProcess::signIn);
+  }
+
+  /** The owner the api stores for development user {@code user}: issuer and subject. */
+  static String ownerOf(String user) {
+    return dev.simrun.api.identity.Caller.of(issuer, user).owner();
+  }
+
+  private static String signIn(String owner) {
+    try {
+      HttpResponse<String> r =
+          SUBMITS.send(
+              HttpRequest.newBuilder(URI.create(issuer + "/dev/sign-in"))
+                  .header("Content-Type", "application/json")
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + owner + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher token = ID_TOKEN.matcher(r.body());
+      if (r.statusCode() != 200 || !token.find()) {
+        throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
+      }
+      return "Bearer " + token.group(1);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final Pattern ID_TOKEN = Pattern.compile("\"idToken\"\\s*:\\s*\"([^\"]+)\"");
 
   private static final Pattern SIMULATION_ID =
       Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
@@ -181,7 +229,7 @@ final class ServiceProcess implements AutoCloseable {
         SUBMITS.send(
             HttpRequest.newBuilder(URI.create(url() + "/api/v1/simulations"))
                 .header("Content-Type", "application/json")
-                .header("X-SimRun-User", owner)
+                .header("Authorization", bearer(owner))
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),

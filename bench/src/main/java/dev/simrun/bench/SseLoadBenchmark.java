@@ -332,6 +332,7 @@ public final class SseLoadBenchmark {
         java.util.concurrent.locks.LockSupport.parkNanos(wait);
       }
       boolean measuring = due >= measureFrom;
+      String owner = ServiceProcess.ownerOf("bench");
       for (int k = 0; k < RATE / 100; k++) {
         UUID id = ids.get((int) (published % Math.min(ACTIVE, simulations)));
         long sent = System.nanoTime();
@@ -342,7 +343,9 @@ public final class SseLoadBenchmark {
         String json =
             "{\"v\":1,\"type\":\"chunk.progress\",\"simulationId\":\""
                 + id
-                + "\",\"owner\":\"bench\",\"at\":\""
+                + "\",\"owner\":\""
+                + owner
+                + "\",\"at\":\""
                 + Instant.now()
                 + "\",\"data\":{\"chunk\":0,\"fraction\":0.5,\"sent\":"
                 + sent
@@ -352,7 +355,7 @@ public final class SseLoadBenchmark {
                 .setData(ByteString.copyFromUtf8(json))
                 .setOrderingKey(id.toString())
                 .putAttributes("simulationId", id.toString())
-                .putAttributes("owner", "bench")
+                .putAttributes("owner", owner)
                 .putAttributes("type", "chunk.progress")
                 .putAttributes("v", "1")
                 .build());
@@ -429,7 +432,7 @@ public final class SseLoadBenchmark {
         http.send(
             HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
                 .header("Content-Type", "application/json")
-                .header("X-SimRun-User", "bench")
+                .header("Authorization", ServiceProcess.bearer("bench"))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

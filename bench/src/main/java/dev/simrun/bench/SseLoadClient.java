@@ -69,7 +69,7 @@ final class SseLoadClient implements AutoCloseable {
                   new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
               request.headers().set(HttpHeaderNames.HOST, host + ":" + port);
               request.headers().set(HttpHeaderNames.ACCEPT, "text/event-stream");
-              request.headers().set("X-SimRun-User", owner);
+              request.headers().set("Authorization", ServiceProcess.bearer(owner));
               f.channel().writeAndFlush(request);
             });
   }

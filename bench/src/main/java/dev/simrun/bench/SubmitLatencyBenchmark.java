@@ -342,7 +342,7 @@ public final class SubmitLatencyBenchmark {
       this.post =
           HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/simulations"))
               .header("Content-Type", "application/json")
-              .header("X-SimRun-User", "bench")
+              .header("Authorization", ServiceProcess.bearer("bench"))
               .timeout(REQUEST_TIMEOUT)
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build();

@@ -46,6 +46,11 @@ public final class SimRunStack implements AutoCloseable {
   public static final String LOCATION = "local";
   public static final String USER = "e2e";
 
+  /** The {@code Authorization} value of development user {@code user}, signed by the emulator. */
+  public String bearer(String user) {
+    return "Bearer " + tasks.userToken(user, null);
+  }
+
   /** Writes as the services do (Micronaut Serialization): absent (null) fields are left out. */
   public static final ObjectMapper JSON =
       new ObjectMapper()
@@ -101,6 +106,10 @@ public final class SimRunStack implements AutoCloseable {
       env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
       env.put("SIMRUN_AUTH_ISSUER", tasks.issuer());
       env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
+      // Sign-in: the emulator is also the development OIDC issuer people's tokens come from.
+      env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_ISSUER", tasks.issuer());
+      env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_JWKS_URL", tasks.jwksUri());
+      env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_AUDIENCE", CloudTasksEmulator.devAudience());
       // The queues keep the emulator's 1,000 concurrent dispatches; the worker's limits match
       // them, so the suite's many small chunks run as many at once as they did before the limits.
       env.put("SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS", "1000");
@@ -192,7 +201,7 @@ public final class SimRunStack implements AutoCloseable {
         send(
             HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
                 .header("Content-Type", "application/json")
-                .header("X-SimRun-User", USER)
+                .header("Authorization", bearer(USER))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -208,7 +217,7 @@ public final class SimRunStack implements AutoCloseable {
   public HttpResponse<byte[]> get(String path, Duration timeout) {
     return send(
         HttpRequest.newBuilder(URI.create(api.url() + path))
-            .header("X-SimRun-User", USER)
+            .header("Authorization", bearer(USER))
             .timeout(timeout)
             .build(),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -217,7 +226,7 @@ public final class SimRunStack implements AutoCloseable {
   public HttpResponse<String> post(String path) {
     return send(
         HttpRequest.newBuilder(URI.create(api.url() + path))
-            .header("X-SimRun-User", USER)
+            .header("Authorization", bearer(USER))
             .POST(HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -227,7 +236,7 @@ public final class SimRunStack implements AutoCloseable {
   public HttpResponse<String> post(String path, String contentType, String body) {
     return send(
         HttpRequest.newBuilder(URI.create(api.url() + path))
-            .header("X-SimRun-User", USER)
+            .header("Authorization", bearer(USER))
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -289,7 +298,7 @@ public final class SimRunStack implements AutoCloseable {
     HttpResponse<Stream<String>> r =
         send(
             HttpRequest.newBuilder(URI.create(api.url() + path))
-                .header("X-SimRun-User", USER)
+                .header("Authorization", bearer(USER))
                 .header("Accept", "text/event-stream")
                 .timeout(timeout)
                 .build(),

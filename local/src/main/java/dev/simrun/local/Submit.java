@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,12 +19,15 @@ import java.util.Map;
 
 /**
  * Posts a simulation request to a running api, shows its progress in the terminal and prints the
- * top of the result: {@code Submit FILE [--api URL] [--user NAME] [--top N] [--timeout SECONDS]
- * [--csv OUT]}.
+ * top of the result: {@code Submit FILE [--api URL] [--user NAME] [--role ROLE] [--issuer URL]
+ * [--token TOKEN] [--top N] [--timeout SECONDS] [--csv OUT]}.
  *
  * <p>A {@code "dataset"} field whose value is {@code "file:PATH"} (relative to the request file)
  * names a CSV to upload first ({@code POST /api/v1/datasets}); the request is sent with the new
  * dataset's id in its place. {@code --csv OUT} saves the result as CSV ({@code result.csv}).
+ *
+ * <p>It signs in as the local stack's development user {@code --user} (default {@code local}) at
+ * the development issuer {@code --issuer} ({@link DevSignIn}), or sends {@code --token} as it is.
  */
 public final class Submit {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +38,9 @@ public final class Submit {
     String file = null;
     String api = "http://127.0.0.1:8080";
     String user = "local";
+    String role = null;
+    String issuer = "http://127.0.0.1:8123";
+    String token = null;
     int top = 10;
     long timeoutSeconds = 1800;
     Path csv = null;
@@ -41,6 +48,9 @@ public final class Submit {
       switch (args[i]) {
         case "--api" -> api = args[++i];
         case "--user" -> user = args[++i];
+        case "--role" -> role = args[++i];
+        case "--issuer" -> issuer = args[++i];
+        case "--token" -> token = args[++i];
         case "--top" -> top = Integer.parseInt(args[++i]);
         case "--timeout" -> timeoutSeconds = Long.parseLong(args[++i]);
         case "--csv" -> csv = Path.of(args[++i]);
@@ -49,17 +59,26 @@ public final class Submit {
     }
     if (file == null) {
       System.err.println(
-          "usage: submit FILE [--api URL] [--user NAME] [--top N] [--timeout S] [--csv OUT]");
+          "usage: submit FILE [--api URL] [--user NAME] [--role ROLE] [--issuer URL] [--token TOKEN] [--top N] [--timeout S] [--csv OUT]");
       System.exit(2);
     }
-    System.exit(run(Path.of(file), api, user, top, Duration.ofSeconds(timeoutSeconds), csv));
+    String authorization;
+    try {
+      authorization = "Bearer " + (token != null ? token : DevSignIn.idToken(issuer, user, role));
+    } catch (IOException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.exit(
+        run(Path.of(file), api, authorization, top, Duration.ofSeconds(timeoutSeconds), csv));
   }
 
-  static int run(Path file, String api, String user, int top, Duration timeout, Path csv)
+  static int run(Path file, String api, String authorization, int top, Duration timeout, Path csv)
       throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     JsonNode request = JSON.readTree(file.toFile());
-    if (!uploadDatasets(http, api, user, file.toAbsolutePath().getParent(), request)) {
+    if (!uploadDatasets(http, api, authorization, file.toAbsolutePath().getParent(), request)) {
       return 1;
     }
     long start = System.nanoTime();
@@ -68,7 +87,7 @@ public final class Submit {
             HttpRequest.newBuilder(URI.create(api + "/api/v1/simulations"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .header("X-SimRun-User", user)
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -92,9 +111,9 @@ public final class Submit {
         return 1;
       }
       // The stream closes after the last event; if it breaks first, resume after the last id.
-      stream(http, api + "/api/v1/simulations/" + id + "/events", user, watch, bar, start);
+      stream(http, api + "/api/v1/simulations/" + id + "/events", authorization, watch, bar, start);
     }
-    JsonNode view = get(http, api + "/api/v1/simulations/" + id, user);
+    JsonNode view = get(http, api + "/api/v1/simulations/" + id, authorization);
     bar.end();
     String status = view.path("status").asText();
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -103,13 +122,13 @@ public final class Submit {
       return 1;
     }
     System.out.printf("SUCCEEDED in %.1f s%n", seconds);
-    JsonNode result = get(http, api + "/api/v1/simulations/" + id + "/result", user);
+    JsonNode result = get(http, api + "/api/v1/simulations/" + id + "/result", authorization);
     printResult(result, top);
     if (csv != null) {
       HttpResponse<Path> saved =
           http.send(
               HttpRequest.newBuilder(URI.create(api + "/api/v1/simulations/" + id + "/result.csv"))
-                  .header("X-SimRun-User", user)
+                  .header("Authorization", authorization)
                   .build(),
               HttpResponse.BodyHandlers.ofFile(csv));
       if (saved.statusCode() != 200) {
@@ -125,8 +144,8 @@ public final class Submit {
    * Uploads every {@code "dataset": "file:PATH"} in the request and puts the dataset's id in its
    * place; false, with the problem printed, when an upload is refused.
    */
-  static boolean uploadDatasets(HttpClient http, String api, String user, Path dir, JsonNode node)
-      throws Exception {
+  static boolean uploadDatasets(
+      HttpClient http, String api, String authorization, Path dir, JsonNode node) throws Exception {
     if (node instanceof ObjectNode object) {
       for (Map.Entry<String, JsonNode> field : object.properties()) {
         String text = field.getValue().isTextual() ? field.getValue().asText() : "";
@@ -138,7 +157,7 @@ public final class Submit {
                   HttpRequest.newBuilder(URI.create(api + "/api/v1/datasets?name=" + name))
                       .timeout(Duration.ofMinutes(2))
                       .header("Content-Type", "text/csv")
-                      .header("X-SimRun-User", user)
+                      .header("Authorization", authorization)
                       .POST(HttpRequest.BodyPublishers.ofFile(csv))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
@@ -157,7 +176,7 @@ public final class Submit {
               "uploaded %s: dataset %s, %d bars%n",
               csv.getFileName(), dataset.path("id").asText(), dataset.path("rows").asInt());
           field.setValue(TextNode.valueOf(dataset.path("id").asText()));
-        } else if (!uploadDatasets(http, api, user, dir, field.getValue())) {
+        } else if (!uploadDatasets(http, api, authorization, dir, field.getValue())) {
           return false;
         }
       }
@@ -167,12 +186,12 @@ public final class Submit {
 
   /** Reads one connection of the simulation's event stream into {@code watch}. */
   private static void stream(
-      HttpClient http, String url, String user, Watch watch, Progress bar, long start)
+      HttpClient http, String url, String authorization, Watch watch, Progress bar, long start)
       throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .header("Accept", "text/event-stream")
-            .header("X-SimRun-User", user);
+            .header("Authorization", authorization);
     if (watch.lastId > 0) {
       request.header("Last-Event-ID", Long.toString(watch.lastId));
     }
@@ -258,12 +277,12 @@ public final class Submit {
     }
   }
 
-  private static JsonNode get(HttpClient http, String url, String user) throws Exception {
+  private static JsonNode get(HttpClient http, String url, String authorization) throws Exception {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
-                .header("X-SimRun-User", user)
+                .header("Authorization", authorization)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {

@@ -1,5 +1,9 @@
 package dev.simrun.api.identity;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.regex.Pattern;
 
 /** The owner on whose behalf a request runs; every read and write is scoped by it. */
@@ -14,5 +18,25 @@ public record Caller(String owner) {
 
   public static boolean valid(String owner) {
     return owner != null && OWNER.matcher(owner).matches();
+  }
+
+  /**
+   * The caller a verified token names: its stable subject, the issuer and {@code sub} together
+   * (decision 0024). The owner is {@code u-} and the first 160 bits of SHA-256 over {@code
+   * <issuer>#<sub>}, base64url: the same person gets the same owner at every sign-in, the same
+   * {@code sub} from two issuers gives two owners, and the owner fits a log line, a URL and the
+   * {@code owner} columns whatever the issuer's URL or the length of its subjects.
+   */
+  public static Caller of(String issuer, String subject) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((issuer + "#" + subject).getBytes(StandardCharsets.UTF_8));
+      byte[] first = new byte[20];
+      System.arraycopy(digest, 0, first, 0, first.length);
+      return new Caller("u-" + Base64.getUrlEncoder().withoutPadding().encodeToString(first));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 }

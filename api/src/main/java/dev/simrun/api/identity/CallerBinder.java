@@ -1,22 +1,22 @@
 package dev.simrun.api.identity;
 
-import dev.simrun.problems.ProblemException;
 import io.micronaut.core.convert.ArgumentConversionContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.authentication.AuthorizationException;
+import io.micronaut.security.token.Claims;
 import jakarta.inject.Singleton;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * Binds a {@link Caller} argument from the {@value #HEADER} header ({@value #DEFAULT_OWNER} when
- * absent). An invalid value answers 400 before the controller runs.
+ * Binds a {@link Caller} argument from the request's verified token: its issuer and subject. The
+ * security rules let no request to {@code /api/**} reach a controller without one; should a route
+ * slip through, binding a caller answers 401 rather than running for nobody.
  */
 @Singleton
 class CallerBinder implements TypedRequestArgumentBinder<Caller> {
-  static final String HEADER = "X-SimRun-User";
-  static final String DEFAULT_OWNER = "local";
 
   @Override
   public Argument<Caller> argumentType() {
@@ -26,15 +26,15 @@ class CallerBinder implements TypedRequestArgumentBinder<Caller> {
   @Override
   public BindingResult<Caller> bind(
       ArgumentConversionContext<Caller> context, HttpRequest<?> request) {
-    List<String> values = request.getHeaders().getAll(HEADER);
-    if (values.size() > 1) {
-      throw ProblemException.badParameter(HEADER, "must be given once");
+    Authentication authentication =
+        request
+            .getUserPrincipal(Authentication.class)
+            .orElseThrow(() -> new AuthorizationException(null));
+    Object issuer = authentication.getAttributes().get(Claims.ISSUER);
+    if (!(issuer instanceof String iss)) {
+      throw new AuthorizationException(null);
     }
-    String owner = values.isEmpty() ? DEFAULT_OWNER : values.getFirst();
-    if (!Caller.valid(owner)) {
-      throw ProblemException.badParameter(HEADER, "must be 1 to 64 of A-Z a-z 0-9 . _ @ -");
-    }
-    Caller caller = new Caller(owner);
+    Caller caller = Caller.of(iss, authentication.getName());
     return () -> Optional.of(caller);
   }
 }

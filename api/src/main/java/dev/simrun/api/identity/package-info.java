@@ -1,6 +1,7 @@
 /**
- * Who is calling. Today the {@code X-SimRun-User} header names the caller; {@link
- * dev.simrun.api.identity.CallerBinder} is the one place that reads it, so authentication can
- * replace it without touching the controllers.
+ * Who is calling. Every request to {@code /api/**} carries an OIDC ID token ({@code Authorization:
+ * Bearer}) from a {@link dev.simrun.api.identity.TrustedIssuer}, verified by Micronaut Security
+ * against the issuer's JWKS; {@link dev.simrun.api.identity.CallerBinder} turns the verified issuer
+ * and subject into the {@link dev.simrun.api.identity.Caller} the controllers scope everything by.
  */
 package dev.simrun.api.identity;

@@ -174,7 +174,7 @@ class DatasetsApiTest implements TestPropertyProvider {
             + "--\r\n";
     HttpRequest request =
         HttpRequest.newBuilder(uri("/api/v1/datasets"))
-            .header(Api.USER, "ann")
+            .header(Api.AUTH, Api.bearer("ann"))
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(BodyPublishers.ofString(body))
             .build();
@@ -305,8 +305,10 @@ class DatasetsApiTest implements TestPropertyProvider {
       // The first upload sends half its rows, then holds the only parsing slot.
       out.write(
           ("POST /api/v1/datasets?name=first HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  + Api.USER
-                  + ": ann\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + Api.AUTH
+                  + ": "
+                  + Api.bearer("ann")
+                  + "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n"
                   + chunk(csv.substring(0, half)))
               .getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -401,7 +403,7 @@ class DatasetsApiTest implements TestPropertyProvider {
     assertThat(zipped.size()).isLessThan(MAX_BODY);
     return send(
         HttpRequest.newBuilder(uri("/api/v1/simulations"))
-            .header(Api.USER, "ann")
+            .header(Api.AUTH, Api.bearer("ann"))
             .header("Content-Type", "application/json")
             .header("Content-Encoding", "gzip")
             .POST(BodyPublishers.ofByteArray(zipped.toByteArray()))
@@ -460,20 +462,21 @@ class DatasetsApiTest implements TestPropertyProvider {
       throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(uri("/api/v1/datasets" + (name == null ? "" : "?name=" + name)))
-            .header(Api.USER, owner)
+            .header(Api.AUTH, Api.bearer(owner))
             .header("Content-Type", "text/csv")
             .POST(body)
             .build());
   }
 
   private Reply get(String owner, String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header(Api.USER, owner).GET().build());
+    return send(
+        HttpRequest.newBuilder(uri(path)).header(Api.AUTH, Api.bearer(owner)).GET().build());
   }
 
   private Reply submit(BodyPublisher body) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(uri("/api/v1/simulations"))
-            .header(Api.USER, "ann")
+            .header(Api.AUTH, Api.bearer("ann"))
             .header("Content-Type", "application/json")
             .POST(body)
             .build());
@@ -482,7 +485,7 @@ class DatasetsApiTest implements TestPropertyProvider {
   private Reply submit(String owner, String spec) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(uri("/api/v1/simulations"))
-            .header(Api.USER, owner)
+            .header(Api.AUTH, Api.bearer(owner))
             .header("Content-Type", "application/json")
             .POST(BodyPublishers.ofString(spec))
             .build());

@@ -84,7 +84,9 @@ class DeadLettersApiTest implements TestPropertyProvider {
 
   Api.Reply post(String owner, String uri) {
     return api.exchange(
-        HttpRequest.POST(uri, "").contentType(MediaType.APPLICATION_JSON).header(Api.USER, owner));
+        HttpRequest.POST(uri, "")
+            .contentType(MediaType.APPLICATION_JSON)
+            .header(Api.AUTH, Api.bearer(owner)));
   }
 
   @Test

@@ -176,7 +176,7 @@ class OverLimitBodiesTest implements TestPropertyProvider {
             "-H",
             "Content-Type: " + (upload ? "text/csv" : "application/json"),
             "-H",
-            Api.USER + ": ann"));
+            Api.AUTH + ": " + Api.bearer("ann")));
     command.addAll(flags);
     command.addAll(List.of("--data-binary", "@" + (upload ? csv : json), url(upload)));
 
@@ -230,7 +230,7 @@ class OverLimitBodiesTest implements TestPropertyProvider {
         HttpRequest request =
             HttpRequest.newBuilder(URI.create(url(upload)))
                 .header("Content-Type", upload ? "text/csv" : "application/json")
-                .header(Api.USER, "ann")
+                .header(Api.AUTH, Api.bearer("ann"))
                 .expectContinue(expect)
                 .POST(
                     chunked
@@ -402,8 +402,10 @@ class OverLimitBodiesTest implements TestPropertyProvider {
     return "POST "
         + path
         + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + Api.USER
-        + ": ann\r\nContent-Type: "
+        + Api.AUTH
+        + ": "
+        + Api.bearer("ann")
+        + "\r\nContent-Type: "
         + (upload ? "text/csv" : "application/json")
         + "\r\n"
         + (length < 0 ? "" : "Content-Length: " + length + "\r\n")

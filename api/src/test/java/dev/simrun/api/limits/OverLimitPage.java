@@ -1,8 +1,11 @@
 package dev.simrun.api.limits;
 
+import dev.simrun.api.testing.Api;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 
 /**
  * A page for headless Chromium, served by the api itself so that its {@code fetch} calls are
@@ -11,6 +14,8 @@ import io.micronaut.http.annotation.Get;
  * upload of {@code ?csv=} bytes, then writes what it could read of each answer into {@code #result}
  * as JSON, for {@code --dump-dom} to print.
  */
+// The page itself is open; its fetches sign in as ann.
+@Secured(SecurityRule.IS_ANONYMOUS)
 @Controller("/test/over-limit-page")
 class OverLimitPage {
   static final String PAGE =
@@ -23,7 +28,7 @@ class OverLimitPage {
       async function post(name, url, type, body) {
         try {
           const r = await fetch(url, {method: 'POST', body,
-              headers: {'Content-Type': type, 'X-SimRun-User': 'ann'}});
+              headers: {'Content-Type': type, 'Authorization': '__BEARER__'}});
           const text = await r.text();
           let problem = null;
           try { problem = JSON.parse(text); } catch (e) { problem = {unparsed: text}; }
@@ -57,6 +62,6 @@ class OverLimitPage {
 
   @Get(produces = MediaType.TEXT_HTML)
   String page() {
-    return PAGE;
+    return PAGE.replace("__BEARER__", Api.bearer("ann"));
   }
 }

@@ -54,14 +54,18 @@ class ProblemsTest implements TestPropertyProvider {
   @Test
   void aBrowserAskingForHtmlStillGetsAProblem() {
     Api.Reply reply =
-        api.exchange(HttpRequest.GET("/api/v1/nothing-here").accept(MediaType.TEXT_HTML_TYPE));
+        api.exchange(
+            HttpRequest.GET("/api/v1/nothing-here")
+                .accept(MediaType.TEXT_HTML_TYPE)
+                .header(Api.AUTH, Api.bearer("ann")));
     assertThat(reply.status()).isEqualTo(404);
     assertThat(reply.contentType()).isEqualTo(Api.PROBLEM_JSON);
   }
 
   @Test
   void aWrongMethodIsAMethodNotAllowedProblemListingTheAllowedOnes() {
-    Api.Reply reply = api.exchange(HttpRequest.DELETE("/api/v1/simulations"));
+    Api.Reply reply =
+        api.exchange(HttpRequest.DELETE("/api/v1/simulations").header(Api.AUTH, Api.bearer("ann")));
     assertThat(reply.status()).isEqualTo(405);
     assertThat(reply.contentType()).isEqualTo(Api.PROBLEM_JSON);
     assertThat(reply.text("type")).isEqualTo("https://simrun.dev/problems/method-not-allowed");

@@ -57,7 +57,7 @@ class AdmissionTest implements TestPropertyProvider {
     return api.exchange(
         HttpRequest.POST("/api/v1/simulations/" + id + "/cancel", "")
             .contentType(MediaType.APPLICATION_JSON)
-            .header(Api.USER, owner));
+            .header(Api.AUTH, Api.bearer(owner)));
   }
 
   @Test
@@ -81,7 +81,9 @@ class AdmissionTest implements TestPropertyProvider {
     assertThat(one.text("type")).endsWith("/over-limit");
     assertThat(one.text("detail")).contains("ann has 3 active simulations");
     assertThat(one.headers().get(HttpHeaders.RETRY_AFTER)).isEqualTo("45");
-    assertThat(rows.count("SELECT count(*) FROM simulations WHERE owner = 'ann'")).isEqualTo(3);
+    assertThat(
+            rows.count("SELECT count(*) FROM simulations WHERE owner = '" + Api.owner("ann") + "'"))
+        .isEqualTo(3);
 
     // One ends: there is room again.
     assertThat(cancel("ann", accepted.getFirst().id()).status()).isEqualTo(202);

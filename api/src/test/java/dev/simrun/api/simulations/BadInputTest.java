@@ -236,39 +236,7 @@ class BadInputTest implements TestPropertyProvider {
             400,
             "invalid-parameter",
             "Idempotency-Key",
-            "printable ASCII"),
-        new Case(
-            "a user name with a space",
-            "{" + ok + "}",
-            r -> replaceUser(r, "ann smith"),
-            400,
-            "invalid-parameter",
-            "X-SimRun-User",
-            ""),
-        new Case(
-            "a user name too long",
-            "{" + ok + "}",
-            r -> replaceUser(r, "u".repeat(65)),
-            400,
-            "invalid-parameter",
-            "X-SimRun-User",
-            ""),
-        new Case(
-            "an empty user name",
-            "{" + ok + "}",
-            r -> replaceUser(r, ""),
-            400,
-            "invalid-parameter",
-            "X-SimRun-User",
-            ""),
-        new Case(
-            "two user names",
-            "{" + ok + "}",
-            r -> r.header(Api.USER, "bob"),
-            400,
-            "invalid-parameter",
-            "X-SimRun-User",
-            "once"));
+            "printable ASCII"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -318,7 +286,8 @@ class BadInputTest implements TestPropertyProvider {
     Api.Reply reply =
         api.exchange(
             HttpRequest.POST("/api/v1/simulations", "kind=test-units")
-                .contentType(MediaType.TEXT_PLAIN));
+                .contentType(MediaType.TEXT_PLAIN)
+                .header(Api.AUTH, Api.bearer("ann")));
     assertThat(reply.status()).as(reply.toString()).isEqualTo(415);
     assertThat(reply.contentType()).isEqualTo(Api.PROBLEM_JSON);
     assertThat(reply.text("type")).isEqualTo(PROBLEMS + "unsupported-media-type");
@@ -334,11 +303,6 @@ class BadInputTest implements TestPropertyProvider {
     assertThat(reply.status()).as(reply.toString()).isEqualTo(413);
     assertThat(reply.contentType()).isEqualTo(Api.PROBLEM_JSON);
     assertThat(reply.text("type")).isEqualTo(PROBLEMS + "payload-too-large");
-  }
-
-  private static MutableHttpRequest<String> replaceUser(MutableHttpRequest<String> r, String user) {
-    r.getHeaders().remove(Api.USER);
-    return r.header(Api.USER, user);
   }
 
   private static List<String> fields(JsonNode problem) {

@@ -50,7 +50,7 @@ class CancelSimulationTest implements TestPropertyProvider {
     return api.exchange(
         HttpRequest.POST("/api/v1/simulations/" + id + "/cancel", "")
             .contentType(MediaType.APPLICATION_JSON)
-            .header(Api.USER, owner));
+            .header(Api.AUTH, Api.bearer(owner)));
   }
 
   @Test

@@ -179,7 +179,10 @@ class SubmitSimulationTest implements TestPropertyProvider {
           .extracting(r -> r.headers().get(HttpHeaders.LOCATION))
           .containsOnly("/api/v1/simulations/" + id);
       assertThat(replies).extracting(r -> r.tree().get("chunkCount").getIntValue()).containsOnly(5);
-      assertThat(rows.count("SELECT count(*) FROM simulations WHERE owner = 'carl'")).isEqualTo(1);
+      assertThat(
+              rows.count(
+                  "SELECT count(*) FROM simulations WHERE owner = '" + Api.owner("carl") + "'"))
+          .isEqualTo(1);
       assertThat(rows.count("SELECT count(*) FROM chunks WHERE simulation_id = '" + id + "'"))
           .isEqualTo(5);
       await()

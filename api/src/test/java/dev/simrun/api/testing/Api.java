@@ -1,5 +1,6 @@
 package dev.simrun.api.testing;
 
+import dev.simrun.api.identity.Caller;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -16,7 +17,12 @@ import java.util.UUID;
 
 /** Real HTTP against the running api, answering every status instead of throwing on 4xx. */
 public final class Api {
-  public static final String USER = "X-SimRun-User";
+  /** The header a caller signs in with: {@code Authorization: Bearer <ID token>}. */
+  public static final String AUTH = HttpHeaders.AUTHORIZATION;
+
+  /** Who a request without a named user runs as. */
+  public static final String DEFAULT_USER = "local";
+
   public static final String PROBLEM_JSON = "application/problem+json";
 
   private final HttpClient http;
@@ -56,6 +62,19 @@ public final class Api {
     }
   }
 
+  /**
+   * The {@code Authorization} value of development user {@code user} ({@value #DEFAULT_USER} when
+   * null): a real ID token signed by the emulator's issuer, which the api trusts in tests.
+   */
+  public static String bearer(String user) {
+    return "Bearer " + TestStack.userToken(user == null ? DEFAULT_USER : user);
+  }
+
+  /** The owner the api stores for development user {@code user}: issuer and subject. */
+  public static String owner(String user) {
+    return Caller.of(TestStack.issuer(), user).owner();
+  }
+
   public Reply submit(String owner, String body) {
     return exchange(post(owner, body));
   }
@@ -63,12 +82,12 @@ public final class Api {
   public MutableHttpRequest<String> post(String owner, String body) {
     MutableHttpRequest<String> r =
         HttpRequest.POST("/api/v1/simulations", body).contentType(MediaType.APPLICATION_JSON);
-    return owner == null ? r : r.header(USER, owner);
+    return r.header(AUTH, bearer(owner));
   }
 
   public Reply get(String owner, String uri) {
     MutableHttpRequest<Object> r = HttpRequest.GET(uri);
-    return exchange(owner == null ? r : r.header(USER, owner));
+    return exchange(r.header(AUTH, bearer(owner)));
   }
 
   public Reply exchange(HttpRequest<?> request) {

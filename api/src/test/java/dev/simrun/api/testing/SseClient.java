@@ -44,7 +44,7 @@ public final class SseClient implements AutoCloseable {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .header("Accept", "text/event-stream")
-            .header(Api.USER, owner)
+            .header(Api.AUTH, Api.bearer(owner))
             .timeout(Duration.ofMinutes(5));
     headers.forEach(b::header);
     return new SseClient(HttpClient.newHttpClient(), b.build());

@@ -62,7 +62,33 @@ public final class TestStack {
     // Queues are paused: nothing is ever pushed here.
     p.put("simrun.tasks.worker-url", "http://127.0.0.1:9");
     p.put("simrun.tasks.create-retry-delay", "300ms");
+    // Sign-in: the emulator is the development OIDC issuer, as ./simrun runs it.
+    p.put("simrun.identity.issuers.primary.issuer", emulator.issuer());
+    p.put("simrun.identity.issuers.primary.jwks-url", emulator.jwksUri());
+    p.put("simrun.identity.issuers.primary.audience", CloudTasksEmulator.devAudience());
     return p;
+  }
+
+  /** A development user's ID token, signed by the emulator's issuer. */
+  public static String userToken(String user) {
+    start();
+    return emulator.userToken(user, null);
+  }
+
+  /** Any claims signed with the development issuer's key (tokens the api must refuse). */
+  public static String signedToken(Map<String, Object> claims) {
+    start();
+    return emulator.signedToken(claims);
+  }
+
+  public static String devAudience() {
+    return CloudTasksEmulator.devAudience();
+  }
+
+  /** The development issuer (the emulator's). */
+  public static String issuer() {
+    start();
+    return emulator.issuer();
   }
 
   /** The ids of the tasks a queue holds for one simulation. */
