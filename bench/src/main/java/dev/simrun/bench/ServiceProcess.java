@@ -108,7 +108,9 @@ final class ServiceProcess implements AutoCloseable {
                             .noneMatch(
                                 other ->
                                     entry.contains("/" + other + "/target/")
-                                        || entry.contains("/simrun-" + other + "/")))
+                                        || entry.contains("/simrun-" + other + "/")
+                                        || ONLY_IN.getOrDefault(other, List.of()).stream()
+                                            .anyMatch(entry::contains)))
                 .collect(Collectors.joining(File.pathSeparator))
             + File.pathSeparator
             + benchClasses();
@@ -174,6 +176,13 @@ final class ServiceProcess implements AutoCloseable {
     env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_AUDIENCE", "simrun-local");
     return env;
   }
+
+  /**
+   * Libraries only one service depends on, left out with it: Micronaut Security on the worker's
+   * classpath would put the api's security filter in front of the worker's push handlers.
+   */
+  private static final Map<String, List<String>> ONLY_IN =
+      Map.of("api", List.of("/io/micronaut/security/"));
 
   /** The development issuer of the last {@link #serviceEnv}: the emulator. */
   private static volatile String issuer = "http://127.0.0.1:8123";

@@ -53,6 +53,13 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
+   * Libraries only one service depends on, left out with it: Micronaut Security on the worker's
+   * classpath would put the api's security filter in front of the worker's push handlers.
+   */
+  private static final Map<String, List<String>> ONLY_IN =
+      Map.of("api", List.of("/io/micronaut/security/"));
+
+  /**
    * Starts {@code mainClass} with {@code env} (plus PORT) and waits until {@code /health} answers.
    *
    * @param otherModule the other service's module (api or worker): its classes and jar are left out
@@ -81,7 +88,9 @@ public final class ServiceProcess implements AutoCloseable {
             .filter(
                 entry ->
                     !entry.contains("/" + otherModule + "/target/")
-                        && !entry.contains("/simrun-" + otherModule + "/"))
+                        && !entry.contains("/simrun-" + otherModule + "/")
+                        && ONLY_IN.getOrDefault(otherModule, List.of()).stream()
+                            .noneMatch(entry::contains))
             .collect(Collectors.joining(java.io.File.pathSeparator));
     try {
       Files.createDirectories(LOGS);
