@@ -68,6 +68,34 @@ class StartChecksTest {
                     .hasValueSatisfying(i -> assertThat(i.detail()).isEqualTo(detail)));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "no Identity Platform project | | | simrun.identity.issuers.primary.audience must be set"
+            + " (for Identity Platform: the project id, set SIMRUN_IDENTITY_PROJECT)",
+        "a JWKS that is not a web URL | simrun-local | ftp://127.0.0.1/keys |"
+            + " simrun.identity.issuers.primary.jwks-url must be an http or https URL, was"
+            + " ftp://127.0.0.1/keys",
+      })
+  void withoutAValidTrustedIssuerTheStartStopsNamingTheSetting(
+      String what, String audience, String jwksUrl, String detail) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:9/nowhere");
+    p.put("datasources.default.connection-timeout", "250");
+    if (audience != null) {
+      p.put("simrun.identity.issuers.primary.issuer", "http://127.0.0.1:8123");
+      p.put("simrun.identity.issuers.primary.audience", audience);
+      p.put("simrun.identity.issuers.primary.jwks-url", jwksUrl);
+    }
+    assertThatThrownBy(() -> ApplicationContext.run(p))
+        .satisfies(
+            e ->
+                assertThat(invalid(e))
+                    .as("an InvalidConfigurationException among the causes of %s", e)
+                    .hasValueSatisfying(i -> assertThat(i.detail()).isEqualTo(detail)));
+  }
+
   @Test
   void aValidStartCreatesTheRequestHandlersAndChecksAllTheConfigurationItUses() {
     Map<String, Object> p = new HashMap<>(TestStack.properties());

@@ -23,7 +23,12 @@ public record TrustedIssuer(
   public TrustedIssuer {
     String at = "simrun.identity.issuers." + name;
     require(at + ".issuer", issuer);
-    require(at + ".audience", audience);
+    if (audience == null || audience.isBlank()) {
+      throw new IllegalArgumentException(
+          at
+              + ".audience must be set (for Identity Platform: the project id, set"
+              + " SIMRUN_IDENTITY_PROJECT)");
+    }
     require(at + ".jwks-url", jwksUrl);
     if (!web(jwksUrl)) {
       throw new IllegalArgumentException(
