@@ -52,6 +52,9 @@ class InvalidConfigurationEndToEndTest {
     env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
     env.put("SIMRUN_AUTH_ISSUER", tasks.issuer());
     env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
+    env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_ISSUER", tasks.issuer());
+    env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_JWKS_URL", tasks.jwksUri());
+    env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_AUDIENCE", CloudTasksEmulator.devAudience());
   }
 
   @AfterAll
@@ -89,6 +92,20 @@ class InvalidConfigurationEndToEndTest {
         "simrun.stream.buffer must be greater than or equal to 8, was 4"
             + " (set by SIMRUN_STREAM_BUFFER)");
     assertThat(lines(api)).noneMatch(line -> line.contains("Running migrations"));
+  }
+
+  /** Without a trusted issuer (production's default needs a project id) the api cannot sign in. */
+  @Test
+  void theApiRefusesToStartWithoutAnIdentityPlatformProject() {
+    Map<String, String> bad = new HashMap<>(env);
+    bad.keySet().removeIf(k -> k.startsWith("SIMRUN_IDENTITY_"));
+    ServiceProcess api =
+        ServiceProcess.launch(
+            "api-invalid", ServiceProcess.freePort(), "dev.simrun.api.Application", "worker", bad);
+    assertRefused(
+        api,
+        "simrun.identity.issuers.primary.audience must be set (for Identity Platform: the project"
+            + " id, set SIMRUN_IDENTITY_PROJECT)");
   }
 
   /** The environment the refusals share is otherwise sound: without the bad setting, both start. */

@@ -69,6 +69,34 @@ class PipelineEndToEndTest {
         .formatted(unitsPerChunk, unitsPerChunk);
   }
 
+  /**
+   * Two people signed in with real tokens from the development issuer: each sees only their own
+   * simulations, results and streams; the api started as a process refuses a request without one.
+   */
+  @Test
+  void twoSignedInUsersEachSeeOnlyTheirOwnSimulations() {
+    String anns = stack.submitAs("ann", request(18));
+    String bobs = stack.submitAs("bob", request(18));
+    for (List<String> c : List.of(List.of("ann", bobs), List.of("bob", anns))) {
+      for (String tail : List.of("", "/result", "/events")) {
+        HttpResponse<String> r = stack.getAs(c.get(0), "/api/v1/simulations/" + c.get(1) + tail);
+        assertThat(r.statusCode()).as(c.get(0) + " " + tail + ": " + r.body()).isEqualTo(404);
+      }
+    }
+    assertThat(stack.getAs("ann", "/api/v1/simulations/" + anns).statusCode()).isEqualTo(200);
+    assertThat(stack.getAs("ann", "/api/v1/simulations").body())
+        .contains(anns)
+        .doesNotContain(bobs);
+    assertThat(stack.getAs("bob", "/api/v1/simulations").body())
+        .contains(bobs)
+        .doesNotContain(anns);
+
+    HttpResponse<String> anonymous = stack.getAs(null, "/api/v1/simulations/" + anns);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+  }
+
   @Test
   void theWorkersEventsReachTheStreamLiveThroughPubSub() throws Exception {
     String id = stack.submit(request(1));

@@ -197,17 +197,32 @@ public final class SimRunStack implements AutoCloseable {
 
   /** POSTs a simulation; asserts 202 and returns its id. */
   public String submit(String body) {
+    return submitAs(USER, body);
+  }
+
+  /** POSTs a simulation as development user {@code user}; asserts 202 and returns its id. */
+  public String submitAs(String user, String body) {
     HttpResponse<String> r =
         send(
             HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/simulations"))
                 .header("Content-Type", "application/json")
-                .header("Authorization", bearer(USER))
+                .header("Authorization", bearer(user))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     assertThat(r.headers().firstValue("Location")).isPresent();
     return read(r.body()).path("id").asText();
+  }
+
+  /** GETs {@code path} as development user {@code user}, or without credentials when null. */
+  public HttpResponse<String> getAs(String user, String path) {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(30));
+    if (user != null) {
+      r.header("Authorization", bearer(user));
+    }
+    return send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<byte[]> get(String path) {
