@@ -197,9 +197,23 @@ final class ServiceProcess implements AutoCloseable {
     return TOKENS.computeIfAbsent(owner, ServiceProcess::signIn);
   }
 
-  /** The owner the api stores for development user {@code user}: issuer and subject. */
+  /**
+   * The owner the api stores for development user {@code user}, by decision 0024's rule: {@code u-}
+   * and base64url of the first 160 bits of SHA-256 over {@code <issuer>#<sub>}. Written out here
+   * because the benchmark's own process runs without the api's classes.
+   */
   static String ownerOf(String user) {
-    return dev.simrun.api.identity.Caller.of(issuer, user).owner();
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest((issuer + "#" + user).getBytes(StandardCharsets.UTF_8));
+      return "u-"
+          + java.util.Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(Arrays.copyOf(digest, 20));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   private static String signIn(String owner) {
