@@ -43,6 +43,10 @@ locals {
     # Migrations run once per deploy in Cloud Build, never at instance start.
     SIMRUN_MIGRATE_AT_START = "false"
 
+    # People sign in with Identity Platform: the api trusts its ID tokens for this project and
+    # refuses to start without it (decision 0024).
+    SIMRUN_IDENTITY_PROJECT = var.project_id
+
     # /internal/** (Cloud Scheduler) is verified by the api itself, the api being public:
     # a Google-signed token for the api's URL from the scheduler account.
     SIMRUN_AUTH_AUDIENCE                 = local.api_url
