@@ -52,21 +52,7 @@ public class ChunkAttempts {
    */
   public boolean reportProgress(
       UUID simulationId, int chunkIndex, int attempt, double fractionDone, Duration lease) {
-    return tx.executeWrite(
-        st ->
-            Sql.update(
-                    st.getConnection(),
-                    """
-                    UPDATE chunks SET progress = ?, lease_until = GREATEST(lease_until, ?)
-                    WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = ?
-                    """,
-                    fractionDone,
-                    clock.instant().plus(lease),
-                    simulationId,
-                    chunkIndex,
-                    attempt,
-                    ChunkStatus.RUNNING)
-                == 1);
+    return setWhileOwned("progress", fractionDone, simulationId, chunkIndex, attempt, lease);
   }
 
   /**
@@ -75,15 +61,24 @@ public class ChunkAttempts {
    */
   public boolean saveCheckpoint(
       UUID simulationId, int chunkIndex, int attempt, byte[] checkpoint, Duration lease) {
+    return setWhileOwned("checkpoint", checkpoint, simulationId, chunkIndex, attempt, lease);
+  }
+
+  /**
+   * Sets {@code column} of a chunk attempt {@code attempt} still owns (RUNNING, same attempt) and
+   * extends its lease; false when the attempt no longer owns the chunk.
+   */
+  private boolean setWhileOwned(
+      String column, Object value, UUID simulationId, int chunkIndex, int attempt, Duration lease) {
     return tx.executeWrite(
         st ->
             Sql.update(
                     st.getConnection(),
-                    """
-                    UPDATE chunks SET checkpoint = ?, lease_until = GREATEST(lease_until, ?)
-                    WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = ?
-                    """,
-                    checkpoint,
+                    "UPDATE chunks SET "
+                        + column
+                        + " = ?, lease_until = GREATEST(lease_until, ?)"
+                        + " WHERE simulation_id = ? AND idx = ? AND attempt = ? AND status = ?",
+                    value,
                     clock.instant().plus(lease),
                     simulationId,
                     chunkIndex,
