@@ -3,6 +3,7 @@ package dev.simrun.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simrun.shared.access.Scope;
 import dev.simrun.shared.deadletters.DeadLetterStore;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.worker.auth.TaskDelivery;
@@ -117,7 +118,8 @@ class ConcurrencyLimitTest implements TestPropertyProvider {
         push(id, 0, Map.of(TaskDelivery.RETRY_COUNT, "5", TaskDelivery.EXECUTION_COUNT, "5"));
     assertThat(first.statusCode()).isEqualTo(500);
     assertThat(rows.chunk(id, 0).status()).isEqualTo("PENDING");
-    assertThat(deadLetters.list(Simulations.OWNER, id, null, 10, null).items()).isEmpty();
+    assertThat(deadLetters.list(Scope.owner(Simulations.OWNER), id, null, 10, null).items())
+        .isEmpty();
 
     // Seven pushes before, one of which failed (a 5xx is not an execution): this failure is the
     // second, the last the budget allows.
@@ -144,6 +146,7 @@ class ConcurrencyLimitTest implements TestPropertyProvider {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> rows.status(id).equals("SUCCEEDED"));
     assertThat(rows.chunks(id)).extracting(Rows.Chunk::attempt).containsOnly(1);
-    assertThat(deadLetters.list(Simulations.OWNER, id, null, 10, null).items()).isEmpty();
+    assertThat(deadLetters.list(Scope.owner(Simulations.OWNER), id, null, 10, null).items())
+        .isEmpty();
   }
 }

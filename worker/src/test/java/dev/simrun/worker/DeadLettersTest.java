@@ -8,6 +8,7 @@ import dev.simrun.kinds.ChunkContext;
 import dev.simrun.kinds.InMemoryRun;
 import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.kinds.UnitRange;
+import dev.simrun.shared.access.Scope;
 import dev.simrun.shared.deadletters.DeadLetter;
 import dev.simrun.shared.deadletters.DeadLetterPublisher;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
@@ -103,7 +104,7 @@ class DeadLettersTest implements TestPropertyProvider {
   }
 
   List<DeadLetter> lettersOf(UUID id) {
-    return deadLetters.list(Simulations.OWNER, id, null, 100, null).items();
+    return deadLetters.list(Scope.owner(Simulations.OWNER), id, null, 100, null).items();
   }
 
   /** Stores the simulation, creates its tasks and waits until it ended and the queue is empty. */
@@ -279,7 +280,8 @@ class DeadLettersTest implements TestPropertyProvider {
     DeadLetter letter = lettersOf(id).getFirst();
 
     Switches.off(cause);
-    var replayed = (DeadLetterStore.Resolved) deadLetters.replay(Simulations.OWNER, letter.id());
+    var replayed =
+        (DeadLetterStore.Resolved) deadLetters.replay(Scope.owner(Simulations.OWNER), letter.id());
     assertThat(replayed.letter().status()).isEqualTo(DeadLetterStatus.REPLAYED);
     assertThat(rows.status(id)).isEqualTo("RUNNING");
     runThroughCloudTasks(id);
@@ -295,7 +297,7 @@ class DeadLettersTest implements TestPropertyProvider {
             "simulation.failed", "chunk.replayed", "simulation.resumed", "simulation.succeeded")
         .last()
         .isEqualTo("simulation.succeeded");
-    assertThat(deadLetters.replay(Simulations.OWNER, letter.id()))
+    assertThat(deadLetters.replay(Scope.owner(Simulations.OWNER), letter.id()))
         .isEqualTo(
             new DeadLetterStore.Conflict(
                 "dead letter " + letter.id() + " was already REPLAYED", true));

@@ -3,6 +3,7 @@ package dev.simrun.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simrun.shared.access.Scope;
 import dev.simrun.shared.deadletters.DeadLetterStore;
 import dev.simrun.worker.auth.TaskDelivery;
 import dev.simrun.worker.testing.Gates;
@@ -111,6 +112,7 @@ class TimeLimitsTest implements TestPropertyProvider {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("dead-lettered", "hard time limit");
     assertThat(rows.chunk(id, 0).status()).isEqualTo("FAILED");
-    assertThat(deadLetters.list(Simulations.OWNER, id, null, 10, null).items()).hasSize(1);
+    assertThat(deadLetters.list(Scope.owner(Simulations.OWNER), id, null, 10, null).items())
+        .hasSize(1);
   }
 }

@@ -14,6 +14,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeadLetterResponse(
     UUID id,
+    String owner,
     UUID simulationId,
     int chunk,
     int generation,
@@ -31,6 +32,7 @@ public record DeadLetterResponse(
   static DeadLetterResponse of(DeadLetter d) {
     return new DeadLetterResponse(
         d.id(),
+        d.owner(),
         d.simulationId(),
         d.chunkIndex(),
         d.generation(),

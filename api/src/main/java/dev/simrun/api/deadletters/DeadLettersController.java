@@ -1,13 +1,7 @@
 package dev.simrun.api.deadletters;
 
-import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.identity.Caller;
-import dev.simrun.api.problems.ApiProblems;
-import dev.simrun.problems.ProblemException;
-import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
-import dev.simrun.shared.deadletters.DeadLetterStore;
-import dev.simrun.shared.events.EventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -23,19 +17,16 @@ import java.util.UUID;
 
 /**
  * The caller's dead letters: list and read them, replay one (its chunk runs again as a new
- * generation; a FAILED or PARTIAL simulation goes back to RUNNING) or discard it.
+ * generation; a FAILED or PARTIAL simulation goes back to RUNNING) or discard it. Operators see
+ * everyone's at {@code /api/v1/admin/dead-letters}.
  */
 @Controller("/api/v1/dead-letters")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DeadLettersController {
-  private final DeadLetterStore store;
-  private final OutboxPump pump;
-  private final EventPublisher events;
+  private final DeadLetterActions actions;
 
-  DeadLettersController(DeadLetterStore store, OutboxPump pump, EventPublisher events) {
-    this.store = store;
-    this.pump = pump;
-    this.events = events;
+  DeadLettersController(DeadLetterActions actions) {
+    this.actions = actions;
   }
 
   /**
@@ -49,17 +40,12 @@ class DeadLettersController {
       @QueryValue @Nullable DeadLetterStatus status,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
-    DeadLetterStore.Page page = store.list(caller.owner(), simulationId, status, limit, cursor);
-    return new DeadLetterResponse.Page(
-        page.items().stream().map(DeadLetterResponse::of).toList(), page.nextCursor());
+    return actions.list(caller.own(), simulationId, status, limit, cursor);
   }
 
   @Get("/{id}")
   DeadLetterResponse get(Caller caller, @PathVariable UUID id) {
-    return store
-        .find(caller.owner(), id)
-        .map(DeadLetterResponse::of)
-        .orElseThrow(() -> notFound(id));
+    return actions.get(caller.own(), id);
   }
 
   /**
@@ -68,30 +54,12 @@ class DeadLettersController {
    */
   @Post("/{id}/replay")
   HttpResponse<DeadLetterResponse> replay(Caller caller, @PathVariable UUID id) {
-    DeadLetterStore.Resolved done = resolved(id, store.replay(caller.owner(), id));
-    events.publish(done.events());
-    pump.wake();
-    return HttpResponse.accepted().body(DeadLetterResponse.of(done.letter()));
+    return HttpResponse.accepted().body(actions.replay(caller.own(), id));
   }
 
   /** 200 with the letter, now DISCARDED; its chunk stays FAILED. 409 when already resolved. */
   @Post("/{id}/discard")
   DeadLetterResponse discard(Caller caller, @PathVariable UUID id) {
-    return DeadLetterResponse.of(resolved(id, store.discard(caller.owner(), id)).letter());
-  }
-
-  private static DeadLetterStore.Resolved resolved(UUID id, DeadLetterStore.Resolution resolution) {
-    return switch (resolution) {
-      case DeadLetterStore.Resolved r -> r;
-      case DeadLetterStore.NotFound n -> throw notFound(id);
-      case DeadLetterStore.Conflict c ->
-          throw new ProblemException(
-              c.alreadyResolved() ? ApiProblems.ALREADY_RESOLVED : ApiProblems.NOT_REPLAYABLE,
-              c.why());
-    };
-  }
-
-  private static ProblemException notFound(UUID id) {
-    return new ProblemException(ProblemTypes.NOT_FOUND, "no dead letter " + id);
+    return actions.discard(caller.own(), id);
   }
 }

@@ -1,13 +1,17 @@
 package dev.simrun.api.identity;
 
+import dev.simrun.shared.access.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
-/** The owner on whose behalf a request runs; every read and write is scoped by it. */
-public record Caller(String owner) {
+/**
+ * The owner on whose behalf a request runs; every read and write is scoped by it. {@code operator}
+ * when the caller's token makes them one ({@link Operators}): only operator routes look at it.
+ */
+public record Caller(String owner, boolean operator) {
   private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   public Caller {
@@ -28,15 +32,26 @@ public record Caller(String owner) {
    * {@code owner} columns whatever the issuer's URL or the length of its subjects.
    */
   public static Caller of(String issuer, String subject) {
+    return of(issuer, subject, false);
+  }
+
+  /** {@link #of(String, String)}, an operator or not. */
+  public static Caller of(String issuer, String subject, boolean operator) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")
               .digest((issuer + "#" + subject).getBytes(StandardCharsets.UTF_8));
       byte[] first = new byte[20];
       System.arraycopy(digest, 0, first, 0, first.length);
-      return new Caller("u-" + Base64.getUrlEncoder().withoutPadding().encodeToString(first));
+      return new Caller(
+          "u-" + Base64.getUrlEncoder().withoutPadding().encodeToString(first), operator);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  /** This caller's own rows. */
+  public Scope own() {
+    return Scope.owner(owner);
   }
 }

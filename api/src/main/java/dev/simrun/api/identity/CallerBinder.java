@@ -34,7 +34,9 @@ class CallerBinder implements TypedRequestArgumentBinder<Caller> {
     if (!(issuer instanceof String iss)) {
       throw new AuthorizationException(null);
     }
-    Caller caller = Caller.of(iss, authentication.getName());
+    Caller caller =
+        Caller.of(
+            iss, authentication.getName(), authentication.getRoles().contains(Operators.ROLE));
     return () -> Optional.of(caller);
   }
 }

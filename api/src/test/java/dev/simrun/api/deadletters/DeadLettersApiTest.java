@@ -236,4 +236,86 @@ class DeadLettersApiTest implements TestPropertyProvider {
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.text("detail")).contains("CANCELLED");
   }
+
+  Api.Reply asOperator(HttpRequest<?> request, String user) {
+    return api.exchange(
+        ((io.micronaut.http.MutableHttpRequest<?>) request)
+            .header(Api.AUTH, Api.operatorBearer(user)));
+  }
+
+  @Test
+  void operatorsSeeAndResolveEveryOwnersDeadLettersAndNobodyElseMay() {
+    UUID anns = deadLettered("ann-ops", "{\"tolerate\": 1}");
+    UUID bobs = deadLettered("bob-ops", "\"failFast\"");
+    String admin = "/api/v1/admin/dead-letters";
+
+    // Everyone's, newest first, each with its owner; narrowed to one owner when asked.
+    JsonNode all = asOperator(HttpRequest.GET(admin + "?limit=100"), "olga").tree().get("items");
+    java.util.List<String> sims = new java.util.ArrayList<>();
+    all.values().forEach(l -> sims.add(l.get("simulationId").getStringValue()));
+    assertThat(sims).contains(anns.toString(), bobs.toString());
+    JsonNode bobsOnly =
+        asOperator(HttpRequest.GET(admin + "?owner=" + Api.owner("bob-ops")), "olga")
+            .tree()
+            .get("items");
+    assertThat(bobsOnly.size()).isEqualTo(1);
+    assertThat(bobsOnly.get(0).get("owner").getStringValue()).isEqualTo(Api.owner("bob-ops"));
+    assertThat(bobsOnly.get(0).get("simulationId").getStringValue()).isEqualTo(bobs.toString());
+    String bobsLetter = admin + "/" + bobsOnly.get(0).get("id").getStringValue();
+    assertThat(asOperator(HttpRequest.GET(bobsLetter), "olga").text("status")).isEqualTo("OPEN");
+
+    // Signed in without the role: 403 on every operator route, and nothing changes.
+    java.util.List<java.util.function.Supplier<io.micronaut.http.MutableHttpRequest<?>>> routes =
+        java.util.List.of(
+            () -> HttpRequest.GET(admin),
+            () -> HttpRequest.GET(bobsLetter),
+            () ->
+                HttpRequest.POST(bobsLetter + "/replay", "")
+                    .contentType(MediaType.APPLICATION_JSON),
+            () ->
+                HttpRequest.POST(bobsLetter + "/discard", "")
+                    .contentType(MediaType.APPLICATION_JSON));
+    for (var route : routes) {
+      Api.Reply refused = api.exchange(route.get().header(Api.AUTH, Api.bearer("ann-ops")));
+      assertThat(refused.status()).as(route.get().getPath() + " " + refused).isEqualTo(403);
+      assertThat(refused.contentType()).isEqualTo(Api.PROBLEM_JSON);
+      assertThat(refused.text("type")).isEqualTo(PROBLEMS + "forbidden");
+      Api.Reply anonymous = api.exchange(route.get());
+      assertThat(anonymous.status()).as(route.get().getPath() + " " + anonymous).isEqualTo(401);
+      assertThat(anonymous.contentType()).isEqualTo(Api.PROBLEM_JSON);
+    }
+    assertThat(asOperator(HttpRequest.GET(bobsLetter), "olga").text("status")).isEqualTo("OPEN");
+
+    // An operator's own dead-letter route stays their own: bob's letter is not found there.
+    String asOwnerRoute = "/api/v1/dead-letters/" + bobsOnly.get(0).get("id").getStringValue();
+    assertThat(asOperator(HttpRequest.GET(asOwnerRoute), "olga").status()).isEqualTo(404);
+
+    // The operator replays bob's letter: the failed simulation runs again, as if bob had.
+    Api.Reply replayed =
+        asOperator(
+            HttpRequest.POST(bobsLetter + "/replay", "").contentType(MediaType.APPLICATION_JSON),
+            "olga");
+    assertThat(replayed.status()).as(replayed.toString()).isEqualTo(202);
+    assertThat(replayed.text("status")).isEqualTo("REPLAYED");
+    assertThat(api.get("bob-ops", "/api/v1/simulations/" + bobs).text("status"))
+        .isEqualTo("RUNNING");
+    assertThat(
+            asOperator(
+                    HttpRequest.POST(bobsLetter + "/discard", "")
+                        .contentType(MediaType.APPLICATION_JSON),
+                    "olga")
+                .status())
+        .isEqualTo(409);
+
+    String annsLetter = admin + "/" + onlyLetterOf("ann-ops", anns).get("id").getStringValue();
+    Api.Reply discarded =
+        asOperator(
+            HttpRequest.POST(annsLetter + "/discard", "").contentType(MediaType.APPLICATION_JSON),
+            "olga");
+    assertThat(discarded.text("status")).isEqualTo("DISCARDED");
+    assertThat(asOperator(HttpRequest.GET(admin + "/" + UUID.randomUUID()), "olga").status())
+        .isEqualTo(404);
+    assertThat(asOperator(HttpRequest.GET(admin + "?owner=not%20an%20owner"), "olga").status())
+        .isEqualTo(400);
+  }
 }

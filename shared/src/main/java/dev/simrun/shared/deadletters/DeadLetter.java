@@ -13,6 +13,7 @@ import java.util.UUID;
  * A chunk that failed for good: its attempts ran out, or the kind said a retry cannot help. Kept
  * until an operator replays it (the chunk runs again as a new generation) or discards it.
  *
+ * @param owner the owner of the simulation the chunk belongs to
  * @param taskName the Cloud Tasks task whose last attempt recorded it
  * @param payload the task's body, as pushed
  * @param error the last attempt's error
@@ -23,6 +24,7 @@ import java.util.UUID;
 @Serdeable
 public record DeadLetter(
     UUID id,
+    String owner,
     UUID simulationId,
     int chunkIndex,
     int generation,
@@ -39,13 +41,14 @@ public record DeadLetter(
 
   /** The columns {@link #read} needs, for SELECTs of {@code dead_letters}. */
   public static final String COLUMNS =
-      "id, simulation_id, chunk_idx, generation, task_name, error,"
+      "id, owner, simulation_id, chunk_idx, generation, task_name, error,"
           + " attempts, permanent, first_failure_at, last_failure_at, created_at, status,"
           + " resolved_at";
 
   public static DeadLetter read(ResultSet rs) throws SQLException {
     return new DeadLetter(
         rs.getObject("id", UUID.class),
+        rs.getString("owner"),
         rs.getObject("simulation_id", UUID.class),
         rs.getInt("chunk_idx"),
         rs.getInt("generation"),

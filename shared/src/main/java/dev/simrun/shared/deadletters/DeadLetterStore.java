@@ -1,5 +1,6 @@
 package dev.simrun.shared.deadletters;
 
+import dev.simrun.shared.access.Scope;
 import dev.simrun.shared.events.EventLog;
 import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
@@ -28,9 +29,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Dead letters as their owner sees and resolves them. A replay runs the chunk again as a new
- * generation (a new Cloud Tasks task) and, when the simulation had ended FAILED or PARTIAL, takes
- * it back to RUNNING with every chunk that did not succeed; a discard only closes the letter.
+ * Dead letters as their owner, or an operator ({@link Scope#everyone()}), sees and resolves them. A
+ * replay runs the chunk again as a new generation (a new Cloud Tasks task) and, when the simulation
+ * had ended FAILED or PARTIAL, takes it back to RUNNING with every chunk that did not succeed; a
+ * discard only closes the letter.
  */
 @Singleton
 public class DeadLetterStore {
@@ -63,7 +65,7 @@ public class DeadLetterStore {
    * @throws KeysetCursor.InvalidCursorException when {@code cursor} is not one a page handed out
    */
   public Page list(
-      String owner,
+      Scope scope,
       @Nullable UUID simulationId,
       @Nullable DeadLetterStatus status,
       int limit,
@@ -71,10 +73,13 @@ public class DeadLetterStore {
     KeysetCursor after = cursor == null ? null : KeysetCursor.decode(cursor);
     return tx.executeRead(
         st -> {
+          List<Object> params = new ArrayList<>();
           StringBuilder sql =
               new StringBuilder(
-                  "SELECT " + DeadLetter.COLUMNS + " FROM dead_letters WHERE owner = ?");
-          List<Object> params = new ArrayList<>(List.of(owner));
+                  "SELECT "
+                      + DeadLetter.COLUMNS
+                      + " FROM dead_letters WHERE "
+                      + scope.where("owner", params));
           if (simulationId != null) {
             sql.append(" AND simulation_id = ?");
             params.add(simulationId);
@@ -108,14 +113,14 @@ public class DeadLetterStore {
         });
   }
 
-  public Optional<DeadLetter> find(String owner, UUID id) {
-    return tx.executeRead(st -> find(st.getConnection(), owner, id, false));
+  public Optional<DeadLetter> find(Scope scope, UUID id) {
+    return tx.executeRead(st -> find(st.getConnection(), scope, id, false));
   }
 
   /** What a replay or a discard found. */
   public sealed interface Resolution {}
 
-  /** No dead letter of the owner has that id. */
+  /** No dead letter in the scope has that id. */
   public record NotFound() implements Resolution {}
 
   /**
@@ -136,12 +141,12 @@ public class DeadLetterStore {
    * Re-dispatches the chunk as a new generation. Refused when the letter is no longer open, the
    * chunk is no longer FAILED (it succeeded since, or runs), or the simulation was cancelled.
    */
-  public Resolution replay(String owner, UUID id) {
+  public Resolution replay(Scope scope, UUID id) {
     return tx.executeWrite(
         st -> {
           Connection c = st.getConnection();
           Instant now = clock.instant();
-          DeadLetter letter = find(c, owner, id, true).orElse(null);
+          DeadLetter letter = find(c, scope, id, true).orElse(null);
           if (letter == null) {
             return new NotFound();
           }
@@ -200,11 +205,11 @@ public class DeadLetterStore {
   }
 
   /** Closes an open letter without running the chunk again; the chunk stays FAILED. */
-  public Resolution discard(String owner, UUID id) {
+  public Resolution discard(Scope scope, UUID id) {
     return tx.executeWrite(
         st -> {
           Connection c = st.getConnection();
-          DeadLetter letter = find(c, owner, id, true).orElse(null);
+          DeadLetter letter = find(c, scope, id, true).orElse(null);
           if (letter == null) {
             return new NotFound();
           }
@@ -245,17 +250,16 @@ public class DeadLetterStore {
     }
   }
 
-  private static Optional<DeadLetter> find(Connection c, String owner, UUID id, boolean lock)
+  private static Optional<DeadLetter> find(Connection c, Scope scope, UUID id, boolean lock)
       throws SQLException {
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                "SELECT "
-                    + DeadLetter.COLUMNS
-                    + " FROM dead_letters WHERE id = ? AND owner = ?"
-                    + (lock ? " FOR UPDATE" : ""),
-                id,
-                owner);
+    List<Object> params = new ArrayList<>(List.of(id));
+    String sql =
+        "SELECT "
+            + DeadLetter.COLUMNS
+            + " FROM dead_letters WHERE id = ? AND "
+            + scope.where("owner", params)
+            + (lock ? " FOR UPDATE" : "");
+    try (PreparedStatement ps = Sql.prepare(c, sql, params.toArray());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(DeadLetter.read(rs)) : Optional.empty();
     }
