@@ -28,5 +28,16 @@ public final class ApiProblems {
   public static final ProblemType TOO_MANY_STREAMS =
       ProblemType.of("too-many-streams", HttpStatus.SERVICE_UNAVAILABLE, "Too many event streams");
 
+  /**
+   * A state-changing request signed in by the session cookie that did not come from the console: no
+   * {@code X-SimRun-CSRF} header, or another site's origin.
+   */
+  public static final ProblemType CROSS_SITE_REQUEST =
+      ProblemType.of("cross-site-request", HttpStatus.FORBIDDEN, "Cross-site request refused");
+
+  /** The development issuer the local sign-in calls cannot be reached. */
+  public static final ProblemType SIGN_IN_UNAVAILABLE =
+      ProblemType.of("sign-in-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Sign-in unavailable");
+
   private ApiProblems() {}
 }

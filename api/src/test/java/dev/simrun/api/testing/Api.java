@@ -70,6 +70,11 @@ public final class Api {
     return "Bearer " + TestStack.userToken(user == null ? DEFAULT_USER : user);
   }
 
+  /** The {@code Authorization} value of development user {@code user} as an operator. */
+  public static String operatorBearer(String user) {
+    return "Bearer " + TestStack.userToken(user, "operator");
+  }
+
   /** The owner the api stores for development user {@code user}: issuer and subject. */
   public static String owner(String user) {
     return Caller.of(TestStack.issuer(), user).owner();

@@ -50,6 +50,17 @@ public final class SseClient implements AutoCloseable {
     return new SseClient(HttpClient.newHttpClient(), b.build());
   }
 
+  /** Opens {@code uri} as a browser's {@code EventSource} does: only the session cookie. */
+  public static SseClient openWithSession(URI uri, String session) {
+    return new SseClient(
+        HttpClient.newHttpClient(),
+        HttpRequest.newBuilder(uri)
+            .header("Accept", "text/event-stream")
+            .header("Cookie", "simrun_session=" + session)
+            .timeout(Duration.ofMinutes(5))
+            .build());
+  }
+
   public int status() throws Exception {
     return response.get(10, TimeUnit.SECONDS).statusCode();
   }

@@ -66,13 +66,19 @@ public final class TestStack {
     p.put("simrun.identity.issuers.primary.issuer", emulator.issuer());
     p.put("simrun.identity.issuers.primary.jwks-url", emulator.jwksUri());
     p.put("simrun.identity.issuers.primary.audience", CloudTasksEmulator.devAudience());
+    p.put("simrun.identity.development-sign-in", emulator.issuer() + "/dev/sign-in");
     return p;
   }
 
   /** A development user's ID token, signed by the emulator's issuer. */
   public static String userToken(String user) {
+    return userToken(user, null);
+  }
+
+  /** A development user's ID token with a {@code role} claim (null: none). */
+  public static String userToken(String user, String role) {
     start();
-    return emulator.userToken(user, null);
+    return emulator.userToken(user, role);
   }
 
   /** Any claims signed with the development issuer's key (tokens the api must refuse). */
