@@ -56,7 +56,7 @@ class IssuerSignatures {
 
       @Override
       public KeyType getKeyType() {
-        return KeyType.RSA;
+        return KeyType.parse(trusted.keyType());
       }
 
       // Abstract in this release, though deprecated: the key cache's lifetime is the fetcher's.

@@ -1,7 +1,9 @@
 package dev.simrun.api.identity;
 
+import com.nimbusds.jose.jwk.KeyType;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
+import io.micronaut.core.annotation.Nullable;
 import java.net.URI;
 
 /**
@@ -15,10 +17,15 @@ import java.net.URI;
  * @param issuer the exact {@code iss} of its tokens
  * @param jwksUrl where its public keys are published (http or https)
  * @param audience the {@code aud} its tokens must carry for SimRun
+ * @param keyType the type of its signing keys, {@code RSA} (the default) or {@code EC}
  */
 @EachProperty("simrun.identity.issuers")
 public record TrustedIssuer(
-    @Parameter String name, String issuer, String jwksUrl, String audience) {
+    @Parameter String name,
+    String issuer,
+    String jwksUrl,
+    String audience,
+    @Nullable String keyType) {
 
   public TrustedIssuer {
     String at = "simrun.identity.issuers." + name;
@@ -33,6 +40,12 @@ public record TrustedIssuer(
     if (!web(jwksUrl)) {
       throw new IllegalArgumentException(
           at + ".jwks-url must be an http or https URL, was " + jwksUrl);
+    }
+    if (keyType == null || keyType.isBlank()) {
+      keyType = KeyType.RSA.getValue();
+    }
+    if (!keyType.equals(KeyType.RSA.getValue()) && !keyType.equals(KeyType.EC.getValue())) {
+      throw new IllegalArgumentException(at + ".key-type must be RSA or EC, was " + keyType);
     }
     if (issuer.endsWith("/")) {
       throw new IllegalArgumentException(
