@@ -7,6 +7,9 @@
 # that changes the configuration creates a revision with the image currently deployed.
 
 locals {
+  # The api is public only once people can sign in: Identity Platform or IAP in front.
+  api_public = var.identity_platform_enabled || var.iap_audience != ""
+
   # Configuration every service reads. Names match the application's configuration classes
   # (simrun.tasks.* in TasksConfig, simrun.auth.*, DATABASE_*; see docs/deploy.md).
   common_env = {
@@ -44,8 +47,9 @@ locals {
     SIMRUN_MIGRATE_AT_START = "false"
 
     # People sign in with Identity Platform: the api trusts its ID tokens for this project and
-    # refuses to start without it (decision 0024).
-    SIMRUN_IDENTITY_PROJECT = var.project_id
+    # refuses to start without it (decision 0024); behind IAP, also IAP's signed assertion.
+    SIMRUN_IDENTITY_PROJECT          = var.project_id
+    SIMRUN_IDENTITY_OPERATORS_EMAILS = join(",", var.operator_emails)
 
     # /internal/** (Cloud Scheduler) is verified by the api itself, the api being public:
     # a Google-signed token for the api's URL from the scheduler account.
@@ -53,7 +57,7 @@ locals {
     SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS = google_service_account.scheduler.email
 
     # Public (invoker IAM check off): the token reaches the api with its signature, verified in full.
-    SIMRUN_AUTH_PLATFORM_VERIFIED = tostring(!var.api_allow_unauthenticated)
+    SIMRUN_AUTH_PLATFORM_VERIFIED = tostring(!local.api_public)
 
     DATABASE_POOL_SIZE = tostring(var.api_db_pool_size)
 
@@ -63,7 +67,10 @@ locals {
 
     # /health is public on the api: say UP or DOWN, never the JDBC URL or disk details.
     SIMRUN_HEALTH_DETAILS_VISIBLE = "NEVER"
-  }, var.api_extra_env)
+    },
+    # Behind IAP, its signed assertion signs people in too (set only then: the api reads it when set).
+    { for k, v in { SIMRUN_IDENTITY_IAP_AUDIENCE = var.iap_audience } : k => v if v != "" },
+  var.api_extra_env)
 
   # What both worker services share.
   worker_common_env = merge(local.common_env, {
@@ -154,16 +161,18 @@ locals {
 }
 
 resource "google_cloud_run_v2_service" "api" {
-  project             = var.project_id
-  location            = var.region
-  name                = local.api_service_name
-  description         = "SimRun api: REST, SSE progress, outbox dispatcher, scheduler and dead-letter endpoints, web app."
-  ingress             = "INGRESS_TRAFFIC_ALL"
+  project     = var.project_id
+  location    = var.region
+  name        = local.api_service_name
+  description = "SimRun api: REST, SSE progress, outbox dispatcher, scheduler and dead-letter endpoints, web app."
+  # Behind IAP only the load balancer may reach it.
+  ingress             = var.iap_audience == "" ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
   deletion_protection = var.deletion_protection
 
-  # Public without an allUsers binding (see var.api_allow_unauthenticated). /internal/** is
-  # protected by the api itself: Cloud Scheduler's OIDC token, verified in full.
-  invoker_iam_disabled = var.api_allow_unauthenticated
+  # Private by default; public without an allUsers binding once people can sign in (Identity
+  # Platform or IAP, see local.api_public). /internal/** is protected by the api itself: Cloud
+  # Scheduler's OIDC token, verified in full.
+  invoker_iam_disabled = local.api_public
 
   template {
     service_account                  = google_service_account.api.email

@@ -185,7 +185,7 @@ moved {
 
 # Cloud Scheduler's identity may invoke the api. While the api is public (invoker check disabled)
 # this adds nothing at the Cloud Run layer (the api itself checks the token on /internal/**), but
-# it keeps the scheduler working if the check is turned back on (api_allow_unauthenticated = false).
+# it keeps the scheduler working while the api is private (the default, local.api_public false).
 resource "google_cloud_run_v2_service_iam_member" "api_invoker_scheduler" {
   project  = var.project_id
   location = google_cloud_run_v2_service.api.location

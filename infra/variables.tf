@@ -125,10 +125,27 @@ variable "api_db_pool_size" {
   default     = 10
 }
 
-variable "api_allow_unauthenticated" {
-  description = "Make the api public (a web app) by disabling Cloud Run's invoker IAM check (invoker_iam_disabled) rather than granting run.invoker to allUsers: it works under the 'Domain restricted sharing' organisation policy, and Cloud Run then passes Authorization headers to the api untouched, so the api can verify Cloud Scheduler's token itself. Set false to require IAM (e.g. behind IAP)."
+variable "identity_platform_enabled" {
+  description = "Set true once Identity Platform (Firebase Authentication) is enabled in the project with the sign-in providers people use. The api is then public (Cloud Run's invoker IAM check disabled, not an allUsers binding, so it works under 'Domain restricted sharing'), and every /api route verifies Identity Platform ID tokens itself (decision 0024). While false and iap_audience is empty, the api is private: only principals with run.invoker reach it, and no person can sign in."
   type        = bool
-  default     = true
+  default     = false
+}
+
+variable "iap_audience" {
+  description = "When the api sits behind Identity-Aware Proxy (an external HTTPS load balancer with a serverless NEG and IAP on its backend service): the audience IAP signs for it, /projects/<project number>/global/backendServices/<backend service id>. The api then verifies the signed X-Goog-IAP-JWT-Assertion header, its ingress is limited to the load balancer, and the invoker IAM check is off (IAP decides who gets in). Empty: no IAP."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.iap_audience == "" || can(regex("^/projects/[0-9]+/", var.iap_audience))
+    error_message = "iap_audience must look like /projects/<project number>/global/backendServices/<id>."
+  }
+}
+
+variable "operator_emails" {
+  description = "Emails (verified by the identity provider) of the people who may act as operators: every owner's dead letters, batches. Operators can also be named by an Identity Platform custom claim role = operator."
+  type        = list(string)
+  default     = []
 }
 
 variable "api_health_path" {
