@@ -38,8 +38,7 @@ class Admission {
       rs.next();
       if (rs.getLong(1) >= limits.maxActivePerOwner()) {
         throw new AdmissionRefused(
-            s.owner()
-                + " has "
+            "You have "
                 + rs.getLong(1)
                 + " active simulations, the most one owner may have ("
                 + limits.maxActivePerOwner()
