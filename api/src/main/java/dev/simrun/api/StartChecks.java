@@ -4,6 +4,7 @@ import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.dispatch.DispatchConfig;
 import dev.simrun.api.identity.Operators;
 import dev.simrun.api.identity.TrustedIssuer;
+import dev.simrun.api.identity.TrustedIssuers;
 import dev.simrun.api.limits.BodyLimits;
 import dev.simrun.api.recovery.ReconcileConfig;
 import dev.simrun.api.stream.StreamConfig;
@@ -75,7 +76,7 @@ final class StartChecks {
             + " bytes");
     Collection<TrustedIssuer> issuers;
     try {
-      issuers = context.getBeansOfType(TrustedIssuer.class);
+      issuers = context.getBean(TrustedIssuers.class).all();
     } catch (RuntimeException e) {
       check.require(false, issuerProblem(e).orElseThrow(() -> e));
       throw e;

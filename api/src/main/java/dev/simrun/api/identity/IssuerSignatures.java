@@ -3,42 +3,50 @@ package dev.simrun.api.identity;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jwt.SignedJWT;
-import io.micronaut.context.annotation.EachBean;
-import io.micronaut.context.annotation.Factory;
 import io.micronaut.security.token.jwt.nimbus.ReactiveJwksSignature;
 import io.micronaut.security.token.jwt.signature.ReactiveSignatureConfiguration;
 import io.micronaut.security.token.jwt.signature.jwks.JwkSetFetcher;
 import io.micronaut.security.token.jwt.signature.jwks.JwkValidator;
 import io.micronaut.security.token.jwt.signature.jwks.JwksSignatureConfiguration;
+import jakarta.inject.Singleton;
 import java.text.ParseException;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 /**
- * One signature check per trusted issuer, done by Micronaut Security (JWKS fetched, cached and
- * matched by key id): the keys of an issuer verify only tokens that name that issuer, so with
- * several issuers configured one cannot sign tokens in another's name.
+ * The signature check of every trusted issuer, done by Micronaut Security (JWKS fetched, cached and
+ * matched by key id): a token is checked against the keys of the issuer it names, and only those,
+ * so with several issuers configured one cannot sign tokens in another's name. One bean over all
+ * issuers, built from the same {@link TrustedIssuers} that {@link TrustedIssuerClaims} checks
+ * claims against.
  */
-@Factory
-class IssuerSignatures {
+@Singleton
+class IssuerSignatures implements ReactiveSignatureConfiguration<SignedJWT> {
+  private final Map<String, ReactiveJwksSignature> byIssuer;
 
-  @EachBean(TrustedIssuer.class)
-  ReactiveSignatureConfiguration<SignedJWT> signature(
-      TrustedIssuer trusted, JwkValidator validator, JwkSetFetcher<JWKSet> fetcher) {
-    ReactiveJwksSignature keys = new ReactiveJwksSignature(jwks(trusted), validator, fetcher);
-    return new ReactiveSignatureConfiguration<>() {
-      @Override
-      public Publisher<Boolean> verify(SignedJWT token) {
-        return issuedBy(token, trusted) ? keys.verify(token) : Mono.just(false);
-      }
-    };
+  IssuerSignatures(TrustedIssuers issuers, JwkValidator validator, JwkSetFetcher<JWKSet> fetcher) {
+    this.byIssuer =
+        issuers.all().stream()
+            .collect(
+                Collectors.toMap(
+                    TrustedIssuer::issuer,
+                    t -> new ReactiveJwksSignature(jwks(t), validator, fetcher),
+                    (a, b) -> a));
   }
 
-  private static boolean issuedBy(SignedJWT token, TrustedIssuer trusted) {
+  @Override
+  public Publisher<Boolean> verify(SignedJWT token) {
+    ReactiveJwksSignature keys = byIssuer.get(issuer(token));
+    return keys == null ? Mono.just(false) : keys.verify(token);
+  }
+
+  private static String issuer(SignedJWT token) {
     try {
-      return trusted.issuer().equals(token.getJWTClaimsSet().getIssuer());
+      return token.getJWTClaimsSet().getIssuer();
     } catch (ParseException e) {
-      return false;
+      return null;
     }
   }
 

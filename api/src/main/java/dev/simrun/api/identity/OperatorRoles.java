@@ -19,7 +19,7 @@ import java.util.Map;
 @Replaces(DefaultRolesFinder.class)
 class OperatorRoles implements RolesFinder {
   /** Identity-Aware Proxy's tokens carry emails Google verified, without {@code email_verified}. */
-  static final String IAP_ISSUER = "https://cloud.google.com/iap";
+  static final String IAP_ISSUER = IdentityAwareProxy.ISSUER;
 
   private final Operators operators;
 

@@ -5,7 +5,6 @@ import io.micronaut.security.token.Claims;
 import io.micronaut.security.token.jwt.validator.GenericJwtClaimsValidator;
 import jakarta.inject.Singleton;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -18,9 +17,9 @@ import java.util.stream.Collectors;
 class TrustedIssuerClaims<T> implements GenericJwtClaimsValidator<T> {
   private final Map<String, TrustedIssuer> byIssuer;
 
-  TrustedIssuerClaims(List<TrustedIssuer> issuers) {
+  TrustedIssuerClaims(TrustedIssuers issuers) {
     this.byIssuer =
-        issuers.stream()
+        issuers.all().stream()
             .collect(Collectors.toMap(TrustedIssuer::issuer, Function.identity(), (a, b) -> a));
   }
 
