@@ -195,6 +195,8 @@ public final class SseLoadBenchmark {
       env.put("SIMRUN_PUBSUB_CREATE_TOPICS", "true");
       env.put("SIMRUN_PUBSUB_PROJECT", PROJECT);
       env.put("PUBSUB_EMULATOR_HOST", pubsub.host());
+      // Every stream is user bench's: the per-owner cap goes up to the instance's.
+      env.put("SIMRUN_STREAM_MAX_STREAMS_PER_OWNER", "20000");
       try (ServiceProcess api =
           ServiceProcess.start(
               "api",

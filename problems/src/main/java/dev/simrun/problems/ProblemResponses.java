@@ -87,6 +87,13 @@ public class ProblemResponses implements ErrorResponseProcessor<Problem> {
     HttpRequest<?> request = context.getRequest();
     Problem problem = problem(context, response.status());
     MutableHttpResponse<?> out = response.status(problem.status());
+    // A problem that reaches here without respond(), as the error of a streamed response does,
+    // still tells the caller when to try again.
+    if (context.getRootCause().orElse(null) instanceof ProblemException p
+        && p.retryAfter() != null
+        && !out.getHeaders().contains(HttpHeaders.RETRY_AFTER)) {
+      out.header(HttpHeaders.RETRY_AFTER, seconds(p.retryAfter()));
+    }
     if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE.getCode()
         && !out.getHeaders().contains(HttpHeaders.RETRY_AFTER)) {
       policy

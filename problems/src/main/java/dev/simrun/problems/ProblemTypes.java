@@ -43,7 +43,10 @@ public final class ProblemTypes {
   public static final ProblemType PAYLOAD_TOO_LARGE =
       ProblemType.of("payload-too-large", HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Payload too large");
 
-  /** Beyond an admission limit (active simulations per owner, queued chunks); Retry-After. */
+  /**
+   * Beyond a limit on work or on what one caller holds at once (active simulations per owner,
+   * queued chunks, uploads in flight, open event streams per owner); Retry-After.
+   */
   public static final ProblemType OVER_LIMIT =
       ProblemType.of("over-limit", HttpStatus.TOO_MANY_REQUESTS, "Too much work queued");
 

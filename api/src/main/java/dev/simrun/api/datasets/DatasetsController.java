@@ -1,6 +1,8 @@
 package dev.simrun.api.datasets;
 
 import dev.simrun.api.identity.Caller;
+import dev.simrun.api.limits.OwnerSlots;
+import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.kinds.FieldError;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
@@ -14,6 +16,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.PathVariable;
@@ -37,8 +40,10 @@ import java.util.regex.Pattern;
 
 /**
  * OHLCV datasets for backtests: upload a CSV ({@code text/csv}, or a {@code file} part of {@code
- * multipart/form-data}), list the caller's, read one. An upload is checked whole before anything is
- * stored: a bad one gets 422 naming each bad line, and leaves nothing behind.
+ * multipart/form-data}), list the caller's, read one, delete one. An upload is checked whole before
+ * anything is stored: a bad one gets 422 naming each bad line, and leaves nothing behind. Each
+ * owner has one upload in flight at a time per instance ({@code max-uploads-per-owner}) and keeps
+ * at most a quota of datasets; another owner's dataset is not found, on every route.
  */
 @Controller("/api/v1/datasets")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -54,10 +59,14 @@ class DatasetsController {
    */
   private final Semaphore parsing;
 
+  /** Uploads in flight per owner, taken before the body is read. */
+  private final OwnerSlots inFlight;
+
   DatasetsController(DatasetStore store, DatasetsConfig config) {
     this.store = store;
     this.config = config;
     this.parsing = new Semaphore(config.maxConcurrentUploads());
+    this.inFlight = new OwnerSlots(config.maxUploadsPerOwner());
   }
 
   /**
@@ -104,8 +113,34 @@ class DatasetsController {
     }
   }
 
-  /** Parses the whole CSV, then stores it; {@code bytes} is read once the CSV has been parsed. */
+  /**
+   * Parses the whole CSV, then stores it; {@code bytes} is read once the CSV has been parsed. The
+   * owner's upload slot is held until then, whatever the way out (stored, bad CSV, too large, the
+   * client gone).
+   */
   private HttpResponse<DatasetResponse> store(
+      Caller caller, String name, InputStream csv, LongSupplier bytes) {
+    OwnerSlots.Slot slot = inFlight.tryTake(caller.owner()).orElseThrow(this::tooManyOfOwner);
+    try {
+      // A caller who keeps all the quota allows hears so before sending megabytes for nothing.
+      store.requireRoom(caller.owner(), config.quota());
+      return parseOnce(caller, name, csv, bytes);
+    } finally {
+      slot.close();
+    }
+  }
+
+  private ProblemException tooManyOfOwner() {
+    return ProblemException.retryLater(
+        ProblemTypes.OVER_LIMIT,
+        "you have "
+            + config.maxUploadsPerOwner()
+            + " uploads in flight, the most one caller may have at once; nothing was stored, send"
+            + " this one when the other has finished",
+        RETRY_UPLOAD);
+  }
+
+  private HttpResponse<DatasetResponse> parseOnce(
       Caller caller, String name, InputStream csv, LongSupplier bytes) {
     if (!parsing.tryAcquire()) {
       throw ProblemException.retryLater(
@@ -135,7 +170,8 @@ class DatasetsController {
                           : invalid.errors().size())
                       + " problems; nothing was stored",
                   invalid.errors());
-          case OhlcvCsv.Ok ok -> store.create(caller.owner(), name, ok.bars(), bytes.getAsLong());
+          case OhlcvCsv.Ok ok ->
+              store.create(caller.owner(), name, ok.bars(), bytes.getAsLong(), config.quota());
         };
     return HttpResponse.created(DatasetResponse.of(stored))
         .header(HttpHeaders.LOCATION, "/api/v1/datasets/" + stored.id());
@@ -154,10 +190,30 @@ class DatasetsController {
 
   @Get("/{id}")
   DatasetResponse get(Caller caller, @PathVariable UUID id) {
-    return store
-        .find(caller.owner(), id)
-        .map(DatasetResponse::of)
-        .orElseThrow(() -> new ProblemException(ProblemTypes.NOT_FOUND, "no dataset " + id));
+    return store.find(caller.owner(), id).map(DatasetResponse::of).orElseThrow(() -> notFound(id));
+  }
+
+  /**
+   * Deletes one of the caller's datasets: 204. Another owner's is not found, exactly as an id that
+   * names none; one that a simulation which has not finished reads is 409, and stays. Simulations
+   * that have finished keep their results.
+   */
+  @Delete("/{id}")
+  HttpResponse<Void> delete(Caller caller, @PathVariable UUID id) {
+    return switch (store.delete(caller.owner(), id)) {
+      case DatasetStore.Deleted deleted -> HttpResponse.noContent();
+      case DatasetStore.NotFound notFound -> throw notFound(id);
+      case DatasetStore.InUse inUse ->
+          throw new ProblemException(
+              ApiProblems.DATASET_IN_USE,
+              "simulations that have not finished read this dataset ("
+                  + String.join(", ", inUse.simulations().stream().map(UUID::toString).toList())
+                  + "); delete it once they have ended, or cancel them");
+    };
+  }
+
+  private static ProblemException notFound(UUID id) {
+    return new ProblemException(ProblemTypes.NOT_FOUND, "no dataset " + id);
   }
 
   private static String name(@Nullable String name, String fallback) {

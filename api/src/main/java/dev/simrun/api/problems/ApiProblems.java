@@ -39,5 +39,17 @@ public final class ApiProblems {
   public static final ProblemType SIGN_IN_UNAVAILABLE =
       ProblemType.of("sign-in-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Sign-in unavailable");
 
+  /**
+   * The caller keeps as many datasets, or as many bytes of them, as one owner may: delete some
+   * ({@code DELETE /api/v1/datasets/{id}}) to make room. Not retried: waiting does not help.
+   */
+  public static final ProblemType STORAGE_QUOTA_EXCEEDED =
+      ProblemType.of(
+          "storage-quota-exceeded", HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Storage quota exceeded");
+
+  /** A simulation that has not finished reads the dataset: it cannot be deleted yet. */
+  public static final ProblemType DATASET_IN_USE =
+      ProblemType.of("dataset-in-use", HttpStatus.CONFLICT, "Dataset in use");
+
   private ApiProblems() {}
 }

@@ -7,7 +7,7 @@ import dev.simrun.kinds.SimulationKinds;
 import dev.simrun.problems.JsonErrors;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
-import dev.simrun.shared.datasets.DatasetStore;
+import dev.simrun.shared.datasets.StoredDatasets;
 import dev.simrun.shared.simulations.ChunkSizing;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.Priority;
@@ -39,10 +39,10 @@ class Submissions {
 
   private final SimulationKinds kinds;
   private final JsonMapper json;
-  private final DatasetStore datasets;
+  private final StoredDatasets datasets;
   private final ChunkSizing sizing;
 
-  Submissions(SimulationKinds kinds, JsonMapper json, DatasetStore datasets, ChunkSizing sizing) {
+  Submissions(SimulationKinds kinds, JsonMapper json, StoredDatasets datasets, ChunkSizing sizing) {
     this.kinds = kinds;
     this.json = json;
     this.datasets = datasets;
@@ -71,7 +71,11 @@ class Submissions {
     if (kind == null) {
       throw ProblemException.invalid(errors);
     }
-    return plan(kind, caller, request, priority, perChunk, key, tolerate, errors);
+    // The kind validates and plans seeing only the caller's datasets: another owner's id gets the
+    // very answer an unknown id gets, with nothing about the dataset in it.
+    return datasets.asSeenBy(
+        caller.owner(),
+        () -> plan(kind, caller, request, priority, perChunk, key, tolerate, errors));
   }
 
   private <P> NewSimulation plan(
@@ -88,11 +92,15 @@ class Submissions {
       for (FieldError e : kind.validate(params)) {
         errors.add(new FieldError(paramsField(e.field()), e.message()));
       }
-      if (errors.isEmpty()) {
-        for (String dataset : kind.datasetIds(params)) {
-          if (!datasets.ownedBy(caller.owner(), dataset)) {
-            errors.add(new FieldError("params.data.dataset", "no dataset '" + dataset + "'"));
-          }
+    }
+    List<UUID> datasetIds = new ArrayList<>();
+    if (params != null && errors.isEmpty()) {
+      // Kinds check the datasets they read; this is the net for one that does not.
+      for (String dataset : kind.datasetIds(params)) {
+        if (datasets.info(dataset).isEmpty()) {
+          errors.add(new FieldError("params", "no dataset '" + dataset + "'"));
+        } else {
+          datasetIds.add(UUID.fromString(dataset));
         }
       }
     }
@@ -141,7 +149,8 @@ class Submissions {
         units,
         size,
         key,
-        tolerate);
+        tolerate,
+        datasetIds);
   }
 
   private <P> P params(

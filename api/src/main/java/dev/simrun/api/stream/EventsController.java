@@ -1,6 +1,7 @@
 package dev.simrun.api.stream;
 
 import dev.simrun.api.identity.Caller;
+import dev.simrun.api.limits.OwnerSlots;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.api.simulations.SimulationResponse;
 import dev.simrun.problems.ProblemException;
@@ -20,10 +21,13 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -32,16 +36,24 @@ import reactor.core.scheduler.Schedulers;
  * Last-Event-ID} (header, or {@code ?lastEventId=}) from the log, a {@code snapshot}, then live
  * events; it closes after the simulation's last event. {@code /events}: live events of every
  * simulation of the caller.
+ *
+ * <p>Each owner holds at most {@code max-streams-per-owner} streams here at once: one more is
+ * refused before it opens. A stream's place is taken when it is subscribed and given back when it
+ * ends, however it ends (the client gone, the simulation over, an error, the server stopping).
  */
 @Controller("/api/v1")
 class EventsController {
   static final String LAST_EVENT_ID = "Last-Event-ID";
+
+  /** What a caller over its own cap is told: a stream of theirs may well have ended by then. */
+  static final Duration RETRY_STREAM = Duration.ofSeconds(5);
 
   private final EventHub hub;
   private final EventLog log;
   private final SimulationStore simulations;
   private final StreamConfig config;
   private final ObjectMapper json;
+  private final OwnerSlots perOwner;
 
   EventsController(
       EventHub hub,
@@ -54,6 +66,7 @@ class EventsController {
     this.simulations = simulations;
     this.config = config;
     this.json = json;
+    this.perOwner = new OwnerSlots(config.maxStreamsPerOwner());
   }
 
   @Get(value = "/simulations/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
@@ -78,9 +91,39 @@ class EventsController {
       return Flux.error(new ProblemException(ProblemTypes.NOT_FOUND, "no simulation " + id));
     }
     EventStream stream = EventStream.ofSimulation(id, owner, after, config.buffer(), json);
+    return held(stream, () -> events(stream, owner, id, after));
+  }
+
+  /**
+   * The stream's events while it holds its owner's place and the hub's: refused before it opens
+   * when either is full, and both given back when it ends, whatever ends it.
+   */
+  private Flux<Event<String>> held(EventStream stream, Supplier<Flux<Event<String>>> events) {
+    Optional<OwnerSlots.Slot> slot = perOwner.tryTake(stream.owner());
+    if (slot.isEmpty()) {
+      return Flux.error(tooManyOfOwner());
+    }
     if (!hub.add(stream, config.maxStreams())) {
+      slot.get().close();
       return Flux.error(tooMany());
     }
+    Runnable release =
+        () -> {
+          hub.remove(stream);
+          slot.get().close();
+        };
+    try {
+      return events
+          .get()
+          .onErrorResume(EventStream.SlowClientException.class, e -> Flux.empty())
+          .doFinally(signal -> release.run());
+    } catch (RuntimeException e) {
+      release.run();
+      throw e;
+    }
+  }
+
+  private Flux<Event<String>> events(EventStream stream, String owner, UUID id, long after) {
     Flux<Event<String>> replay =
         Flux.<List<SimulationEvent>, Long>generate(
                 () -> after,
@@ -119,21 +162,18 @@ class EventsController {
                   return stream.events();
                 })
             .subscribeOn(Schedulers.boundedElastic(), false);
-    return Flux.concat(replay, live)
-        .onErrorResume(EventStream.SlowClientException.class, e -> Flux.empty())
-        .doFinally(signal -> hub.remove(stream));
+    return Flux.concat(replay, live);
   }
 
   @Get(value = "/events", produces = MediaType.TEXT_EVENT_STREAM)
   Flux<Event<String>> owner(Caller caller) {
-    EventStream stream = EventStream.ofOwner(caller.owner(), config.buffer(), json);
-    if (!hub.add(stream, config.maxStreams())) {
-      throw tooMany();
-    }
-    return stream
-        .events()
-        .onErrorResume(EventStream.SlowClientException.class, e -> Flux.empty())
-        .doFinally(signal -> hub.remove(stream));
+    // Taken when subscribed, like a simulation's stream: a response that is never subscribed to
+    // holds nothing.
+    return Flux.defer(
+        () -> {
+          EventStream stream = EventStream.ofOwner(caller.owner(), config.buffer(), json);
+          return held(stream, stream::events);
+        });
   }
 
   private Event<String> snapshot(SimulationView view) {
@@ -142,6 +182,16 @@ class EventsController {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private ProblemException tooManyOfOwner() {
+    return ProblemException.retryLater(
+        ProblemTypes.OVER_LIMIT,
+        "you have "
+            + config.maxStreamsPerOwner()
+            + " event streams open here, the most one caller may have at once; close one (a"
+            + " stream of a simulation closes by itself when the simulation ends)",
+        RETRY_STREAM);
   }
 
   private static ProblemException tooMany() {

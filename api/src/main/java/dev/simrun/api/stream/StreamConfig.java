@@ -19,6 +19,11 @@ import java.time.Duration;
  * @param replayPage durable events read from the log per query while replaying (500)
  * @param maxStreams streams this instance holds at most; beyond, 503 with {@code Retry-After}
  *     (20,000)
+ * @param maxStreamsPerOwner streams one owner may hold open on this instance at once, both routes
+ *     together (20: a console in a few tabs, each with its list and a simulation or two); beyond,
+ *     429 {@code over-limit} with {@code Retry-After}, before the stream opens. At most {@code
+ *     max-streams}, and far below it, so that one caller cannot take the instance's streams.
+ *     Counted per instance: with several, an owner may hold this many on each
  */
 @ConfigurationProperties("simrun.stream")
 public record StreamConfig(
@@ -26,10 +31,19 @@ public record StreamConfig(
     @Bindable(defaultValue = "256") @Min(8) @Max(100_000) int buffer,
     @Bindable(defaultValue = "1s") @NotNull Duration tailInterval,
     @Bindable(defaultValue = "500") @Min(1) @Max(10_000) int replayPage,
-    @Bindable(defaultValue = "20000") @Min(1) int maxStreams) {
+    @Bindable(defaultValue = "20000") @Min(1) int maxStreams,
+    @Bindable(defaultValue = "20") @Min(1) int maxStreamsPerOwner) {
 
   public StreamConfig {
     Settings.positive("simrun.stream.heartbeat", heartbeat);
     Settings.positive("simrun.stream.tail-interval", tailInterval);
+    if (maxStreamsPerOwner > maxStreams) {
+      throw new IllegalArgumentException(
+          "simrun.stream.max-streams-per-owner must not exceed simrun.stream.max-streams, or one"
+              + " caller can take every stream; were "
+              + maxStreamsPerOwner
+              + " and "
+              + maxStreams);
+    }
   }
 }

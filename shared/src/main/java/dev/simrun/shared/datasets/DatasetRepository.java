@@ -36,6 +36,11 @@ interface DatasetRepository extends GenericRepository<DatasetRow, UUID> {
           + " ORDER BY created_at DESC, id DESC LIMIT :limit")
   List<DatasetView> olderThan(String owner, Instant createdAt, UUID id, int limit);
 
+  @Query(
+      "SELECT count(*) AS datasets, coalesce(sum(octet_length(data)), 0) AS stored_bytes"
+          + " FROM datasets WHERE owner = :owner")
+  DatasetStore.Usage usage(String owner);
+
   @Query("SELECT id, owner, name, rows FROM datasets WHERE id = :id")
   Optional<DatasetOwner> findOwner(UUID id);
 

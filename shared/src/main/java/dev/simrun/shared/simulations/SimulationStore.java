@@ -71,6 +71,7 @@ public class SimulationStore {
    * call with the same owner and idempotency key, also a concurrent one, returns the first.
    *
    * @throws AdmissionRefused beyond a limit of {@link AdmissionConfig}; nothing is stored
+   * @throws NoSuchDataset when a dataset it reads is no longer the owner's; nothing is stored
    */
   public Submission create(NewSimulation s) {
     return tx.executeWrite(
@@ -79,17 +80,14 @@ public class SimulationStore {
           Instant now = clock.instant();
           // One owner's submits take turns, so the key lookup and the owner's count below are
           // exact: a concurrent repeat of the key waits here and then finds the first submission.
-          try (PreparedStatement ps =
-                  Sql.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", s.owner());
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-          }
+          OwnerLocks.submits(c, s.owner());
           if (s.idempotencyKey() != null) {
             Submission known = existing(c, s.owner(), s.idempotencyKey());
             if (known != null) {
               return known;
             }
           }
+          requireDatasets(c, s);
           admission.admit(c, s);
           // Created QUEUED, its chunks PENDING (the column's default); from then on only the
           // transitions change a status.
@@ -98,8 +96,8 @@ public class SimulationStore {
               """
               INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
                   units_per_chunk, chunk_count, idempotency_key, max_failed_chunks, event_seq,
-                  created_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?)
+                  created_at, dataset_ids)
+              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?, ?)
               """,
               s.id(),
               s.owner(),
@@ -113,7 +111,8 @@ public class SimulationStore {
               s.chunkCount(),
               s.idempotencyKey(),
               s.maxFailedChunks(),
-              now);
+              now,
+              c.createArrayOf("uuid", s.datasetIds().toArray()));
           int chunks = s.chunkCount();
           Sql.update(
               c,
@@ -150,6 +149,23 @@ public class SimulationStore {
               events.insert(c, s.id(), s.owner(), 1, EventType.SIMULATION_QUEUED, data, now);
           return new Submission(s.id(), chunks, SimulationStatus.QUEUED, true, queued);
         });
+  }
+
+  /**
+   * The datasets the simulation reads are still the owner's: one may have been deleted since the
+   * submit was validated. Holding the owner's submit lock, which a delete takes too.
+   */
+  private static void requireDatasets(Connection c, NewSimulation s) throws SQLException {
+    for (UUID dataset : s.datasetIds()) {
+      try (PreparedStatement ps =
+              Sql.prepare(
+                  c, "SELECT 1 FROM datasets WHERE id = ? AND owner = ?", dataset, s.owner());
+          ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchDataset(dataset.toString());
+        }
+      }
+    }
   }
 
   /** What {@link #cancel} found. */
