@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,18 +104,48 @@ class PipelineEndToEndTest {
 
   @Test
   void theWorkersEventsReachTheStreamLiveThroughPubSub() throws Exception {
+    // The owner's live stream is open before the submit, so no transient event can be missed
+    // because the simulation ran before a stream opened (transient events are never replayed).
+    CountDownLatch open = new CountDownLatch(1);
+    AtomicReference<String> simulation = new AtomicReference<>();
+    List<String> live = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> owner =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                stack.readStream(
+                    "/api/v1/events",
+                    Duration.ofMinutes(2),
+                    open::countDown,
+                    e -> {
+                      String sim = simulation.get();
+                      if (sim != null && e.data().contains(sim)) {
+                        live.add(e.event());
+                        if ("simulation.succeeded".equals(e.event())) {
+                          throw new StreamDone();
+                        }
+                      }
+                    });
+              } catch (StreamDone done) {
+                // read what this test needs
+              }
+            });
+    assertThat(open.await(30, TimeUnit.SECONDS)).as("the owner's stream opened").isTrue();
     String id = stack.submit(request(1));
+    simulation.set(id);
+    owner.get(2, TimeUnit.MINUTES);
+    assertThat(live)
+        .as("transient events come only from the worker process, through Pub/Sub")
+        .contains("chunk.started", "chunk.progress");
+
     List<SimRunStack.Sse> events =
         stack.readStream("/api/v1/simulations/" + id + "/events", Duration.ofMinutes(2));
     List<Long> ids =
         events.stream().filter(e -> e.id() != null).map(e -> Long.parseLong(e.id())).toList();
     // queued, started, 18 × chunk.succeeded, succeeded: every one once, in order.
     assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, 21).boxed().toList());
-    List<String> names = events.stream().map(SimRunStack.Sse::event).toList();
-    assertThat(names)
-        .as("transient events come only from the worker process, through Pub/Sub")
-        .contains("chunk.started", "chunk.progress");
-    SimRunStack.Sse last = events.getLast();
+    // The run has ended by now: the stream replays the log and closes after its snapshot.
+    SimRunStack.Sse last = events.stream().filter(e -> e.id() != null).toList().getLast();
     assertThat(last.event()).isEqualTo("simulation.succeeded");
     JsonNode summary = SimRunStack.read(last.data()).path("data").path("summary");
     assertThat(summary.path("units").asInt()).isEqualTo(18);
@@ -223,5 +258,12 @@ class PipelineEndToEndTest {
     JsonNode firstDay = result.path("rows").get(0);
     assertThat(Double.parseDouble(lines.get(4).split(",")[3]))
         .isEqualTo(firstDay.path("ensemble").asDouble());
+  }
+
+  /** Ends reading a stream that would stay open. */
+  private static final class StreamDone extends RuntimeException {
+    StreamDone() {
+      super(null, null, false, false);
+    }
   }
 }

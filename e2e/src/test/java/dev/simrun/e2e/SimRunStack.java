@@ -310,6 +310,11 @@ public final class SimRunStack implements AutoCloseable {
    * each} as it arrives; returns them all.
    */
   public List<Sse> readStream(String path, Duration timeout, Consumer<Sse> each) {
+    return readStream(path, timeout, () -> {}, each);
+  }
+
+  /** {@link #readStream(String, Duration, Consumer)}, calling {@code onOpen} once it is open. */
+  public List<Sse> readStream(String path, Duration timeout, Runnable onOpen, Consumer<Sse> each) {
     HttpResponse<Stream<String>> r =
         send(
             HttpRequest.newBuilder(URI.create(api.url() + path))
@@ -319,6 +324,7 @@ public final class SimRunStack implements AutoCloseable {
                 .build(),
             HttpResponse.BodyHandlers.ofLines());
     assertThat(r.statusCode()).isEqualTo(200);
+    onOpen.run();
     List<Sse> events = new ArrayList<>();
     String id = null;
     String event = null;
