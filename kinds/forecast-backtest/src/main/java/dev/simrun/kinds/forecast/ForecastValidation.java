@@ -226,7 +226,7 @@ final class ForecastValidation extends FieldChecks {
     long waiting = days * plan.latencyDayMillis();
     if (waiting > ForecastBacktestKind.MAX_TOTAL_LATENCY_MS) {
       error(
-          "params",
+          "agents",
           "too much waiting: "
               + days
               + " days × "

@@ -302,8 +302,8 @@ class ForecastValidationTest {
             28,
             List.of(agent("naive").latencyMs(2_000).build()),
             null);
-    assertThat(fields(waiting)).containsExactly("params");
-    assertThat(message(waiting, "params")).startsWith("too much waiting");
+    assertThat(fields(waiting)).containsExactly("agents");
+    assertThat(message(waiting, "agents")).startsWith("too much waiting");
   }
 
   @Test
@@ -328,8 +328,8 @@ class ForecastValidationTest {
     ForecastParams atBudget = new ForecastParams(series, 27, 27 + 359, 28, five, null);
     assertThat(kind.validate(atBudget)).isEmpty();
     ForecastParams overBudget = new ForecastParams(series, 27, 27 + 360, 28, five, null);
-    assertThat(fields(overBudget)).containsExactly("params");
-    assertThat(message(overBudget, "params"))
+    assertThat(fields(overBudget)).containsExactly("agents");
+    assertThat(message(overBudget, "agents"))
         .startsWith("too much waiting: 361 days × 5000 ms")
         .contains("exceeds the limit of 1800000 ms per simulation");
   }
