@@ -9,6 +9,7 @@ import dev.simrun.api.limits.BodyLimits;
 import dev.simrun.api.recovery.ReconcileConfig;
 import dev.simrun.api.stream.StreamConfig;
 import dev.simrun.shared.config.AdmissionConfig;
+import dev.simrun.shared.config.AgentsConfig;
 import dev.simrun.shared.config.ConfigurationCheck;
 import dev.simrun.shared.config.PlanningConfig;
 import dev.simrun.shared.config.PubSubConfig;
@@ -48,7 +49,8 @@ final class StartChecks {
           DatasetsConfig.class,
           BodyLimits.class,
           PlanningConfig.class,
-          Operators.class);
+          Operators.class,
+          AgentsConfig.class);
 
   /** The message of a trusted issuer's compact constructor, which names the setting. */
   private static Optional<String> issuerProblem(Throwable e) {

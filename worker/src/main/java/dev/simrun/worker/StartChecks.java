@@ -1,5 +1,6 @@
 package dev.simrun.worker;
 
+import dev.simrun.shared.config.AgentsConfig;
 import dev.simrun.shared.config.ConfigurationCheck;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.config.Settings;
@@ -28,7 +29,12 @@ import java.util.List;
 final class StartChecks {
   /** The configuration the worker uses; StartChecksTest keeps this list complete. */
   static final List<Class<?>> CONFIGURATION =
-      List.of(WorkerConfig.class, TasksConfig.class, AuthConfig.class, PubSubConfig.class);
+      List.of(
+          WorkerConfig.class,
+          TasksConfig.class,
+          AuthConfig.class,
+          PubSubConfig.class,
+          AgentsConfig.class);
 
   StartChecks(ApplicationContext context) {
     ConfigurationCheck check = new ConfigurationCheck(context);

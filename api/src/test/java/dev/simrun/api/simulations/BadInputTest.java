@@ -186,6 +186,34 @@ class BadInputTest implements TestPropertyProvider {
             "params.options.delayMs",
             ">= 0"),
         new Case(
+            "a forecast agent URL that points inside",
+            forecast("{\"type\": \"http\", \"url\": \"http://[::ffff:169.254.169.254]/\"}", 88),
+            422,
+            "validation",
+            "params.agents[0].url",
+            "https"),
+        new Case(
+            "a forecast agent URL whose host is the metadata server with a trailing dot",
+            forecast("{\"type\": \"http\", \"url\": \"https://metadata.google.internal./\"}", 88),
+            422,
+            "validation",
+            "params.agents[0].url",
+            "fully qualified"),
+        new Case(
+            "a simulated model call over the cap",
+            forecast("{\"type\": \"naive\", \"latencyMs\": 10001}", 88),
+            422,
+            "validation",
+            "params.agents[0].latencyMs",
+            "0..10000 ms"),
+        new Case(
+            "more simulated latency than a simulation may ask for",
+            forecast("{\"type\": \"naive\", \"latencyMs\": 10000}", 300),
+            422,
+            "validation",
+            "params.agents",
+            "limit of 1800000 ms per simulation"),
+        new Case(
             "zero units per chunk",
             "{" + ok + ", \"chunking\": {\"unitsPerChunk\": 0}}",
             422,
@@ -303,6 +331,16 @@ class BadInputTest implements TestPropertyProvider {
     assertThat(reply.status()).as(reply.toString()).isEqualTo(413);
     assertThat(reply.contentType()).isEqualTo(Api.PROBLEM_JSON);
     assertThat(reply.text("type")).isEqualTo(PROBLEMS + "payload-too-large");
+  }
+
+  /** A forecast backtest of one agent over forecast days 27..{@code end}. */
+  private static String forecast(String agent, int end) {
+    return "{\"kind\": \"forecast-backtest\", \"params\": {\"series\": {\"synthetic\":"
+        + " {\"days\": 400, \"seed\": 1}}, \"start\": 27, \"end\": "
+        + end
+        + ", \"history\": 28, \"agents\": ["
+        + agent
+        + "]}}";
   }
 
   private static List<String> fields(JsonNode problem) {

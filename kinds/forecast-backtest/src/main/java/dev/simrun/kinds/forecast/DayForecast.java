@@ -32,7 +32,8 @@ public record DayForecast(
 
   /**
    * @param agent the agent's name
-   * @param reason what went wrong, e.g. {@code timeout after 3 attempts} or {@code circuit open}
+   * @param reason what went wrong: for an http agent one of a fixed vocabulary, e.g. {@code
+   *     timeout} or {@code circuit-open} (see {@link HttpAgent})
    */
   @Serdeable
   public record Failure(String agent, String reason) {}

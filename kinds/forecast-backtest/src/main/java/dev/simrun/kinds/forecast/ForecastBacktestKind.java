@@ -73,7 +73,13 @@ public final class ForecastBacktestKind
   public static final double MAX_MAGNITUDE = 1e9;
   public static final int MAX_AGENTS = 20;
   public static final int MAX_AR_ORDER = 20;
-  public static final int MAX_LATENCY_MS = 30_000;
+
+  /**
+   * The longest {@code latencyMs} of one agent: one simulated model call, a pause before each
+   * prediction.
+   */
+  public static final int MAX_LATENCY_MS = 10_000;
+
   public static final int MAX_URL_LENGTH = 2_048;
   public static final int MAX_TIMEOUT_MS = 30_000;
   public static final int DEFAULT_TIMEOUT_MS = 2_000;
@@ -98,9 +104,12 @@ public final class ForecastBacktestKind
   public static final long MAX_WORK = 2_000_000_000L;
 
   /**
-   * The most latency ({@code latencyMs}, the slowest agent's per day) one simulation may ask for.
+   * The most simulated latency one simulation may ask for, counted per call: days × the sum of the
+   * agents' {@code latencyMs} (30 minutes). The 83-day example with 5 agents of 2.5 s asks for 17.3
+   * minutes. Each call parks a thread of a worker slot for its pause, so this bounds how long one
+   * caller can hold slots doing nothing.
    */
-  public static final long MAX_TOTAL_LATENCY_MS = 6 * 3_600_000L;
+  public static final long MAX_TOTAL_LATENCY_MS = 30 * 60_000L;
 
   /** CPU time of one operation of the built-in agents (their {@code workPerDay}), roughly. */
   static final double NANOS_PER_OPERATION = 1.0;
@@ -155,7 +164,7 @@ public final class ForecastBacktestKind
 
   @Override
   public List<FieldError> validate(ForecastParams params) {
-    return ForecastValidation.errors(params, datasets);
+    return ForecastValidation.errors(params, datasets, endpoints.egress());
   }
 
   @Override

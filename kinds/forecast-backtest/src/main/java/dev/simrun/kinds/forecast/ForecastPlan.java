@@ -32,8 +32,9 @@ record ForecastPlan(
     return agents.stream().mapToLong(AgentSpec::typicalMillis).max().orElse(0);
   }
 
+  /** The simulated latency of one day's calls, every agent's {@code latencyMs} added up. */
   long latencyDayMillis() {
-    return agents.stream().mapToLong(AgentSpec::latencyMs).max().orElse(0);
+    return agents.stream().mapToLong(AgentSpec::latencyMs).sum();
   }
 
   long workPerDay() {

@@ -1,6 +1,7 @@
 package dev.simrun.kinds.forecast;
 
 import dev.simrun.kinds.Datasets;
+import dev.simrun.kinds.Egress;
 import dev.simrun.kinds.FieldError;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,26 +15,32 @@ import java.util.Optional;
 final class ForecastValidation extends FieldChecks {
 
   private final Datasets datasets;
+  private final Egress egress;
 
-  private ForecastValidation(Datasets datasets) {
+  private ForecastValidation(Datasets datasets, Egress egress) {
     super(new ArrayList<>());
     this.datasets = datasets;
+    this.egress = egress;
   }
 
-  /** The problems with {@code params}; empty when they are good. */
-  static List<FieldError> errors(ForecastParams params, Datasets datasets) {
-    ForecastValidation v = new ForecastValidation(datasets);
+  /**
+   * The problems with {@code params}, {@code http} agents' URLs judged by {@code egress}; empty
+   * when they are good.
+   */
+  static List<FieldError> errors(ForecastParams params, Datasets datasets, Egress egress) {
+    ForecastValidation v = new ForecastValidation(datasets, egress);
     v.check(params);
     return v.errors;
   }
 
   /**
-   * The plan of valid parameters.
+   * The plan of valid parameters. Where an {@code http} agent may call is not judged again here: it
+   * was at the submit, and every call is checked when it is made.
    *
    * @throws IllegalArgumentException when they are not valid
    */
   static ForecastPlan plan(ForecastParams params, Datasets datasets) {
-    ForecastValidation v = new ForecastValidation(datasets);
+    ForecastValidation v = new ForecastValidation(datasets, null);
     ForecastPlan plan = v.check(params);
     if (!v.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid forecast-backtest params: " + v.errors);
@@ -109,7 +116,7 @@ final class ForecastValidation extends FieldChecks {
         }
       }
     }
-    List<AgentSpec> agents = new AgentValidation(errors).check(params.agents(), history);
+    List<AgentSpec> agents = new AgentValidation(errors, egress).check(params.agents(), history);
     if (!errors.isEmpty()) {
       return null;
     }
@@ -219,16 +226,16 @@ final class ForecastValidation extends FieldChecks {
     long waiting = days * plan.latencyDayMillis();
     if (waiting > ForecastBacktestKind.MAX_TOTAL_LATENCY_MS) {
       error(
-          "params",
+          "agents",
           "too much waiting: "
               + days
               + " days × "
               + plan.latencyDayMillis()
-              + " ms of latency = "
+              + " ms of latencyMs (all agents' added up) = "
               + waiting
-              + " ms exceeds "
+              + " ms of simulated latency exceeds the limit of "
               + ForecastBacktestKind.MAX_TOTAL_LATENCY_MS
-              + " ms");
+              + " ms per simulation; use fewer days, fewer slow agents or a smaller latencyMs");
     }
   }
 }

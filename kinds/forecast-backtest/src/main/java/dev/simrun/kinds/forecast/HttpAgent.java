@@ -7,6 +7,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -20,17 +21,41 @@ import java.util.function.BooleanSupplier;
  *
  * {@code from} is the day of {@code history[0]}; the prediction is for day {@code day + 1}.
  *
- * <p>An attempt fails on a timeout (the whole exchange, body included, within {@code timeout}), an
- * I/O error, a status other than 200, a body over {@value #MAX_BODY_BYTES} bytes, or a body without
- * a finite {@code prediction}. Timeouts, I/O errors, 408, 429 and 5xx are retried as the {@link
- * RetryPolicy} says; the others are not (a retry would get the same answer). Every failed attempt
- * counts towards the endpoint's {@link CircuitBreaker}, and while it is open no request goes out.
- * When no attempt succeeds the agent throws {@link AgentFailure}: its prediction for the day is
- * missing and the reason is recorded with the day.
+ * <p>An attempt fails, with one reason of a fixed vocabulary ({@link #REASONS}), never the words of
+ * an exception or of what answered: {@code refused-address} (the platform would not call the URL or
+ * an address its host resolves to: nothing was sent), {@code timeout} (no whole answer within
+ * {@code timeout}), {@code connection-failed} (no connection, TLS, reset, not HTTP), {@code
+ * bad-status} (a status other than 200, redirects included: they are not followed), {@code
+ * too-large} (a body over {@value #MAX_BODY_BYTES} bytes) or {@code bad-response} (a body without a
+ * finite {@code prediction}). Timeouts, failed connections, 408, 429 and 5xx are retried as the
+ * {@link RetryPolicy} says; the others are not (a retry would get the same answer). Every failed
+ * attempt counts towards the endpoint's {@link CircuitBreaker}, and while it is open no request
+ * goes out ({@code circuit-open}). When no attempt succeeds the agent throws {@link AgentFailure}
+ * with the last reason: its prediction for the day is missing and the reason is recorded with the
+ * day.
  */
 final class HttpAgent implements Forecaster {
 
   static final int MAX_BODY_BYTES = 64 * 1024;
+
+  static final String REFUSED_ADDRESS = "refused-address";
+  static final String TIMEOUT = "timeout";
+  static final String CONNECTION_FAILED = "connection-failed";
+  static final String BAD_STATUS = "bad-status";
+  static final String BAD_RESPONSE = "bad-response";
+  static final String TOO_LARGE = "too-large";
+  static final String CIRCUIT_OPEN = "circuit-open";
+
+  /** Every reason an http agent records for a day without its prediction. */
+  static final List<String> REASONS =
+      List.of(
+          REFUSED_ADDRESS,
+          TIMEOUT,
+          CONNECTION_FAILED,
+          BAD_STATUS,
+          BAD_RESPONSE,
+          TOO_LARGE,
+          CIRCUIT_OPEN);
 
   /** The request body. */
   @Serdeable
@@ -78,10 +103,7 @@ final class HttpAgent implements Forecaster {
         Pause.sleep(retry.backoffBefore(attempts).toMillis(), cancelled);
       }
       if (!breaker.tryAcquire()) {
-        throw new AgentFailure(
-            lastFailure == null
-                ? "circuit open"
-                : failed(lastFailure, attempts) + ", circuit open");
+        throw new AgentFailure(CIRCUIT_OPEN);
       }
       attempts++;
       Attempt outcome;
@@ -101,11 +123,7 @@ final class HttpAgent implements Forecaster {
         break;
       }
     }
-    throw new AgentFailure(failed(lastFailure, attempts));
-  }
-
-  private static String failed(String lastFailure, int attempts) {
-    return attempts == 1 ? lastFailure : lastFailure + " after " + attempts + " attempts";
+    throw new AgentFailure(lastFailure);
   }
 
   /** One attempt's outcome: a prediction, or why not and whether to try again. */
@@ -118,11 +136,10 @@ final class HttpAgent implements Forecaster {
   private Attempt attempt(byte[] body) throws InterruptedException {
     Endpoints.Outcome outcome = endpoints.postJson(url, body, retry.timeout(), MAX_BODY_BYTES);
     return switch (outcome) {
-      case Endpoints.TimedOut timedOut ->
-          Attempt.failed("timeout after " + retry.timeout().toMillis() + " ms", true);
-      case Endpoints.TooLarge tooLarge ->
-          Attempt.failed("answer over " + MAX_BODY_BYTES + " bytes", false);
-      case Endpoints.Failed failed -> Attempt.failed("I/O error: " + failed.error(), true);
+      case Endpoints.TimedOut timedOut -> Attempt.failed(TIMEOUT, true);
+      case Endpoints.TooLarge tooLarge -> Attempt.failed(TOO_LARGE, false);
+      case Endpoints.Failed failed -> Attempt.failed(CONNECTION_FAILED, true);
+      case Endpoints.Refused refused -> Attempt.failed(REFUSED_ADDRESS, false);
       case Endpoints.Answered answered -> read(answered);
     };
   }
@@ -131,16 +148,16 @@ final class HttpAgent implements Forecaster {
     int status = response.status();
     if (status != 200) {
       boolean retryable = status == 408 || status == 429 || status >= 500;
-      return Attempt.failed("HTTP " + status, retryable);
+      return Attempt.failed(BAD_STATUS, retryable);
     }
     Answer answer;
     try {
       answer = json.readValue(response.body(), Answer.class);
     } catch (IOException | RuntimeException e) {
-      return Attempt.failed("unreadable answer: " + e.getMessage(), false);
+      return Attempt.failed(BAD_RESPONSE, false);
     }
     if (answer == null || answer.prediction() == null || !Double.isFinite(answer.prediction())) {
-      return Attempt.failed("answer has no finite prediction", false);
+      return Attempt.failed(BAD_RESPONSE, false);
     }
     return new Attempt(answer.prediction(), null, false);
   }

@@ -235,7 +235,7 @@ class ForecastValidationTest {
                 .retries(6)
                 .backoffMs(10_001)
                 .breaker(0, -1)
-                .latencyMs(30_001)
+                .latencyMs(10_001)
                 .build());
     assertThat(fields(limits))
         .containsExactly(
@@ -250,7 +250,7 @@ class ForecastValidationTest {
     ForecastParams tooSlow =
         withAgents(
             agent("http")
-                .url("http://localhost:8099/predict")
+                .url("https://models.example.com/predict")
                 .timeoutMs(30_000)
                 .retries(3)
                 .backoffMs(1_000)
@@ -302,8 +302,36 @@ class ForecastValidationTest {
             28,
             List.of(agent("naive").latencyMs(2_000).build()),
             null);
-    assertThat(fields(waiting)).containsExactly("params");
-    assertThat(message(waiting, "params")).startsWith("too much waiting");
+    assertThat(fields(waiting)).containsExactly("agents");
+    assertThat(message(waiting, "agents")).startsWith("too much waiting");
+  }
+
+  @Test
+  void simulatedLatencyIsCappedPerCallAndBudgetedPerSimulation() {
+    ForecastParams.Series series = synthetic(400, 1);
+    ForecastParams overCap =
+        new ForecastParams(
+            series,
+            27,
+            30,
+            28,
+            List.of(agent("naive").latencyMs(ForecastBacktestKind.MAX_LATENCY_MS + 1).build()),
+            null);
+    assertThat(fields(overCap)).containsExactly("agents[0].latencyMs");
+    assertThat(message(overCap, "agents[0].latencyMs")).contains("0..10000 ms");
+
+    // 360 days × 5 agents × 1 s = 30 minutes: at the budget, allowed; one more day is over it.
+    List<ForecastParams.Agent> five = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      five.add(agent("naive").name("n" + i).latencyMs(1_000).build());
+    }
+    ForecastParams atBudget = new ForecastParams(series, 27, 27 + 359, 28, five, null);
+    assertThat(kind.validate(atBudget)).isEmpty();
+    ForecastParams overBudget = new ForecastParams(series, 27, 27 + 360, 28, five, null);
+    assertThat(fields(overBudget)).containsExactly("agents");
+    assertThat(message(overBudget, "agents"))
+        .startsWith("too much waiting: 361 days × 5000 ms")
+        .contains("exceeds the limit of 1800000 ms per simulation");
   }
 
   @Test
