@@ -2,6 +2,7 @@ package dev.simrun.api;
 
 import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.dispatch.DispatchConfig;
+import dev.simrun.api.identity.Operators;
 import dev.simrun.api.identity.TrustedIssuer;
 import dev.simrun.api.limits.BodyLimits;
 import dev.simrun.api.recovery.ReconcileConfig;
@@ -45,7 +46,8 @@ final class StartChecks {
           StreamConfig.class,
           DatasetsConfig.class,
           BodyLimits.class,
-          PlanningConfig.class);
+          PlanningConfig.class,
+          Operators.class);
 
   /** The message of a trusted issuer's compact constructor, which names the setting. */
   private static Optional<String> issuerProblem(Throwable e) {
