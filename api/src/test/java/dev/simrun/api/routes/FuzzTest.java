@@ -146,6 +146,9 @@ class FuzzTest implements TestPropertyProvider {
       tally.count(f, a, System.nanoTime() - start);
       tally.recent(i, f, a);
       String problem = check(a);
+      if (problem == null && a.status() >= 200 && a.status() < 300) {
+        problem = admitted(f);
+      }
       if (problem != null) {
         tally.fail(problem, i, f, a);
       }
@@ -270,6 +273,46 @@ class FuzzTest implements TestPropertyProvider {
     java.net.http.HttpRequest.BodyPublisher whole = BodyPublishers.ofByteArray(bytes);
     return BodyPublishers.fromPublisher(
         (Flow.Subscriber<? super ByteBuffer> s) -> whole.subscribe(s));
+  }
+
+  /** Credentials that sign nobody in. */
+  private static final Set<String> NOBODY =
+      Set.of(
+          "none",
+          "forged signature",
+          "expired",
+          "wrong audience",
+          "wrong issuer",
+          "garbage",
+          "unsigned",
+          "forged cookie",
+          "token in query");
+
+  /** What is wrong with a success, or null: only a signed-in caller gets past a guarded route. */
+  private static String admitted(Fuzzed f) {
+    // The route that answered: the generator sometimes sends another method to a route's path.
+    ApiRoutes.Route route =
+        f.route() == null
+            ? null
+            : ApiRoutes.ALL.stream()
+                .filter(r -> r.template().equals(f.route().template()))
+                .filter(r -> r.method().name().equals(f.method()))
+                .findFirst()
+                .orElse(null);
+    boolean anonymous = route != null && route.access() == ApiRoutes.Access.ANONYMOUS;
+    if (NOBODY.contains(f.credentials())
+        && (!anonymous || f.credentials().equals("token in query"))) {
+      return "a success for a caller signed in by nobody (" + f.credentials() + ")";
+    }
+    if (f.credentials().equals("cookie without csrf") && f.changes()) {
+      return "a change made through the session cookie without the CSRF header";
+    }
+    if (route != null
+        && route.access() == ApiRoutes.Access.OPERATOR
+        && !f.credentials().equals("operator")) {
+      return "an operator route succeeded for a non-operator";
+    }
+    return null;
   }
 
   /** What is wrong with the answer, or null. */
