@@ -441,6 +441,17 @@ final class FuzzRequests {
   }
 
   private String submit() {
+    if (chance(0.3)) {
+      // A valid spec, so that the path that accepts and stores one is fuzzed too.
+      return "{\"kind\":\"test-units\",\"params\":{\"units\":"
+          + (1 + random.nextInt(40))
+          + "},\"chunking\":{\"unitsPerChunk\":"
+          + (1 + random.nextInt(10))
+          + "}"
+          + (chance(0.5) ? ",\"name\":" + str(text()) : "")
+          + (chance(0.3) ? ",\"priority\":\"batch\"" : "")
+          + "}";
+    }
     List<String> fields = new ArrayList<>();
     field(
         fields,

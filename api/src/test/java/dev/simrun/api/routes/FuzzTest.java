@@ -68,6 +68,9 @@ class FuzzTest implements TestPropertyProvider {
    */
   private static final Set<String> BACKGROUND = Set.of("outbox");
 
+  /** No refusal needs this much: a bigger one echoes what it was sent (or worse). */
+  private static final int MAX_ANSWER = 1 << 20;
+
   /** Distinct failures reported in full; the rest are counted. */
   private static final int EXAMPLES = 40;
 
@@ -180,7 +183,8 @@ class FuzzTest implements TestPropertyProvider {
    * Micronaut's limit on a request line ({@code micronaut.server.netty.max-initial-line-length}). A
    * longer one is answered in HTTP/1.0 (the version was never read) and its connection closed.
    * Java's HttpClient then races the close while still sending, and would reuse the connection
-   * besides: such requests are written on a socket of their own, and the answer read to its end.
+   * besides: such requests are written, without their body, on a socket of their own, and the
+   * answer read to its end.
    */
   private static final int MAX_REQUEST_LINE = 4096;
 
@@ -194,11 +198,10 @@ class FuzzTest implements TestPropertyProvider {
       StringBuilder head = new StringBuilder(f.method()).append(' ').append(f.uri());
       head.append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(server.getPort()).append("\r\n");
       f.headers().forEach(h -> head.append(h[0]).append(": ").append(h[1]).append("\r\n"));
-      head.append("Content-Length: ").append(f.body() == null ? 0 : f.body().length);
+      // Without its body: the api answers before reading one and closes, and a body still being
+      // sent then can make the kernel reset the connection and lose the answer.
+      head.append("Content-Length: 0");
       request.writeBytes(head.append("\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8));
-      if (f.body() != null) {
-        request.writeBytes(f.body());
-      }
       socket.getOutputStream().write(request.toByteArray());
       socket.getOutputStream().flush();
       String answer =
@@ -256,7 +259,7 @@ class FuzzTest implements TestPropertyProvider {
         return new Answer(
             r.statusCode(),
             type,
-            new String(in.readNBytes(1 << 21), StandardCharsets.UTF_8),
+            new String(in.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8),
             null,
             connection);
       }
@@ -325,6 +328,9 @@ class FuzzTest implements TestPropertyProvider {
     }
     if (a.status() < 300) {
       return null;
+    }
+    if (a.body().getBytes(StandardCharsets.UTF_8).length >= MAX_ANSWER) {
+      return a.status() + " answer of " + MAX_ANSWER + " bytes or more";
     }
     if (!a.contentType().startsWith(Api.PROBLEM_JSON)) {
       return a.status() + " not problem+json but '" + a.contentType() + "'";
