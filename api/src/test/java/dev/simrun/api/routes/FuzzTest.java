@@ -157,6 +157,7 @@ class FuzzTest implements TestPropertyProvider {
       }
       if (f.changes()) {
         if (a.status() >= 400 && a.status() < 500) {
+          tally.rowsCounted++;
           long counting = System.nanoTime();
           Map<String, String> after = rows.fingerprint(BACKGROUND);
           tally.countingNanos += System.nanoTime() - counting;
@@ -373,6 +374,7 @@ class FuzzTest implements TestPropertyProvider {
   private static final class Tally {
     int total;
     long countingNanos;
+    int rowsCounted;
     final Map<String, Long> nanosByRoute = new TreeMap<>();
     final Map<String, Long> maxNanosByRoute = new TreeMap<>();
     final Map<String, int[]> byRoute = new TreeMap<>();
@@ -462,6 +464,10 @@ class FuzzTest implements TestPropertyProvider {
       b.append('\n');
       table(b, "credentials", byCredentials);
       b.append("\nBy status: ").append(byStatus).append('\n');
+      b.append("\nRefused requests that could change something, every table counted before and")
+          .append(" after: ")
+          .append(rowsCounted)
+          .append('\n');
       b.append("\nTime (not asserted), mean / max ms by route:");
       nanosByRoute.forEach(
           (k, n) ->
