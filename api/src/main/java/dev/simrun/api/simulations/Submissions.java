@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -36,6 +37,12 @@ class Submissions {
   static final int MAX_KEY = 200;
   static final String FAIL_FAST = "failFast";
   static final String TOLERATE = "tolerate";
+
+  /** What a caller's value may not hold: PostgreSQL stores neither, in text nor in jsonb. */
+  static final String UNSTORABLE = "must not contain NUL (U+0000) or half a surrogate pair";
+
+  /** How much of an unknown kind's name a refusal repeats. */
+  static final int ECHOED = 64;
 
   private final SimulationKinds kinds;
   private final JsonMapper json;
@@ -67,6 +74,13 @@ class Submissions {
     int tolerate = failurePolicy(request.failurePolicy(), errors);
     if (request.name() != null && request.name().length() > MAX_NAME) {
       errors.add(new FieldError("name", "must be at most " + MAX_NAME + " characters"));
+    }
+    if (request.name() != null && !storable(request.name())) {
+      errors.add(new FieldError("name", UNSTORABLE));
+    }
+    String unstorable = request.params() == null ? null : unstorable(request.params(), "params");
+    if (unstorable != null) {
+      errors.add(new FieldError(unstorable, UNSTORABLE));
     }
     if (kind == null) {
       throw ProblemException.invalid(errors);
@@ -177,7 +191,8 @@ class Submissions {
         .find(name)
         .orElseGet(
             () -> {
-              errors.add(new FieldError("kind", "unknown kind '" + name + "'; " + known));
+              String shown = name.length() <= ECHOED ? name : name.substring(0, ECHOED) + "…";
+              errors.add(new FieldError("kind", "unknown kind '" + shown + "'; " + known));
               return null;
             });
   }
@@ -228,6 +243,51 @@ class Submissions {
 
   private static String paramsField(String field) {
     return field == null || field.isEmpty() ? "params" : "params." + field;
+  }
+
+  /** Neither NUL nor half a surrogate pair: text PostgreSQL can store. */
+  static boolean storable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0 || Character.isLowSurrogate(c)) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      }
+    }
+    return true;
+  }
+
+  /** The path of the first string or key in {@code node} that is not {@link #storable}, or null. */
+  @Nullable
+  private static String unstorable(JsonNode node, String path) {
+    if (node.isString()) {
+      return storable(node.getStringValue()) ? null : path;
+    }
+    if (node.isArray()) {
+      int i = 0;
+      for (JsonNode item : node.values()) {
+        String found = unstorable(item, path + "[" + i++ + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> field : node.entries()) {
+        if (!storable(field.getKey())) {
+          return path;
+        }
+        String found = unstorable(field.getValue(), path + "." + field.getKey());
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   static boolean validKey(String key) {

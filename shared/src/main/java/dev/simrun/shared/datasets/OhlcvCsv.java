@@ -66,6 +66,10 @@ public final class OhlcvCsv {
         return invalid(
             "line 1", "the file is empty; a header " + String.join(",", COLUMNS) + " is required");
       }
+      if (header.length() > MAX_LINE) {
+        // Not quoted back: a refusal is no bigger than the limit it names.
+        return invalid("line 1", "longer than " + MAX_LINE + " characters");
+      }
       int columns = header(stripBom(header), errors);
       if (columns < 0) {
         return new Invalid(errors);
