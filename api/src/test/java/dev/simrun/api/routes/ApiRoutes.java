@@ -140,6 +140,7 @@ final class ApiRoutes {
           signedIn(HttpMethod.POST, "/api/v1/datasets", Resource.NONE, Body.DATASET),
           signedIn(HttpMethod.GET, "/api/v1/datasets", Resource.NONE, Body.NONE),
           signedIn(HttpMethod.GET, "/api/v1/datasets/{id}", Resource.DATASET, Body.NONE),
+          signedIn(HttpMethod.DELETE, "/api/v1/datasets/{id}", Resource.DATASET, Body.NONE),
           // An owner's dead letters.
           signedIn(HttpMethod.GET, "/api/v1/dead-letters", Resource.NONE, Body.NONE),
           signedIn(HttpMethod.GET, "/api/v1/dead-letters/{id}", Resource.DEAD_LETTER, Body.NONE),
