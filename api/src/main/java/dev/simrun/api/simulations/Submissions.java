@@ -226,8 +226,11 @@ class Submissions {
     return 0;
   }
 
+  /** A kind's field in the request's terms: its params as a whole are {@code params}. */
   private static String paramsField(String field) {
-    return field == null || field.isEmpty() ? "params" : "params." + field;
+    return field == null || field.isEmpty() || field.equals(FieldError.PARAMS)
+        ? "params"
+        : "params." + field;
   }
 
   static boolean validKey(String key) {
