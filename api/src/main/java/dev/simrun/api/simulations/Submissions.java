@@ -241,8 +241,11 @@ class Submissions {
     return 0;
   }
 
+  /** A kind's field in the request's terms: its params as a whole are {@code params}. */
   private static String paramsField(String field) {
-    return field == null || field.isEmpty() ? "params" : "params." + field;
+    return field == null || field.isEmpty() || field.equals(FieldError.PARAMS)
+        ? "params"
+        : "params." + field;
   }
 
   /** Neither NUL nor half a surrogate pair: text PostgreSQL can store. */

@@ -237,6 +237,59 @@ class DeadLettersApiTest implements TestPropertyProvider {
     assertThat(r.text("detail")).contains("CANCELLED");
   }
 
+  @Test
+  void replayingASimulationWhoseDatasetWasDeletedIsRefusedUpFront() {
+    StringBuilder csv = new StringBuilder("timestamp,open,high,low,close,volume\n");
+    for (int i = 0; i < 60; i++) {
+      int close = 100 + i % 7;
+      csv.append(java.time.LocalDate.of(2024, 1, 1).plusDays(i))
+          .append("," + close + "," + (close + 1) + "," + (close - 1) + "," + close + ",1000\n");
+    }
+    Api.Reply uploaded =
+        api.exchange(
+            HttpRequest.POST("/api/v1/datasets?name=closes", csv.toString())
+                .contentType("text/csv")
+                .header(Api.AUTH, Api.bearer("dee")));
+    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+    String dataset = uploaded.text("id");
+    Api.Reply submitted =
+        api.submit(
+            "dee",
+            """
+            {"kind": "forecast-backtest", "failurePolicy": "failFast",
+             "params": {"series": {"dataset": "%s", "column": "close"},
+              "start": 20, "end": 40, "history": 10, "agents": [{"type": "naive"}]}}
+            """
+                .formatted(dataset));
+    assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
+    UUID sim = submitted.id();
+    var claimed = (ChunkStore.Claimed) chunks.claim(sim, 0, 0, Duration.ofMinutes(5));
+    failures.deadLetter(
+        new ChunkFailures.FailedAttempt(
+            sim, 0, claimed.attempt(), null, "java.io.IOException: disk on fire", 5, false));
+    assertThat(api.get("dee", "/api/v1/simulations/" + sim).text("status")).isEqualTo("FAILED");
+    Api.Reply deleted =
+        api.exchange(
+            HttpRequest.DELETE("/api/v1/datasets/" + dataset).header(Api.AUTH, Api.bearer("dee")));
+    assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+
+    Api.Reply replay = post("dee", letterUri("dee", sim) + "/replay");
+
+    assertThat(replay.status()).as(replay.toString()).isEqualTo(409);
+    assertThat(replay.contentType()).isEqualTo(Api.PROBLEM_JSON);
+    assertThat(replay.text("type")).isEqualTo(PROBLEMS + "not-replayable");
+    assertThat(replay.text("detail")).contains(dataset, "deleted");
+    assertThat(onlyLetterOf("dee", sim).get("status").getStringValue()).isEqualTo("OPEN");
+    assertThat(api.get("dee", "/api/v1/simulations/" + sim).text("status")).isEqualTo("FAILED");
+    assertThat(
+            rows.count(
+                "SELECT count(*) FROM chunks WHERE simulation_id = '"
+                    + sim
+                    + "' AND generation > 0"))
+        .as("no chunk ran anew")
+        .isZero();
+  }
+
   Api.Reply asOperator(HttpRequest<?> request, String user) {
     return api.exchange(
         ((io.micronaut.http.MutableHttpRequest<?>) request)

@@ -214,6 +214,15 @@ class BadInputTest implements TestPropertyProvider {
             "params.agents",
             "limit of 1800000 ms per simulation"),
         new Case(
+            "a forecast with too much work",
+            "{\"kind\": \"forecast-backtest\", \"params\": {\"series\": {\"synthetic\":"
+                + " {\"days\": 20000, \"seed\": 1}}, \"start\": 1999, \"end\": 19998,"
+                + " \"history\": 2000, \"agents\": [{\"type\": \"ar\", \"order\": 20}]}}",
+            422,
+            "validation",
+            "params",
+            "too much work"),
+        new Case(
             "zero units per chunk",
             "{" + ok + ", \"chunking\": {\"unitsPerChunk\": 0}}",
             422,

@@ -8,6 +8,7 @@ import dev.simrun.shared.simulations.ChunkStatus;
 import dev.simrun.shared.simulations.ChunkTransitions;
 import dev.simrun.shared.simulations.ChunkTransitions.Requeued;
 import dev.simrun.shared.simulations.KeysetCursor;
+import dev.simrun.shared.simulations.OwnerLocks;
 import dev.simrun.shared.simulations.QueueNames;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationTransitions;
@@ -139,7 +140,10 @@ public class DeadLetterStore {
 
   /**
    * Re-dispatches the chunk as a new generation. Refused when the letter is no longer open, the
-   * chunk is no longer FAILED (it succeeded since, or runs), or the simulation was cancelled.
+   * chunk is no longer FAILED (it succeeded since, or runs), the simulation was cancelled, or a
+   * dataset it reads was deleted since it finished (decision 0026): the chunk would only fail again
+   * for good. Under the owner's submit lock, like a submit, so that no dataset the replay found is
+   * deleted before the simulation runs again.
    */
   public Resolution replay(Scope scope, UUID id) {
     return tx.executeWrite(
@@ -153,6 +157,7 @@ public class DeadLetterStore {
           if (letter.status() != DeadLetterStatus.OPEN) {
             return new Conflict("dead letter " + id + " was already " + letter.status(), true);
           }
+          OwnerLocks.submits(c, letter.owner());
           UUID sim = letter.simulationId();
           SimulationStatus status;
           String queue;
@@ -180,6 +185,16 @@ public class DeadLetterStore {
                     + " is "
                     + chunk
                     + (chunk == ChunkStatus.SUCCEEDED ? "; there is nothing to replay" : ""),
+                false);
+          }
+          List<UUID> deleted = deletedDatasets(c, sim);
+          if (!deleted.isEmpty()) {
+            return new Conflict(
+                "simulation "
+                    + sim
+                    + " reads dataset "
+                    + deleted.get(0)
+                    + ", which was deleted; it cannot run again",
                 false);
           }
           List<Long> outbox = new ArrayList<>();
@@ -219,6 +234,26 @@ public class DeadLetterStore {
           return new Resolved(
               close(c, id, DeadLetterStatus.DISCARDED, clock.instant()), List.of(), List.of());
         });
+  }
+
+  /** The datasets the simulation reads that are gone, in the order it names them. */
+  private static List<UUID> deletedDatasets(Connection c, UUID sim) throws SQLException {
+    List<UUID> deleted = new ArrayList<>();
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                """
+                SELECT d.id FROM simulations s, unnest(s.dataset_ids) WITH ORDINALITY AS d(id, n)
+                WHERE s.id = ? AND NOT EXISTS (SELECT 1 FROM datasets WHERE datasets.id = d.id)
+                ORDER BY d.n
+                """,
+                sim);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        deleted.add(rs.getObject(1, UUID.class));
+      }
+    }
+    return deleted;
   }
 
   private static ChunkStatus chunkStatus(Connection c, UUID sim, int idx) throws SQLException {

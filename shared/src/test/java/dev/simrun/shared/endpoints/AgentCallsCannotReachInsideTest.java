@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,18 +78,18 @@ class AgentCallsCannotReachInsideTest {
     };
   }
 
-  private JdkEndpoints endpoints(Egress egress, Map<String, List<List<String>>> answers) {
-    return new JdkEndpoints(
-        egress, resolver(answers), () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+  private HttpClientEndpoints endpoints(Egress egress, Map<String, List<List<String>>> answers) {
+    return new HttpClientEndpoints(egress, resolver(answers));
   }
 
-  private Endpoints.Outcome post(JdkEndpoints endpoints, String url, Duration timeout)
+  private Endpoints.Outcome post(HttpClientEndpoints endpoints, String url, Duration timeout)
       throws InterruptedException {
     return endpoints.postJson(
         URI.create(url), "{\"day\": 1}".getBytes(StandardCharsets.UTF_8), timeout, LIMIT);
   }
 
-  private void assertRefused(JdkEndpoints endpoints, String url) throws InterruptedException {
+  private void assertRefused(HttpClientEndpoints endpoints, String url)
+      throws InterruptedException {
     assertThat(post(endpoints, url, AMPLE)).as(url).isInstanceOf(Endpoints.Refused.class);
     assertThat(received).as("requests that reached the inside").hasValue(0);
   }
@@ -98,7 +97,7 @@ class AgentCallsCannotReachInsideTest {
   @Test
   void aNameThatResolvesToLoopbackIsRefused() throws Exception {
     // Plain http allowed to this name, so that only its address stands in the way.
-    JdkEndpoints endpoints =
+    HttpClientEndpoints endpoints =
         endpoints(Egress.STRICT, Map.of("model.example.com", List.of(List.of("127.0.0.1"))));
     assertRefused(endpoints, "https://model.example.com:" + port + "/predict");
     assertThat(lookups.get("model.example.com")).hasValue(1);
@@ -106,7 +105,7 @@ class AgentCallsCannotReachInsideTest {
 
   @Test
   void everyAddressOfANameIsChecked() throws Exception {
-    JdkEndpoints endpoints =
+    HttpClientEndpoints endpoints =
         endpoints(
             Egress.STRICT, Map.of("model.example.com", List.of(List.of("8.8.8.8", "127.0.0.1"))));
     assertRefused(endpoints, "https://model.example.com:" + port + "/predict");
@@ -114,7 +113,7 @@ class AgentCallsCannotReachInsideTest {
 
   @Test
   void aNameThatResolvesToPrivateLinkLocalOrUniqueLocalAddressesIsRefused() throws Exception {
-    JdkEndpoints endpoints =
+    HttpClientEndpoints endpoints =
         endpoints(
             Egress.STRICT,
             Map.of(
@@ -135,7 +134,7 @@ class AgentCallsCannotReachInsideTest {
    */
   @Test
   void aNameRebindingToLoopbackBetweenCheckAndConnectDoesNotReachIt() throws Exception {
-    JdkEndpoints endpoints =
+    HttpClientEndpoints endpoints =
         endpoints(
             Egress.STRICT,
             // 192.0.2.x would be refused as documentation; 1.1.1.1 is public. Port 9 (discard) on
@@ -152,7 +151,7 @@ class AgentCallsCannotReachInsideTest {
 
   @Test
   void theMetadataServerWithATrailingDotIsRefusedBeforeAnyLookup() throws Exception {
-    JdkEndpoints endpoints =
+    HttpClientEndpoints endpoints =
         endpoints(
             Egress.STRICT, Map.of("metadata.google.internal.", List.of(List.of("127.0.0.1"))));
     assertRefused(endpoints, "https://metadata.google.internal.:" + port + "/computeMetadata/v1/");
@@ -161,7 +160,7 @@ class AgentCallsCannotReachInsideTest {
 
   @Test
   void literalSpellingsOfInsideAddressesAreRefused() throws Exception {
-    JdkEndpoints endpoints = endpoints(Egress.STRICT, Map.of());
+    HttpClientEndpoints endpoints = endpoints(Egress.STRICT, Map.of());
     for (String host :
         List.of(
             "127.0.0.1",
@@ -180,13 +179,13 @@ class AgentCallsCannotReachInsideTest {
 
   @Test
   void plainHttpGoesOnlyToAllowedHosts() throws Exception {
-    JdkEndpoints strict =
+    HttpClientEndpoints strict =
         endpoints(Egress.STRICT, Map.of("model.example.com", List.of(List.of("8.8.8.8"))));
     assertRefused(strict, "http://model.example.com:" + port + "/predict");
     assertThat(lookups).isEmpty();
 
     // The operator's list: the local stack's own model, as a name or as its address.
-    JdkEndpoints allowing =
+    HttpClientEndpoints allowing =
         endpoints(
             Egress.allowing(List.of("127.0.0.1", "model.local.test")),
             Map.of("model.local.test", List.of(List.of("127.0.0.1"))));
@@ -200,7 +199,7 @@ class AgentCallsCannotReachInsideTest {
 
   @Test
   void aNameThatDoesNotResolveFails() throws Exception {
-    JdkEndpoints endpoints = endpoints(Egress.STRICT, Map.of());
+    HttpClientEndpoints endpoints = endpoints(Egress.STRICT, Map.of());
     assertThat(post(endpoints, "https://nowhere.example.com/predict", AMPLE))
         .isInstanceOf(Endpoints.Failed.class);
   }

@@ -121,12 +121,12 @@ class PinnedTlsTest {
   }
 
   /** Both names allowed (the server is on loopback) and both resolving to it. */
-  private JdkEndpoints endpoints() {
+  private HttpClientEndpoints endpoints() {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    return new JdkEndpoints(
+    return new HttpClientEndpoints(
         Egress.allowing(List.of("model.example.com", "other.example.com")),
         host -> List.of(InetAddress.getByAddress(host, loopback.getAddress())),
-        clientTls::getSocketFactory);
+        clientTls);
   }
 
   private Endpoints.Outcome post(String host) throws InterruptedException {

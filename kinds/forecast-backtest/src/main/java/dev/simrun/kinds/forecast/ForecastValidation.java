@@ -50,7 +50,7 @@ final class ForecastValidation extends FieldChecks {
 
   private ForecastPlan check(ForecastParams params) {
     if (params == null) {
-      error("params", "required");
+      error(FieldError.PARAMS, "required");
       return null;
     }
     Integer days = checkSeries(params.series());
@@ -212,7 +212,7 @@ final class ForecastValidation extends FieldChecks {
     long work = days * plan.workPerDay();
     if (work > ForecastBacktestKind.MAX_WORK) {
       error(
-          "params",
+          FieldError.PARAMS,
           "too much work: "
               + days
               + " days × "

@@ -39,7 +39,7 @@ final class BacktestValidation {
   static List<FieldError> errors(BacktestParams params, Datasets datasets) {
     List<FieldError> errors = new ArrayList<>();
     if (params == null) {
-      errors.add(new FieldError("params", "required"));
+      errors.add(new FieldError(FieldError.PARAMS, "required"));
       return errors;
     }
 
@@ -151,7 +151,7 @@ final class BacktestValidation {
       if (units > MAX_UNITS) {
         errors.add(
             new FieldError(
-                "params",
+                FieldError.PARAMS,
                 "too many units: "
                     + symbolCount
                     + " symbols × "
@@ -163,7 +163,7 @@ final class BacktestValidation {
       } else if (bars != null && units * bars > MAX_WORK) {
         errors.add(
             new FieldError(
-                "params",
+                FieldError.PARAMS,
                 "too much work: "
                     + units
                     + " units × "

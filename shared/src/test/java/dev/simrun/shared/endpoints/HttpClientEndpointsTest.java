@@ -20,24 +20,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The platform's endpoints against a real HTTP server on loopback. */
-class JdkEndpointsTest {
+class HttpClientEndpointsTest {
   /** A limit no answer of this server comes near, however busy the machine. */
   static final Duration AMPLE = Duration.ofSeconds(30);
 
   static final int LIMIT = 64 * 1024;
 
   /** The platform's endpoints with this test's server, on loopback, as the one allowed host. */
-  final JdkEndpoints endpoints =
-      new JdkEndpoints(
-          Egress.allowing(List.of("127.0.0.1")),
-          HostResolver.SYSTEM,
-          () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+  final HttpClientEndpoints endpoints =
+      new HttpClientEndpoints(Egress.allowing(List.of("127.0.0.1")), HostResolver.SYSTEM);
 
   final ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
   final CountDownLatch testOver = new CountDownLatch(1);
@@ -140,6 +136,30 @@ class JdkEndpointsTest {
   @Test
   void anAnswerLaterThanTheTimeoutTimesOut() throws Exception {
     assertThat(post("/held", Duration.ofMillis(150))).isInstanceOf(Endpoints.TimedOut.class);
+  }
+
+  @Test
+  void aLookupLongerThanTheTimeoutTimesOut() throws Exception {
+    HttpClientEndpoints slowDns =
+        new HttpClientEndpoints(
+            Egress.allowing(List.of("model.local.test")),
+            host -> {
+              try {
+                testOver.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new java.net.UnknownHostException(host);
+            });
+    Endpoints.Outcome outcome =
+        slowDns.postJson(
+            URI.create("http://model.local.test:" + server.getAddress().getPort() + "/echo"),
+            new byte[0],
+            Duration.ofMillis(150),
+            LIMIT);
+    assertThat(outcome).isInstanceOf(Endpoints.TimedOut.class);
+    assertThat(request.get()).isNull();
+    slowDns.close();
   }
 
   @Test
