@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -172,7 +173,10 @@ class EventsController {
     return Flux.defer(
         () -> {
           EventStream stream = EventStream.ofOwner(caller.owner(), config.buffer(), json);
-          return held(stream, stream::events);
+          // An opening comment sends the response's headers now: an idle owner would otherwise
+          // wait for the first event or heartbeat to learn the stream is open.
+          return held(
+              stream, () -> Flux.concat(Mono.just(Event.of("").comment("open")), stream.events()));
         });
   }
 

@@ -75,6 +75,15 @@ class StreamLimitsTest implements TestPropertyProvider {
 
   @Test
   @Timeout(120)
+  void theOwnersStreamSaysItIsOpenBeforeAnyEventOrHeartbeat() throws Exception {
+    try (Stream idle = open("gil", "/api/v1/events")) {
+      assertThat(idle.status()).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(idle.firstComment()).as("the first line of the body").contains("open");
+    }
+  }
+
+  @Test
+  @Timeout(120)
   void oneMoreThanTheCapIsRefusedBeforeItOpensAndADroppedOneGivesItsPlaceBack() throws Exception {
     UUID simulation = api.submit("ann", Api.units(4, 2)).id();
     Stream first = open("ann", "/api/v1/events");
@@ -177,6 +186,17 @@ class StreamLimitsTest implements TestPropertyProvider {
         status = in.readLine();
       }
       return status;
+    }
+
+    /** The first comment line of the body. */
+    String firstComment() throws IOException {
+      status();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith(":")) {
+          return line;
+        }
+      }
+      return null;
     }
 
     /** Everything until the server closes the stream. */
