@@ -1,24 +1,32 @@
-// Charts with uPlot, from its WebJar (version pinned in the pom; ConsoleTest checks this path).
-import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+// Charts with uPlot, from its WebJar (version pinned in the pom; ConsoleTest checks this path). The
+// minified build is a classic script (half the size of the ES module build), loaded on first use.
+const UPLOT = '/webjars/uplot/1.6.30/dist/';
+
+let loading;
+function load() {
+  loading ??= new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = UPLOT + 'uPlot.min.css';
+    document.head.append(link);
+    const script = document.createElement('script');
+    script.src = UPLOT + 'uPlot.iife.min.js';
+    script.onload = () => resolve(window.uPlot);
+    script.onerror = () => reject(new Error('the chart library did not load'));
+    document.head.append(script);
+  });
+  return loading;
+}
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
-
-function stylesheet() {
-  if (document.querySelector('link[data-uplot]')) return;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = '/webjars/uplot/1.6.30/dist/uPlot.min.css';
-  link.dataset.uplot = '';
-  document.head.append(link);
-}
 
 function size(el) {
   return {width: Math.max(280, Math.min(el.clientWidth || 800, 1000)), height: 320};
 }
 
 /** Backtest: the top units' equity curves by bar. Forecast: actual vs each agent vs the ensemble. */
-export function drawChart(el, r) {
-  stylesheet();
+export async function drawChart(el, r) {
+  const uPlot = await load();
   let data;
   let series;
   if (Array.isArray(r.leaderboard)) {

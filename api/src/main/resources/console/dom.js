@@ -50,3 +50,14 @@ export const STATUSES = ['QUEUED', 'RUNNING', 'CANCELLING', 'SUCCEEDED', 'PARTIA
 export function badge(status) {
   return h('span', {class: `badge s-${String(status).toLowerCase()}`, 'data-status': status}, status);
 }
+
+/**
+ * How much of the work is done: the api's progress while it runs; once ended, the chunks that
+ * succeeded (a cancelled or failed run's chunks are finished, not done).
+ */
+export function done(view) {
+  if (view.status === 'SUCCEEDED') return 1;
+  const c = view.chunks;
+  if (TERMINAL.has(view.status) && c && c.total) return c.succeeded / c.total;
+  return view.progress || 0;
+}

@@ -1,7 +1,7 @@
 // My simulations, newest first, filtered by status (by the api) and kind (here), kept live by the
 // owner stream /api/v1/events.
 import {api} from './api.js';
-import {h, clear, badge, when, STATUSES, TERMINAL} from './dom.js';
+import {h, clear, badge, when, done, STATUSES, TERMINAL} from './dom.js';
 
 const KINDS = ['strategy-backtest', 'forecast-backtest'];
 const PAGE = 50;
@@ -41,9 +41,9 @@ export async function render(main, {query, navigate}) {
   const matches = (v) => (!status || v.status === status) && (!kind || v.kind === kind);
 
   function row(v) {
-    const pct = Math.round((v.progress || 0) * 100);
+    const pct = Math.round(done(v) * 100);
     return h('tr', {dataset: {id: v.id, status: v.status}},
-      h('td', {}, h('a', {href: `/simulations/${v.id}`}, v.name || v.id)),
+      h('td', {class: 'name'}, h('a', {href: `/simulations/${v.id}`}, v.name || v.id)),
       h('td', {}, v.kind),
       h('td', {}, badge(v.status)),
       h('td', {}, h('progress', {max: 100, value: pct, 'aria-label': `progress of ${v.name || v.id}`}), ` ${pct}%`),

@@ -6,7 +6,11 @@ import {h, clear} from './dom.js';
 
 let examples; // the examples index, read once
 
-const label = (path) => path.replace(/^params\./, '').replace(/\[(\d+)\]/g, ' $1');
+// A control's label: its own name (the fieldsets around it say the rest); list entries count from 1.
+const label = (path) => {
+  const last = path.match(/([^.[\]]+)(?:\[(\d+)\])?$/);
+  return last[2] === undefined ? last[1] : `${last[1]} #${Number(last[2]) + 1}`;
+};
 const slug = (path) => 'f-' + path.replace(/[^A-Za-z0-9_-]/g, '_');
 
 function set(obj, path, value) {
@@ -54,7 +58,7 @@ export async function render(main, {navigate, query}) {
   }
 
   function showExamples() {
-    clear(exampleList).append(examples.filter((e) => e.kind === kindSelect.value).map((e) =>
+    clear(exampleList).append(...examples.filter((e) => e.kind === kindSelect.value).map((e) =>
       h('li', {}, h('button', {type: 'button', class: 'link', dataset: {example: e.file},
         onclick: () => useExample(e.file)}, e.name || e.file))));
   }
@@ -201,6 +205,8 @@ export async function render(main, {navigate, query}) {
     }
   });
   main.append(h('h1', {}, 'New simulation'), form);
-  const wanted = examples.find((e) => e.file === query.get('example')) || examples.find((e) => e.kind === kinds[0]);
+  // The demo backtest unless the address names another example.
+  const wanted = examples.find((e) => e.file === query.get('example'))
+    || examples.find((e) => e.file === 'strategy-backtest.json') || examples[0];
   await useExample(wanted.file);
 }

@@ -1,7 +1,7 @@
 // One simulation, live: status, progress, chunks, elapsed and time left, the event log, cancel,
 // downloads, and the result (leaderboard or forecast metrics, with a chart) once it has one.
 import {api, ApiError} from './api.js';
-import {h, clear, badge, duration, when, number, TERMINAL} from './dom.js';
+import {h, clear, badge, duration, when, number, done, TERMINAL} from './dom.js';
 import {EventLog} from './event-log.js';
 
 const ENDS = {
@@ -50,7 +50,7 @@ export async function render(main, {params}) {
 
   function draw() {
     clear(status).append(badge(view.status));
-    const p = Math.round((view.progress || 0) * 1000) / 10;
+    const p = Math.round(done(view) * 1000) / 10;
     bar.value = p;
     pct.textContent = `${p}%`;
     const c = view.chunks;
@@ -60,11 +60,11 @@ export async function render(main, {params}) {
       h('div', {}, h('dt', {}, 'Running'), h('dd', {id: 'chunks-running'}, String(TERMINAL.has(view.status) ? 0 : run))),
       h('div', {}, h('dt', {}, 'Failed'), h('dd', {id: 'chunks-failed'}, String(c.failed))));
     cancel.hidden = !(view.status === 'QUEUED' || view.status === 'RUNNING');
-    const done = view.status === 'SUCCEEDED' || view.status === 'PARTIAL';
-    csv.hidden = !done;
-    json.hidden = !done;
+    const hasResult = view.status === 'SUCCEEDED' || view.status === 'PARTIAL';
+    csv.hidden = !hasResult;
+    json.hidden = !hasResult;
     tick();
-    if (done && !resultShown) {
+    if (hasResult && !resultShown) {
       resultShown = true;
       showResult();
     }
