@@ -18,6 +18,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver: both binaries are given, so
@@ -58,6 +60,8 @@ final class Browser implements AutoCloseable {
           "--disable-dev-shm-usage",
           "--user-data-dir=" + profile,
           "--window-size=1280,1000");
+      // The page's console, to find what the Content-Security-Policy refused.
+      options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
       options.setExperimentalOption(
           "prefs",
           Map.of(
@@ -131,6 +135,14 @@ final class Browser implements AutoCloseable {
   Object asyncScript(String js, Object... args) {
     driver.manage().timeouts().scriptTimeout(Duration.ofMinutes(1));
     return driver.executeAsyncScript(js, args);
+  }
+
+  /** What the browser's console said the Content-Security-Policy refused since the last call. */
+  List<String> policyViolations() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy"))
+        .toList();
   }
 
   void size(int width, int height) {

@@ -89,10 +89,12 @@ class ConsoleBrowserTest {
     }
   }
 
+  /** No critical axe-core violation, and nothing the Content-Security-Policy had to refuse. */
   private static void accessible(String page) {
     assertThat(Axe.criticalViolations(browser))
         .as("critical axe-core violations on " + page)
         .isEmpty();
+    assertThat(browser.policyViolations()).as("refused by the CSP on " + page).isEmpty();
   }
 
   private static void signIn(String user) {
