@@ -71,7 +71,7 @@ public final class SimRunStack implements AutoCloseable {
 
   private final CloudTasksEmulator tasks;
   private final String jdbcUrl;
-  private final ServiceProcess api;
+  private ServiceProcess api;
   private ServiceProcess worker;
   private int workerStarts = 1;
 
@@ -121,6 +121,8 @@ public final class SimRunStack implements AutoCloseable {
           b.pubSubHost != null ? b.pubSubHost : PubSubEmulator.shared().host());
       env.putAll(b.env);
       Map<String, String> apiEnv = new HashMap<>(env);
+      // ...and the console's development sign-in page asks it through the api, as ./simrun runs it.
+      apiEnv.put("SIMRUN_IDENTITY_DEVELOPMENT_SIGN_IN", tasks.issuer() + "/dev/sign-in");
       apiEnv.putAll(b.apiEnv);
       Map<String, String> workerEnv = new HashMap<>(env);
       workerEnv.putAll(b.workerEnv);
@@ -176,6 +178,19 @@ public final class SimRunStack implements AutoCloseable {
 
   public String jdbcUrl() {
     return jdbcUrl;
+  }
+
+  /**
+   * SIGTERM to the api, as a deploy or a scale-in would: every open stream is cut, and it stays
+   * down until {@link #startApi()}.
+   */
+  public void stopApi() {
+    api.close();
+  }
+
+  /** Starts the api again on its port with its environment; returns once it is healthy. */
+  public void startApi() {
+    api = api.restart();
   }
 
   /** SIGKILL to the worker process; it stays down until {@link #restartWorker()}. */

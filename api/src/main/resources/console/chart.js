@@ -1,0 +1,51 @@
+// Charts with uPlot, from its WebJar (version pinned in the pom; ConsoleTest checks this path). The
+// minified build is a classic script (half the size of the ES module build), loaded on first use.
+const UPLOT = '/webjars/uplot/1.6.30/dist/';
+
+let loading;
+function load() {
+  loading ??= new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = UPLOT + 'uPlot.min.css';
+    document.head.append(link);
+    const script = document.createElement('script');
+    script.src = UPLOT + 'uPlot.iife.min.js';
+    script.onload = () => resolve(window.uPlot);
+    script.onerror = () => reject(new Error('the chart library did not load'));
+    document.head.append(script);
+  });
+  return loading;
+}
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
+
+function size(el) {
+  return {width: Math.max(280, Math.min(el.clientWidth || 800, 1000)), height: 320};
+}
+
+/** Backtest: the top units' equity curves by bar. Forecast: actual vs each agent vs the ensemble. */
+export async function drawChart(el, r) {
+  const uPlot = await load();
+  let data;
+  let series;
+  if (Array.isArray(r.leaderboard)) {
+    const curves = r.leaderboard.filter((u) => u.equityCurve && u.equityCurve.bar);
+    if (curves.length === 0) return;
+    const bars = curves[0].equityCurve.bar;
+    data = [bars, ...curves.map((u) => u.equityCurve.equity)];
+    series = [{label: 'bar'}, ...curves.map((u, i) => ({
+      label: `${u.symbol} ${Object.values(u.params || {}).join('/')}`, stroke: COLORS[i % COLORS.length], width: 1.5}))];
+  } else {
+    const rows = r.rows || [];
+    if (rows.length === 0) return;
+    data = [rows.map((x) => x.day), rows.map((x) => x.actual),
+      ...r.agents.map((_, i) => rows.map((x) => x.predictions?.[i] ?? null)), rows.map((x) => x.ensemble ?? null)];
+    series = [{label: 'day'}, {label: 'actual', stroke: '#111827', width: 2},
+      ...r.agents.map((a, i) => ({label: a.name, stroke: COLORS[i % COLORS.length], width: 1})),
+      {label: 'ensemble', stroke: '#be185d', width: 2, dash: [6, 3]}];
+  }
+  const plot = new uPlot({...size(el), scales: {x: {time: false}}, series}, data, el);
+  const resize = new ResizeObserver(() => plot.setSize(size(el)));
+  resize.observe(el);
+}
