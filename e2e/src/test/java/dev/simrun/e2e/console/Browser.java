@@ -149,7 +149,7 @@ final class Browser implements AutoCloseable {
     driver.manage().window().setSize(new Dimension(width, height));
   }
 
-  /** A PNG of the viewport, as a person would see it, into {@code docs/screenshots/<name>.png}. */
+  /** A PNG of the viewport, as a person would see it, into {@link Screenshots#dir()}. */
   void screenshot(String name) {
     try {
       Path dir = Screenshots.dir();
@@ -188,15 +188,21 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  /** Where the screenshots go: the repository's docs/screenshots, whatever the working folder. */
+  /**
+   * Where the screenshots go: {@code target/screenshots} of the working folder, so that a test run
+   * changes no file of the repository; with {@code -Dsimrun.screenshots.update=true} (what {@code
+   * ./simrun screenshots} passes) the repository's {@code docs/screenshots}, for the README.
+   */
   static final class Screenshots {
     private Screenshots() {}
 
     static Path dir() {
       Path here = Path.of("").toAbsolutePath();
-      for (Path p = here; p != null; p = p.getParent()) {
-        if (Files.isDirectory(p.resolve("docs")) && Files.isRegularFile(p.resolve("simrun"))) {
-          return p.resolve("docs/screenshots");
+      if (Boolean.getBoolean("simrun.screenshots.update")) {
+        for (Path p = here; p != null; p = p.getParent()) {
+          if (Files.isDirectory(p.resolve("docs")) && Files.isRegularFile(p.resolve("simrun"))) {
+            return p.resolve("docs/screenshots");
+          }
         }
       }
       return here.resolve("target/screenshots");
