@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -16,8 +17,9 @@ import java.util.Optional;
  * Serves the console: the same HTML shell at each of its pages (the page's script routes), its
  * assets under {@code /console/<content hash>/}, and WebJars under {@code
  * /webjars/<name>/<version>/}. None of these needs a token: the page asks {@code /api/v1/me} and
- * shows the sign-in page on 401.
+ * shows the sign-in page on 401. The pages are no part of the API reference.
  */
+@Hidden
 @Controller
 @Secured(SecurityRule.IS_ANONYMOUS)
 class ConsoleController {

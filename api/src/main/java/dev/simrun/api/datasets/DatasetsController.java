@@ -1,5 +1,6 @@
 package dev.simrun.api.datasets;
 
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.limits.OwnerSlots;
 import dev.simrun.api.problems.ApiProblems;
@@ -26,6 +27,7 @@ import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
@@ -45,6 +47,7 @@ import java.util.regex.Pattern;
  * owner has one upload in flight at a time per instance ({@code max-uploads-per-owner}) and keeps
  * at most a quota of datasets; another owner's dataset is not found, on every route.
  */
+@ProblemAnswers
 @Controller("/api/v1/datasets")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DatasetsController {
@@ -76,7 +79,9 @@ class DatasetsController {
   @Post
   @Consumes("text/csv")
   HttpResponse<DatasetResponse> upload(
-      Caller caller, @QueryValue @Nullable String name, @Body @Nullable InputStream body) {
+      @Parameter(hidden = true) Caller caller,
+      @QueryValue @Nullable String name,
+      @Body @Nullable InputStream body) {
     // Closed on every way out, refusals before reading included: an unread body left open holds
     // the connection, which then reads no further, and a client still sending it waits for ever.
     try (LimitedUpload csv =
@@ -104,7 +109,9 @@ class DatasetsController {
   @Post
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   HttpResponse<DatasetResponse> uploadForm(
-      Caller caller, @Part("file") CompletedFileUpload file, @Part("name") @Nullable String name) {
+      @Parameter(hidden = true) Caller caller,
+      @Part("file") CompletedFileUpload file,
+      @Part("name") @Nullable String name) {
     String fallback = file.getFilename() == null ? "dataset" : stem(file.getFilename());
     try (InputStream in = file.getInputStream()) {
       return store(caller, name(name, fallback), in, file::getSize);
@@ -119,7 +126,7 @@ class DatasetsController {
    * client gone).
    */
   private HttpResponse<DatasetResponse> store(
-      Caller caller, String name, InputStream csv, LongSupplier bytes) {
+      @Parameter(hidden = true) Caller caller, String name, InputStream csv, LongSupplier bytes) {
     OwnerSlots.Slot slot = inFlight.tryTake(caller.owner()).orElseThrow(this::tooManyOfOwner);
     try {
       // A caller who keeps all the quota allows hears so before sending megabytes for nothing.
@@ -141,7 +148,7 @@ class DatasetsController {
   }
 
   private HttpResponse<DatasetResponse> parseOnce(
-      Caller caller, String name, InputStream csv, LongSupplier bytes) {
+      @Parameter(hidden = true) Caller caller, String name, InputStream csv, LongSupplier bytes) {
     if (!parsing.tryAcquire()) {
       throw ProblemException.retryLater(
           ProblemTypes.OVER_LIMIT,
@@ -158,7 +165,7 @@ class DatasetsController {
   }
 
   private HttpResponse<DatasetResponse> parseAndStore(
-      Caller caller, String name, InputStream csv, LongSupplier bytes) {
+      @Parameter(hidden = true) Caller caller, String name, InputStream csv, LongSupplier bytes) {
     DatasetView stored =
         switch (OhlcvCsv.parse(csv, config.maxRows())) {
           case OhlcvCsv.Invalid invalid ->
@@ -180,7 +187,7 @@ class DatasetsController {
   /** Newest first; a cursor no page handed out is a 400 naming it. */
   @Get
   DatasetResponse.Page list(
-      Caller caller,
+      @Parameter(hidden = true) Caller caller,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
     DatasetStore.Page page = store.list(caller.owner(), limit, cursor);
@@ -189,7 +196,7 @@ class DatasetsController {
   }
 
   @Get("/{id}")
-  DatasetResponse get(Caller caller, @PathVariable UUID id) {
+  DatasetResponse get(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     return store.find(caller.owner(), id).map(DatasetResponse::of).orElseThrow(() -> notFound(id));
   }
 
@@ -199,7 +206,7 @@ class DatasetsController {
    * that have finished keep their results.
    */
   @Delete("/{id}")
-  HttpResponse<Void> delete(Caller caller, @PathVariable UUID id) {
+  HttpResponse<Void> delete(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     return switch (store.delete(caller.owner(), id)) {
       case DatasetStore.Deleted deleted -> HttpResponse.noContent();
       case DatasetStore.NotFound notFound -> throw notFound(id);

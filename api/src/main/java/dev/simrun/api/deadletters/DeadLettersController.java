@@ -1,5 +1,6 @@
 package dev.simrun.api.deadletters;
 
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
 import io.micronaut.core.annotation.Nullable;
@@ -11,6 +12,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import java.util.UUID;
  * generation; a FAILED or PARTIAL simulation goes back to RUNNING) or discard it. Operators see
  * everyone's at {@code /api/v1/admin/dead-letters}.
  */
+@ProblemAnswers
 @Controller("/api/v1/dead-letters")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DeadLettersController {
@@ -35,7 +38,7 @@ class DeadLettersController {
    */
   @Get
   DeadLetterResponse.Page list(
-      Caller caller,
+      @Parameter(hidden = true) Caller caller,
       @QueryValue @Nullable UUID simulationId,
       @QueryValue @Nullable DeadLetterStatus status,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
@@ -44,7 +47,7 @@ class DeadLettersController {
   }
 
   @Get("/{id}")
-  DeadLetterResponse get(Caller caller, @PathVariable UUID id) {
+  DeadLetterResponse get(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     return actions.get(caller.own(), id);
   }
 
@@ -53,13 +56,14 @@ class DeadLettersController {
    * was already resolved, its chunk succeeded since, or its simulation was cancelled.
    */
   @Post("/{id}/replay")
-  HttpResponse<DeadLetterResponse> replay(Caller caller, @PathVariable UUID id) {
+  HttpResponse<DeadLetterResponse> replay(
+      @Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     return HttpResponse.accepted().body(actions.replay(caller.own(), id));
   }
 
   /** 200 with the letter, now DISCARDED; its chunk stays FAILED. 409 when already resolved. */
   @Post("/{id}/discard")
-  DeadLetterResponse discard(Caller caller, @PathVariable UUID id) {
+  DeadLetterResponse discard(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     return actions.discard(caller.own(), id);
   }
 }

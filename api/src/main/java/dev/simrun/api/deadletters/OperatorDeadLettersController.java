@@ -1,5 +1,6 @@
 package dev.simrun.api.deadletters;
 
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Operators;
 import dev.simrun.shared.access.Scope;
 import dev.simrun.shared.deadletters.DeadLetterStatus;
@@ -22,6 +23,7 @@ import java.util.UUID;
  * Every owner's dead letters, for operators (403 for anyone else): list them, narrowed to one
  * {@code owner} if asked, read, replay and discard them as their owner could.
  */
+@ProblemAnswers
 @Controller("/api/v1/admin/dead-letters")
 @Secured(Operators.ROLE)
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -1,5 +1,6 @@
 package dev.simrun.api.identity;
 
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.kinds.FieldError;
 import dev.simrun.problems.ProblemException;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * exists only where {@code simrun.identity.development-sign-in} names that issuer's sign-in URL,
  * which only {@code ./simrun} and the tests set: production has no such route.
  */
+@ProblemAnswers
 @Controller("/api/v1/session/development")
 @Requires(property = "simrun.identity.development-sign-in")
 @Secured(SecurityRule.IS_ANONYMOUS)

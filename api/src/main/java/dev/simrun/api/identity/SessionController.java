@@ -1,5 +1,6 @@
 package dev.simrun.api.identity;
 
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
 import io.micronaut.core.annotation.Nullable;
@@ -15,6 +16,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.token.Claims;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +26,7 @@ import java.time.Instant;
  * Authorization: Bearer <ID token>} sets the session cookie ({@link SessionCookie}) for as long as
  * the token lives; {@code DELETE} clears it.
  */
+@ProblemAnswers
 @Controller("/api/v1")
 class SessionController {
   private final SessionCookie cookie;
@@ -42,7 +45,7 @@ class SessionController {
   record Me(String owner, boolean operator, @Nullable String email) {}
 
   @Get("/me")
-  Me me(Caller caller, Authentication authentication) {
+  Me me(@Parameter(hidden = true) Caller caller, Authentication authentication) {
     return new Me(
         caller.owner(),
         caller.operator(),
@@ -55,7 +58,10 @@ class SessionController {
    * session is only ever made from a token the caller holds.
    */
   @Post("/session")
-  HttpResponse<Me> start(HttpRequest<?> request, Caller caller, Authentication authentication) {
+  HttpResponse<Me> start(
+      HttpRequest<?> request,
+      @Parameter(hidden = true) Caller caller,
+      Authentication authentication) {
     String token =
         request
             .getHeaders()

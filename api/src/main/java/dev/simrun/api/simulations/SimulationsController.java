@@ -1,6 +1,7 @@
 package dev.simrun.api.simulations;
 
 import dev.simrun.api.dispatch.OutboxPump;
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.kinds.ResultTable;
@@ -28,6 +29,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
@@ -38,6 +40,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** Submit, read, list simulations and fetch results; everything is scoped to the caller. */
+@ProblemAnswers
 @Controller("/api/v1/simulations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SimulationsController {
@@ -76,7 +79,7 @@ class SimulationsController {
   @Post
   @Consumes(MediaType.APPLICATION_JSON)
   HttpResponse<SubmitResponse> submit(
-      Caller caller,
+      @Parameter(hidden = true) Caller caller,
       @Body @Nullable SubmitRequest request,
       @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
     NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
@@ -93,7 +96,7 @@ class SimulationsController {
   }
 
   @Get("/{id}")
-  SimulationResponse get(Caller caller, @PathVariable UUID id) {
+  SimulationResponse get(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     return store
         .find(caller.owner(), id)
         .map(SimulationResponse::of)
@@ -106,7 +109,7 @@ class SimulationsController {
    */
   @Get
   SimulationPage list(
-      Caller caller,
+      @Parameter(hidden = true) Caller caller,
       @QueryValue @Nullable SimulationStatus status,
       @QueryValue(defaultValue = "20") @Min(1) @Max(100) int limit,
       @QueryValue @Nullable String cursor) {
@@ -118,7 +121,7 @@ class SimulationsController {
    * then the result of the chunks that succeeded.
    */
   @Get(value = "/{id}/result", produces = MediaType.APPLICATION_JSON)
-  HttpResponse<byte[]> result(Caller caller, @PathVariable UUID id) {
+  HttpResponse<byte[]> result(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     SimulationStore.Outcome outcome = finished(caller, id);
     return HttpResponse.ok(outcome.result()).contentType(MediaType.APPLICATION_JSON_TYPE);
   }
@@ -128,7 +131,8 @@ class SimulationsController {
    * backtest, per day and agent of a forecast (see {@link SimulationKind#table}).
    */
   @Get(value = "/{id}/result.csv", produces = CSV)
-  HttpResponse<Publisher<byte[]>> resultCsv(Caller caller, @PathVariable UUID id) {
+  HttpResponse<Publisher<byte[]>> resultCsv(
+      @Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     SimulationStore.Outcome outcome = finished(caller, id);
     SimulationKind<?, ?, ?> kind =
         kinds
@@ -157,7 +161,7 @@ class SimulationsController {
   }
 
   /** The simulation's outcome once it has a result: SUCCEEDED, or PARTIAL. */
-  private SimulationStore.Outcome finished(Caller caller, UUID id) {
+  private SimulationStore.Outcome finished(@Parameter(hidden = true) Caller caller, UUID id) {
     SimulationStore.Outcome outcome =
         store.outcome(caller.owner(), id).orElseThrow(() -> notFound(id));
     if (outcome.status() != SimulationStatus.SUCCEEDED
@@ -182,7 +186,8 @@ class SimulationsController {
    * second), then CANCELLED; again for a simulation already cancelling. 409 once it has ended.
    */
   @Post("/{id}/cancel")
-  HttpResponse<SimulationResponse> cancel(Caller caller, @PathVariable UUID id) {
+  HttpResponse<SimulationResponse> cancel(
+      @Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
     switch (store.cancel(caller.owner(), id)) {
       case SimulationStore.NoSuchSimulation n -> throw notFound(id);
       case SimulationStore.AlreadyFinished f ->

@@ -1,5 +1,6 @@
 package dev.simrun.api.stream;
 
+import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
 import dev.simrun.api.limits.OwnerSlots;
 import dev.simrun.api.problems.ApiProblems;
@@ -19,6 +20,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import io.micronaut.serde.ObjectMapper;
+import io.swagger.v3.oas.annotations.Parameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -42,6 +44,7 @@ import reactor.core.scheduler.Schedulers;
  * refused before it opens. A stream's place is taken when it is subscribed and given back when it
  * ends, however it ends (the client gone, the simulation over, an error, the server stopping).
  */
+@ProblemAnswers
 @Controller("/api/v1")
 class EventsController {
   static final String LAST_EVENT_ID = "Last-Event-ID";
@@ -72,7 +75,7 @@ class EventsController {
 
   @Get(value = "/simulations/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
   Flux<Event<String>> simulation(
-      Caller caller,
+      @Parameter(hidden = true) Caller caller,
       @PathVariable UUID id,
       @Header(LAST_EVENT_ID) @Nullable String lastEventIdHeader,
       @QueryValue @Nullable String lastEventId) {
@@ -167,7 +170,7 @@ class EventsController {
   }
 
   @Get(value = "/events", produces = MediaType.TEXT_EVENT_STREAM)
-  Flux<Event<String>> owner(Caller caller) {
+  Flux<Event<String>> owner(@Parameter(hidden = true) Caller caller) {
     // Taken when subscribed, like a simulation's stream: a response that is never subscribed to
     // holds nothing.
     return Flux.defer(

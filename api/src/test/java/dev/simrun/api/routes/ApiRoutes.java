@@ -103,6 +103,10 @@ final class ApiRoutes {
     return new Route(m, template, Access.ANONYMOUS, Resource.NONE, b, false, because);
   }
 
+  private static final String DOCS =
+      "the API reference describes routes and holds no data: a reader need not sign in to learn"
+          + " how to";
+
   static final List<Route> ALL =
       List.of(
           // Who is signed in, and the browser session.
@@ -120,6 +124,10 @@ final class ApiRoutes {
               Body.SIGN_IN,
               "it is the local sign-in itself; it exists only where the development issuer is"
                   + " configured, never in production"),
+          // The API reference.
+          anonymous(HttpMethod.GET, "/api/docs", Body.NONE, DOCS),
+          anonymous(HttpMethod.GET, "/api/docs/openapi.yml", Body.NONE, DOCS),
+          anonymous(HttpMethod.GET, "/api/docs/docs.js", Body.NONE, DOCS),
           // Simulations.
           signedIn(HttpMethod.POST, "/api/v1/simulations", Resource.NONE, Body.SUBMIT),
           signedIn(HttpMethod.GET, "/api/v1/simulations", Resource.NONE, Body.NONE),
