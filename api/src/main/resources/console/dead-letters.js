@@ -5,7 +5,7 @@ import {api} from './api.js';
 import {h, clear, when} from './dom.js';
 import {problem} from './datasets.js';
 
-const STATUSES = ['PENDING', 'REPLAYED', 'DISCARDED'];
+const STATUSES = ['OPEN', 'REPLAYED', 'DISCARDED'];
 const PAGE = 50;
 
 export async function render(main, {me, query, navigate}) {
@@ -45,7 +45,7 @@ export async function render(main, {me, query, navigate}) {
 
   const rows = new Map();
   function row(d) {
-    const pending = d.status === 'PENDING';
+    const open = d.status === 'OPEN';
     const replay = h('button', {type: 'button', class: 'small', dataset: {replay: d.id},
       'aria-label': `Replay chunk ${d.chunk} of ${d.simulationId}`}, 'Replay');
     const discard = h('button', {type: 'button', class: 'secondary small', dataset: {discard: d.id},
@@ -66,7 +66,7 @@ export async function render(main, {me, query, navigate}) {
       h('td', {}, h('span', {class: 'badge', dataset: {status: d.status}}, d.status)),
       h('td', {class: 'name'}, failure),
       h('td', {}, when(d.createdAt)),
-      h('td', {}, pending ? [replay, ' ', discard] : '—'));
+      h('td', {}, open ? [replay, ' ', discard] : '—'));
   }
 
   function put(d) {
