@@ -14,7 +14,11 @@ export async function api(path, {method = 'GET', body, headers = {}} = {}) {
   const h = {Accept: 'application/json, application/problem+json', ...headers};
   if (method !== 'GET' && method !== 'HEAD') h['X-SimRun-CSRF'] = '1';
   let payload;
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file as it is (a CSV upload): its own type unless the caller names one.
+    h['Content-Type'] ??= body.type || 'application/octet-stream';
+    payload = body;
+  } else if (body !== undefined) {
     h['Content-Type'] = 'application/json';
     payload = typeof body === 'string' ? body : JSON.stringify(body);
   }

@@ -7,6 +7,8 @@ const routes = [
   [/^\/sign-in$/, () => import('./sign-in.js')],
   [/^\/simulations\/new$/, () => import('./new.js')],
   [/^\/simulations\/([^/]+)$/, () => import('./simulation.js')],
+  [/^\/datasets$/, () => import('./datasets.js')],
+  [/^\/dead-letters$/, () => import('./dead-letters.js')],
 ];
 
 let me;          // who is signed in: undefined = not asked yet, null = nobody
@@ -40,6 +42,8 @@ function showNav() {
   nav.append(
     h('a', {href: '/'}, 'My simulations'),
     h('a', {href: '/simulations/new'}, 'New simulation'),
+    h('a', {href: '/datasets'}, 'Datasets'),
+    h('a', {href: '/dead-letters'}, 'Dead letters'),
     h('span', {class: 'who', title: me.owner}, me.email || me.owner, me.operator ? ' (operator)' : ''),
     h('button', {type: 'button', class: 'link', id: 'sign-out', onclick: signOut}, 'Sign out'));
 }

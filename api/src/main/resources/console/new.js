@@ -3,6 +3,7 @@
 // the field they name (e.g. params.agents[0].url).
 import {api, ApiError} from './api.js';
 import {h, clear} from './dom.js';
+import {myDatasets} from './datasets.js';
 
 let examples; // the examples index, read once
 
@@ -39,6 +40,7 @@ export async function render(main, {navigate, query}) {
   let spec = null;
   let jsonMode = false;
   const idempotencyKey = crypto.randomUUID();
+  const datasets = await myDatasets();
 
   const summary = h('div', {id: 'errors', class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true});
   const fields = h('div', {id: 'fields'});
@@ -81,6 +83,7 @@ export async function render(main, {navigate, query}) {
     const input = h('input', {id, name: path, value: isList ? value.join(', ') : value ?? '',
       inputmode: typeof like === 'number' ? 'decimal' : undefined, 'aria-describedby': err.id});
     input.addEventListener('input', () => set(spec, path, isList ? parseList(input.value, like) : parseScalar(input.value, like)));
+    if (/\.dataset$/.test(path) && typeof value === 'string') return datasetControl(path, value, err);
     if (path === 'priority') {
       const select = h('select', {id, name: path, 'aria-describedby': err.id},
         ['interactive', 'batch'].map((p) => h('option', {value: p, selected: p === value}, p)));
@@ -89,6 +92,19 @@ export async function render(main, {navigate, query}) {
     }
     return h('div', {class: 'field'},
       h('label', {for: id}, label(path), isList ? h('small', {class: 'muted'}, ' (comma-separated)') : ''), input, err);
+  }
+
+  /** A dataset field: one of mine, by name, or what the spec names already (e.g. an example's file:). */
+  function datasetControl(path, value, err) {
+    const id = slug(path);
+    const known = datasets.some((d) => d.id === value);
+    const select = h('select', {id, name: path, 'aria-describedby': err.id},
+      known || !value ? '' : h('option', {value, selected: true}, value),
+      datasets.map((d) => h('option', {value: d.id, selected: d.id === value}, `${d.name} (${d.rows} bars)`)));
+    select.addEventListener('change', () => set(spec, path, select.value));
+    return h('div', {class: 'field'}, h('label', {for: id}, label(path)), select,
+      h('small', {class: 'muted'}, datasets.length ? '' : 'You have no datasets yet. ',
+        h('a', {href: '/datasets'}, 'Upload a CSV')), err);
   }
 
   function group(path, value) {

@@ -146,6 +146,26 @@ public final class ServiceProcess implements AutoCloseable {
     return start(name, port, mainClass, otherModule, env);
   }
 
+  /**
+   * Starts it again with its environment changed: {@code changes} adds or replaces variables, and
+   * one mapped to null is removed.
+   */
+  public ServiceProcess restart(Map<String, String> changes) {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " still runs; kill or close it first");
+    }
+    Map<String, String> changed = new java.util.HashMap<>(env);
+    changes.forEach(
+        (k, v) -> {
+          if (v == null) {
+            changed.remove(k);
+          } else {
+            changed.put(k, v);
+          }
+        });
+    return start(name, port, mainClass, otherModule, changed);
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port;
   }

@@ -204,6 +204,15 @@ public final class SimRunStack implements AutoCloseable {
     workerStarts++;
   }
 
+  /**
+   * Starts the worker again with its environment changed (a variable mapped to null is removed),
+   * e.g. once the setting that failed its chunks is gone.
+   */
+  public void restartWorker(Map<String, String> changes) {
+    worker = worker.restart(changes);
+    workerStarts++;
+  }
+
   public int workerStarts() {
     return workerStarts;
   }

@@ -42,7 +42,7 @@ class ConsoleController {
             .getBytes(StandardCharsets.UTF_8);
   }
 
-  @Get(uris = {"/", "/sign-in", "/simulations/new"})
+  @Get(uris = {"/", "/sign-in", "/simulations/new", "/datasets", "/dead-letters"})
   HttpResponse<byte[]> page() {
     return html();
   }

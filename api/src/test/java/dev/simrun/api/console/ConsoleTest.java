@@ -67,7 +67,15 @@ class ConsoleTest implements TestPropertyProvider {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/sign-in", "/simulations/new", "/simulations/any-id"})
+  @ValueSource(
+      strings = {
+        "/",
+        "/sign-in",
+        "/simulations/new",
+        "/simulations/any-id",
+        "/datasets",
+        "/dead-letters"
+      })
   void everyPageIsTheShellNeverCachedUnderAStrictPolicy(String path) {
     HttpResponse<byte[]> r = get(path);
     assertThat(r.statusCode()).isEqualTo(200);

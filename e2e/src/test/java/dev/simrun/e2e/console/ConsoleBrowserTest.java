@@ -373,4 +373,72 @@ class ConsoleBrowserTest {
     browser.screenshot("simulation-not-found");
     accessible("the not-found page");
   }
+
+  @Test
+  @Order(10)
+  void aBadCsvsLineErrorsAreListedAndAGoodOneIsUsedByASimulation() throws Exception {
+    browser.open(base + "/datasets");
+    browser.find("form#upload-dataset");
+    browser.find("#no-datasets");
+    Path bad = Files.createTempFile("bad-bars-", ".csv");
+    Files.writeString(
+        bad,
+        """
+        timestamp,open,high,low,close,volume
+        2020-01-01,1,2,0.5,1.5,100
+        2020-01-02,abc,2,0.5,1.5,100
+        2020-01-03,1,0.5,2,1.5,100
+        """);
+    browser.find("#csv").sendKeys(bad.toString());
+    WebElement badName = browser.find("#dataset-name");
+    badName.clear();
+    badName.sendKeys("bad-bars");
+    browser.find("#upload").click();
+    String errors = browser.awaitText("#upload-errors", t -> t.contains("line 4"));
+    assertThat(errors).contains("line 3");
+    assertThat(browser.all("#datasets tbody tr")).isEmpty();
+    browser.screenshot("datasets-bad-csv");
+    accessible("the datasets page with a bad CSV");
+
+    Path good = Path.of("..", "examples", "datasets", "daily-10y.csv").toAbsolutePath().normalize();
+    browser.find("#csv").sendKeys(good.toString());
+    WebElement name = browser.find("#dataset-name");
+    name.clear();
+    name.sendKeys("daily-10y");
+    browser.find("#upload").click();
+    browser.awaitText("#uploaded", t -> t.startsWith("Uploaded daily-10y"));
+    JsonNode mine = SimRunStack.read(stack.getAs("bob", "/api/v1/datasets").body());
+    assertThat(mine.path("items")).hasSize(1);
+    String dataset = mine.path("items").get(0).path("id").asText();
+    browser.find("#datasets tbody tr[data-id='" + dataset + "']");
+    browser.screenshot("datasets");
+    accessible("the datasets page");
+
+    // The form offers it where the spec names a dataset.
+    browser.open(base + "/simulations/new?example=strategy-dataset-grid.json");
+    browser.find("#f-params_data_dataset option[value='" + dataset + "']").click();
+    browser.screenshot("new-simulation-dataset");
+    accessible("the new simulation page with a dataset");
+    browser.find("#submit").click();
+    String id =
+        await()
+            .atMost(Browser.PATIENCE)
+            .until(browser::path, p -> p.matches("/simulations/[0-9a-f-]{36}"))
+            .substring("/simulations/".length());
+    browser.awaitText("#status", "SUCCEEDED"::equals);
+    assertThat(
+            stack.queryLong(
+                "SELECT count(*) FROM simulations WHERE id = ?::uuid"
+                    + " AND params -> 'data' ->> 'dataset' = ?",
+                id,
+                dataset))
+        .as("the simulation read the uploaded dataset")
+        .isEqualTo(1);
+
+    // Deleted from the list once nothing running reads it.
+    browser.open(base + "/datasets");
+    browser.find("#datasets tbody tr[data-id='" + dataset + "'] button[data-delete]").click();
+    browser.find("#no-datasets");
+    assertThat(stack.getAs("bob", "/api/v1/datasets/" + dataset).statusCode()).isEqualTo(404);
+  }
 }
