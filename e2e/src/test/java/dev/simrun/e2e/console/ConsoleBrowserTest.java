@@ -280,8 +280,13 @@ class ConsoleBrowserTest {
     String fresh = stack.submitAs("ann", SMALL);
     String row = "#simulations tbody tr[data-id='" + fresh + "']";
     browser.find(row);
-    assertThat(browser.all("#simulations tbody tr").get(0).getAttribute("data-id"))
-        .isEqualTo(fresh);
+    // The live list re-renders its rows as events arrive, so a row read here may be replaced.
+    await()
+        .atMost(Browser.PATIENCE)
+        .ignoreExceptions()
+        .until(
+            () -> browser.all("#simulations tbody tr").get(0).getAttribute("data-id"),
+            fresh::equals);
     await()
         .atMost(Browser.PATIENCE)
         .ignoreExceptions()
