@@ -50,6 +50,14 @@ public final class ProblemTypes {
   public static final ProblemType OVER_LIMIT =
       ProblemType.of("over-limit", HttpStatus.TOO_MANY_REQUESTS, "Too much work queued");
 
+  /**
+   * The signing keys of a service account's tokens (Cloud Tasks', Cloud Scheduler's) cannot be
+   * fetched: tokens cannot be checked right now; try again.
+   */
+  public static final ProblemType AUTH_UNAVAILABLE =
+      ProblemType.of(
+          "auth-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Token verification unavailable");
+
   /** PostgreSQL cannot be reached right now; nothing was changed. */
   public static final ProblemType DATABASE_UNAVAILABLE =
       ProblemType.of(

@@ -5,7 +5,7 @@ import dev.simrun.shared.config.ConfigurationCheck;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.config.Settings;
 import dev.simrun.shared.config.TasksConfig;
-import dev.simrun.worker.auth.AuthConfig;
+import dev.simrun.shared.serviceauth.AuthConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Order;

@@ -1,19 +1,16 @@
 package dev.simrun.worker.auth;
 
-import dev.simrun.problems.ProblemResponses;
-import dev.simrun.problems.ProblemTypes;
-import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
-import dev.simrun.worker.auth.IdTokenVerifier.Verified;
-import dev.simrun.worker.problems.WorkerProblems;
+import dev.simrun.problems.ServiceTokens;
+import dev.simrun.shared.serviceauth.IdTokenVerifier;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Rejected;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Verified;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +23,6 @@ import org.slf4j.LoggerFactory;
 @ServerFilter("/tasks/**")
 class TaskAuthFilter {
   private static final Logger LOG = LoggerFactory.getLogger(TaskAuthFilter.class);
-  private static final String BEARER = "bearer ";
 
   private final IdTokenVerifier verifier;
 
@@ -40,7 +36,7 @@ class TaskAuthFilter {
   HttpResponse<?> authenticate(HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
     String path = request.getPath();
-    return switch (verifier.verify(bearerToken(request.getHeaders()))) {
+    return switch (verifier.verify(ServiceTokens.bearer(request.getHeaders()))) {
       case Verified caller -> {
         LOG.debug("{} {} as {}, {}", request.getMethod(), path, caller.email(), delivery);
         yield null;
@@ -53,33 +49,8 @@ class TaskAuthFilter {
             refused.reason(),
             refused.detail(),
             delivery);
-        yield refusal(refused, path);
+        yield ServiceTokens.refusal(refused, path);
       }
     };
-  }
-
-  private static HttpResponse<?> refusal(Rejected refused, String path) {
-    String detail = "the bearer token was refused: " + refused.reason();
-    return switch (refused.reason().refusal()) {
-      case UNAUTHENTICATED ->
-          ProblemResponses.of(ProblemTypes.UNAUTHENTICATED, detail, path)
-              .header(
-                  HttpHeaders.WWW_AUTHENTICATE,
-                  refused.reason() == IdTokenVerifier.Reason.MISSING
-                      ? "Bearer"
-                      : "Bearer error=\"invalid_token\"");
-      case FORBIDDEN -> ProblemResponses.of(ProblemTypes.FORBIDDEN, detail, path);
-      case UNAVAILABLE ->
-          ProblemResponses.of(WorkerProblems.AUTH_UNAVAILABLE, detail, path)
-              .header(HttpHeaders.RETRY_AFTER, "5");
-    };
-  }
-
-  private static @Nullable String bearerToken(HttpHeaders headers) {
-    String authorization = headers.get(HttpHeaders.AUTHORIZATION);
-    if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-      return null;
-    }
-    return authorization.substring(BEARER.length()).strip();
   }
 }

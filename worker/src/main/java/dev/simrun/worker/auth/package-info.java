@@ -1,7 +1,7 @@
 /**
- * Who may push: the filter that verifies the OIDC token Cloud Tasks attaches to every {@code
- * /tasks/**} request, the {@link dev.simrun.worker.auth.IdTokenVerifier} port with its
- * nimbus-jose-jwt adapter and configuration ({@code simrun.auth.*}), and {@link
- * dev.simrun.worker.auth.TaskDelivery}, what Cloud Tasks' headers say about the push.
+ * Who may push: the filter that verifies, with {@link
+ * dev.simrun.shared.serviceauth.IdTokenVerifier}, the OIDC token Cloud Tasks attaches to every
+ * {@code /tasks/**} request, and {@link dev.simrun.worker.auth.TaskDelivery}, what Cloud Tasks'
+ * headers say about the push.
  */
 package dev.simrun.worker.auth;

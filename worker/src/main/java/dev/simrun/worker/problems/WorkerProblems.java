@@ -9,11 +9,6 @@ import io.micronaut.http.HttpStatus;
  * not).
  */
 public final class WorkerProblems {
-  /** The issuer's signing keys cannot be fetched: tokens cannot be checked right now. */
-  public static final ProblemType AUTH_UNAVAILABLE =
-      ProblemType.of(
-          "auth-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Token verification unavailable");
-
   /** Another attempt holds a live lease on the chunk; retry later. */
   public static final ProblemType CHUNK_BUSY =
       ProblemType.of("chunk-busy", HttpStatus.CONFLICT, "Chunk is running elsewhere");

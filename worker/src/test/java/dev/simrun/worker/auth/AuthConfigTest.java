@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simrun.shared.config.ConfigurationCheck;
 import dev.simrun.shared.config.InvalidConfigurationException;
+import dev.simrun.shared.serviceauth.AuthConfig;
+import dev.simrun.shared.serviceauth.IdTokenVerifier;
+import dev.simrun.shared.serviceauth.NimbusIdTokenVerifier;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanContextException;
 import java.time.Duration;

@@ -2,9 +2,10 @@ package dev.simrun.worker.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.simrun.worker.auth.IdTokenVerifier.Reason;
-import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
-import dev.simrun.worker.auth.IdTokenVerifier.Verified;
+import dev.simrun.shared.serviceauth.IdTokenVerifier;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Reason;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Rejected;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Verified;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.simrun.worker.auth;
+package dev.simrun.shared.serviceauth;
 
 import dev.simrun.shared.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.simrun.worker.auth;
+package dev.simrun.shared.serviceauth;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;

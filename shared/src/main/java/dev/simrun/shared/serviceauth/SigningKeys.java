@@ -1,4 +1,4 @@
-package dev.simrun.worker.auth;
+package dev.simrun.shared.serviceauth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;

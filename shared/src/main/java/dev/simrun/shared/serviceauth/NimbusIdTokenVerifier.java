@@ -1,4 +1,4 @@
-package dev.simrun.worker.auth;
+package dev.simrun.shared.serviceauth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,18 +1,18 @@
-package dev.simrun.worker.auth;
+package dev.simrun.shared.serviceauth;
 
-import static dev.simrun.worker.auth.TestTokens.ACCOUNT;
-import static dev.simrun.worker.auth.TestTokens.AUDIENCE;
-import static dev.simrun.worker.auth.TestTokens.aToken;
+import static dev.simrun.shared.serviceauth.TestTokens.ACCOUNT;
+import static dev.simrun.shared.serviceauth.TestTokens.AUDIENCE;
+import static dev.simrun.shared.serviceauth.TestTokens.aToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Reason;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Refusal;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Rejected;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Verification;
+import dev.simrun.shared.serviceauth.IdTokenVerifier.Verified;
 import dev.simrun.testing.TestClock;
-import dev.simrun.worker.auth.IdTokenVerifier.Reason;
-import dev.simrun.worker.auth.IdTokenVerifier.Refusal;
-import dev.simrun.worker.auth.IdTokenVerifier.Rejected;
-import dev.simrun.worker.auth.IdTokenVerifier.Verification;
-import dev.simrun.worker.auth.IdTokenVerifier.Verified;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

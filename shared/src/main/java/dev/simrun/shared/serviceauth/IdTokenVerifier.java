@@ -1,4 +1,4 @@
-package dev.simrun.worker.auth;
+package dev.simrun.shared.serviceauth;
 
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
