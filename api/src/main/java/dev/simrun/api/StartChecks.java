@@ -1,5 +1,6 @@
 package dev.simrun.api;
 
+import dev.simrun.api.batches.BatchesConfig;
 import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.dispatch.DispatchConfig;
 import dev.simrun.api.identity.Operators;
@@ -14,6 +15,7 @@ import dev.simrun.shared.config.ConfigurationCheck;
 import dev.simrun.shared.config.PlanningConfig;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.config.TasksConfig;
+import dev.simrun.shared.serviceauth.AuthConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Order;
@@ -50,7 +52,9 @@ final class StartChecks {
           BodyLimits.class,
           PlanningConfig.class,
           Operators.class,
-          AgentsConfig.class);
+          AgentsConfig.class,
+          AuthConfig.class,
+          BatchesConfig.class);
 
   /** The message of a trusted issuer's compact constructor, which names the setting. */
   private static Optional<String> issuerProblem(Throwable e) {

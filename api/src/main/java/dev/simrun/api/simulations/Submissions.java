@@ -29,12 +29,12 @@ import java.util.UUID;
  * Idempotency-Key} header is checked last, once the body is known to be good.
  */
 @Singleton
-class Submissions {
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+public class Submissions {
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final int MAX_UNITS_PER_CHUNK = 1_000_000;
   static final int MAX_CHUNKS = 100_000;
   static final int MAX_NAME = 200;
-  static final int MAX_KEY = 200;
+  public static final int MAX_KEY = 200;
   static final String FAIL_FAST = "failFast";
   static final String TOLERATE = "tolerate";
 
@@ -56,7 +56,7 @@ class Submissions {
     this.sizing = sizing;
   }
 
-  NewSimulation plan(Caller caller, @Nullable SubmitRequest request, @Nullable String key) {
+  public NewSimulation plan(Caller caller, @Nullable SubmitRequest request, @Nullable String key) {
     if (request == null) {
       throw new ProblemException(
           ProblemTypes.MALFORMED_BODY,
@@ -293,7 +293,7 @@ class Submissions {
     return null;
   }
 
-  static boolean validKey(String key) {
+  public static boolean validKey(String key) {
     if (key.isEmpty() || key.length() > MAX_KEY) {
       return false;
     }

@@ -27,7 +27,9 @@ final class ApiRoutes {
     NONE,
     SIMULATION,
     DATASET,
-    DEAD_LETTER
+    DEAD_LETTER,
+    /** A run of the batch {@link #BATCH}. */
+    BATCH_RUN
   }
 
   /** What a well-formed request to the route carries. */
@@ -41,8 +43,13 @@ final class ApiRoutes {
     /** An OHLCV CSV, or a multipart form with a {@code file} part. */
     DATASET,
     /** {@code {"user": …, "role": …}} */
-    SIGN_IN
+    SIGN_IN,
+    /** A batch's definition: {@code {"simulations": […], …}}. */
+    BATCH
   }
+
+  /** The batch whose name fills a route's {@code {name}}. */
+  static final String BATCH = "every-route";
 
   /**
    * One route.
@@ -61,7 +68,7 @@ final class ApiRoutes {
 
     /** The path with {@code {id}} replaced by {@code id} (used as given: already encoded). */
     String path(String id) {
-      return template.replace("{id}", id);
+      return template.replace("{name}", BATCH).replace("{id}", id);
     }
 
     String path(UUID id) {
@@ -175,7 +182,16 @@ final class ApiRoutes {
               HttpMethod.POST,
               "/api/v1/admin/dead-letters/{id}/discard",
               Resource.DEAD_LETTER,
-              Body.EMPTY));
+              Body.EMPTY),
+          // Batches, for operators.
+          operator(HttpMethod.GET, "/api/v1/batches", Resource.NONE, Body.NONE),
+          operator(HttpMethod.GET, "/api/v1/batches/{name}", Resource.NONE, Body.NONE),
+          operator(HttpMethod.PUT, "/api/v1/batches/{name}", Resource.NONE, Body.BATCH),
+          operator(HttpMethod.DELETE, "/api/v1/batches/{name}", Resource.NONE, Body.NONE),
+          operator(HttpMethod.GET, "/api/v1/batches/{name}/runs", Resource.NONE, Body.NONE),
+          operator(HttpMethod.POST, "/api/v1/batches/{name}/runs", Resource.NONE, Body.EMPTY),
+          operator(
+              HttpMethod.GET, "/api/v1/batches/{name}/runs/{id}", Resource.BATCH_RUN, Body.NONE));
 
   private ApiRoutes() {}
 }

@@ -212,7 +212,7 @@ class EveryRouteTest implements TestPropertyProvider {
           case SIMULATION -> "/api/v1/simulations/" + anns;
           case DATASET -> "/api/v1/datasets/" + anns;
           case DEAD_LETTER -> "/api/v1/dead-letters/" + anns;
-          case NONE -> throw new IllegalStateException();
+          case NONE, BATCH_RUN -> throw new IllegalStateException();
         };
     assertThat(api.get("ann", read).status()).isEqualTo(200);
   }
@@ -296,6 +296,8 @@ class EveryRouteTest implements TestPropertyProvider {
           HttpRequest.create(route.method(), uri).body(Resources.CSV).contentType("text/csv");
       case SIGN_IN ->
           HttpRequest.create(route.method(), uri).body("{\"user\": \"ann\"}").contentType(json());
+      case BATCH ->
+          HttpRequest.create(route.method(), uri).body(Resources.BATCH).contentType(json());
     };
   }
 

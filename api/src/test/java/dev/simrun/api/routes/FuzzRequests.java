@@ -433,6 +433,12 @@ final class FuzzRequests {
       case SUBMIT -> new String[] {"json submit", "application/json", submit()};
       case SIGN_IN -> new String[] {"json sign-in", "application/json", signIn()};
       case DATASET -> dataset();
+      case BATCH ->
+          chance(0.5)
+              ? new String[] {"json batch", "application/json", Resources.BATCH}
+              : new String[] {
+                "json batch", "application/json", "{\"simulations\": [" + submit() + "]}"
+              };
     };
   }
 

@@ -5,6 +5,7 @@ import dev.simrun.api.testing.Api;
 import dev.simrun.shared.simulations.ChunkFailures;
 import dev.simrun.shared.simulations.ChunkStore;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.UUID;
@@ -14,6 +15,10 @@ import java.util.UUID;
  * api as the owner would (a dead letter the way a worker records one).
  */
 final class Resources {
+  /** A batch of one small simulation. */
+  static final String BATCH =
+      "{\"simulations\": [" + Api.units(4, 2) + "], \"overlap\": \"allow\"}";
+
   static final String CSV =
       "timestamp,open,high,low,close,volume\n"
           + "1700000000,100,101,99,100.5,1000\n"
@@ -30,19 +35,41 @@ final class Resources {
   }
 
   /** One owner's simulation (queued), dataset, and dead letter (of another simulation). */
-  record Owned(String user, UUID simulation, UUID dataset, UUID deadLetter) {
+  record Owned(String user, UUID simulation, UUID dataset, UUID deadLetter, UUID batchRun) {
     UUID of(Resource kind) {
       return switch (kind) {
         case SIMULATION -> simulation;
         case DATASET -> dataset;
         case DEAD_LETTER -> deadLetter;
+        case BATCH_RUN -> batchRun;
         case NONE -> throw new IllegalArgumentException("no resource");
       };
     }
   }
 
   Owned of(String user) {
-    return new Owned(user, simulation(user), dataset(user), deadLetter(user));
+    return new Owned(user, simulation(user), dataset(user), deadLetter(user), batchRun(user));
+  }
+
+  /**
+   * A run of batch {@link ApiRoutes#BATCH}, defined and started by {@code user} as an operator
+   * (batches are operators' only).
+   */
+  UUID batchRun(String user) {
+    Api.Reply defined =
+        api.exchange(
+            HttpRequest.PUT("/api/v1/batches/" + ApiRoutes.BATCH, BATCH)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(Api.AUTH, Api.operatorBearer(user)));
+    if (defined.status() != 200 && defined.status() != 201) {
+      throw new IllegalStateException("expected 200 or 201, got " + defined);
+    }
+    Api.Reply run =
+        api.exchange(
+            HttpRequest.POST("/api/v1/batches/" + ApiRoutes.BATCH + "/runs", "")
+                .header(Api.AUTH, Api.operatorBearer(user)));
+    check(run, 202);
+    return run.id();
   }
 
   UUID simulation(String user) {

@@ -67,7 +67,41 @@ public final class TestStack {
     p.put("simrun.identity.issuers.primary.jwks-url", emulator.jwksUri());
     p.put("simrun.identity.issuers.primary.audience", CloudTasksEmulator.devAudience());
     p.put("simrun.identity.development-sign-in", emulator.issuer() + "/dev/sign-in");
+    // Cloud Scheduler's triggers: tokens of the scheduler account for the api's URL, signed here
+    // by the same development issuer.
+    p.put("simrun.auth.issuer", emulator.issuer());
+    p.put("simrun.auth.jwks-uri", emulator.jwksUri());
+    p.put("simrun.auth.audience", SCHEDULER_AUDIENCE);
+    p.put("simrun.auth.allowed-service-accounts", SCHEDULER_ACCOUNT);
     return p;
+  }
+
+  /** The api's URL as Cloud Scheduler's tokens name it in tests. */
+  public static final String SCHEDULER_AUDIENCE = "https://api.simrun.test";
+
+  /** The service account Cloud Scheduler calls as in tests. */
+  public static final String SCHEDULER_ACCOUNT =
+      "simrun-scheduler@simrun-test.iam.gserviceaccount.com";
+
+  /** An ID token of {@code account} for {@code audience}, as Google issues them to Scheduler. */
+  public static String serviceToken(String account, String audience) {
+    long now = java.time.Instant.now().getEpochSecond();
+    return signedToken(
+        Map.of(
+            "iss",
+            issuer(),
+            "aud",
+            audience,
+            "sub",
+            "1" + Math.abs((long) account.hashCode()),
+            "email",
+            account,
+            "email_verified",
+            true,
+            "iat",
+            now,
+            "exp",
+            now + 3600));
   }
 
   /** A development user's ID token, signed by the emulator's issuer. */

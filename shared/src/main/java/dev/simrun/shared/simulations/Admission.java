@@ -26,25 +26,10 @@ class Admission {
    * @throws AdmissionRefused beyond a limit; the caller's transaction then stores nothing
    */
   void admit(Connection c, NewSimulation s) throws SQLException {
-    try (PreparedStatement ps =
-            Sql.prepare(
-                c,
-                """
-                SELECT count(*) FROM simulations
-                WHERE owner = ? AND status IN ('QUEUED', 'RUNNING', 'CANCELLING')
-                """,
-                s.owner());
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      if (rs.getLong(1) >= limits.maxActivePerOwner()) {
-        throw new AdmissionRefused(
-            "You have "
-                + rs.getLong(1)
-                + " active simulations, the most one owner may have ("
-                + limits.maxActivePerOwner()
-                + "); submit again when one has ended",
-            limits.retryAfter());
-      }
+    // A batch run's simulations are bounded by the batch's own size (an operator defined it), not
+    // by the active simulations of the operator it runs as.
+    if (s.batch() == null) {
+      ownersActive(c, s);
     }
     try (PreparedStatement ps =
             Sql.prepare(
@@ -63,6 +48,30 @@ class Admission {
                 + s.chunkCount()
                 + " more would pass the limit of "
                 + limits.maxQueuedChunks(),
+            limits.retryAfter());
+      }
+    }
+  }
+
+  /** The owner's simulations queued, running or cancelling, against its limit. */
+  private void ownersActive(Connection c, NewSimulation s) throws SQLException {
+    try (PreparedStatement ps =
+            Sql.prepare(
+                c,
+                """
+                SELECT count(*) FROM simulations
+                WHERE owner = ? AND status IN ('QUEUED', 'RUNNING', 'CANCELLING')
+                """,
+                s.owner());
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      if (rs.getLong(1) >= limits.maxActivePerOwner()) {
+        throw new AdmissionRefused(
+            "You have "
+                + rs.getLong(1)
+                + " active simulations, the most one owner may have ("
+                + limits.maxActivePerOwner()
+                + "); submit again when one has ended",
             limits.retryAfter());
       }
     }

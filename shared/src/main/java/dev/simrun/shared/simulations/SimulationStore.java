@@ -96,8 +96,8 @@ public class SimulationStore {
               """
               INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
                   units_per_chunk, chunk_count, idempotency_key, max_failed_chunks, event_seq,
-                  created_at, dataset_ids)
-              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?, ?)
+                  created_at, dataset_ids, batch_run_id, batch_position)
+              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
               """,
               s.id(),
               s.owner(),
@@ -112,7 +112,9 @@ public class SimulationStore {
               s.idempotencyKey(),
               s.maxFailedChunks(),
               now,
-              c.createArrayOf("uuid", s.datasetIds().toArray()));
+              c.createArrayOf("uuid", s.datasetIds().toArray()),
+              s.batch() == null ? null : s.batch().runId(),
+              s.batch() == null ? null : s.batch().position());
           int chunks = s.chunkCount();
           Sql.update(
               c,
@@ -144,6 +146,14 @@ public class SimulationStore {
           }
           data.put("priority", s.priority().wire());
           data.put("chunkCount", chunks);
+          if (s.batch() != null) {
+            data.put(
+                "batch",
+                Map.of(
+                    "name", s.batch().batchName(),
+                    "runId", s.batch().runId().toString(),
+                    "position", s.batch().position()));
+          }
           // event_seq starts at 1: this is event 1.
           SimulationEvent queued =
               events.insert(c, s.id(), s.owner(), 1, EventType.SIMULATION_QUEUED, data, now);
