@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The api service. It refuses to start with an invalid configuration ({@link StartChecks}). */
 @OpenAPIDefinition(
@@ -22,6 +23,25 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
                     + " something also sends `X-SimRun-CSRF`); a token in the query string is"
                     + " refused. Errors are `application/problem+json` (RFC 9457) with a stable"
                     + " `type` under https://simrun.dev/problems/."),
+    tags = {
+      @Tag(name = "Simulations", description = "Submit, read, cancel and download simulations"),
+      @Tag(
+          name = "Events",
+          description = "Server-Sent Events of one simulation, or of all of the caller's"),
+      @Tag(name = "Datasets", description = "Upload, list and delete the caller's price data"),
+      @Tag(
+          name = "Dead letters",
+          description = "The caller's chunks that failed for good: read, replay, discard"),
+      @Tag(name = "Sign-in", description = "Who is signed in, and the browser's session cookie"),
+      @Tag(
+          name = "Operators: dead letters",
+          description = "Every owner's dead letters (operators only)"),
+      @Tag(
+          name = "Operators: batches",
+          description =
+              "Named lists of simulations that Cloud Scheduler starts, and their runs (operators"
+                  + " only)")
+    },
     security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "session")})
 @SecurityScheme(
     name = "bearer",

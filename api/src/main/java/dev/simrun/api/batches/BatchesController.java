@@ -26,6 +26,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -42,6 +43,7 @@ import java.util.UUID;
  * SchedulerTriggerController}.
  */
 @ProblemAnswers
+@Tag(name = "Operators: batches")
 @Controller("/api/v1/batches")
 @Secured(Operators.ROLE)
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -28,6 +28,7 @@ import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
@@ -48,6 +49,7 @@ import java.util.regex.Pattern;
  * at most a quota of datasets; another owner's dataset is not found, on every route.
  */
 @ProblemAnswers
+@Tag(name = "Datasets")
 @Controller("/api/v1/datasets")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DatasetsController {

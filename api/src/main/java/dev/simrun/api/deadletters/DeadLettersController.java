@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import java.util.UUID;
  * everyone's at {@code /api/v1/admin/dead-letters}.
  */
 @ProblemAnswers
+@Tag(name = "Dead letters")
 @Controller("/api/v1/dead-letters")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DeadLettersController {

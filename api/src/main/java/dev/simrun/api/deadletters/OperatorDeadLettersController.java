@@ -14,6 +14,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -24,6 +25,7 @@ import java.util.UUID;
  * {@code owner} if asked, read, replay and discard them as their owner could.
  */
 @ProblemAnswers
+@Tag(name = "Operators: dead letters")
 @Controller("/api/v1/admin/dead-letters")
 @Secured(Operators.ROLE)
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -18,6 +18,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
  * which only {@code ./simrun} and the tests set: production has no such route.
  */
 @ProblemAnswers
+@Tag(name = "Sign-in")
 @Controller("/api/v1/session/development")
 @Requires(property = "simrun.identity.development-sign-in")
 @Secured(SecurityRule.IS_ANONYMOUS)

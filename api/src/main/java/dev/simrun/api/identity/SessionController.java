@@ -17,6 +17,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.token.Claims;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.time.Instant;
  * the token lives; {@code DELETE} clears it.
  */
 @ProblemAnswers
+@Tag(name = "Sign-in")
 @Controller("/api/v1")
 class SessionController {
   private final SessionCookie cookie;

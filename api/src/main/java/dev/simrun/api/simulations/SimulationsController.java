@@ -30,6 +30,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
@@ -41,6 +42,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** Submit, read, list simulations and fetch results; everything is scoped to the caller. */
 @ProblemAnswers
+@Tag(name = "Simulations")
 @Controller("/api/v1/simulations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SimulationsController {

@@ -21,6 +21,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import io.micronaut.serde.ObjectMapper;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import reactor.core.scheduler.Schedulers;
  * ends, however it ends (the client gone, the simulation over, an error, the server stopping).
  */
 @ProblemAnswers
+@Tag(name = "Events")
 @Controller("/api/v1")
 class EventsController {
   static final String LAST_EVENT_ID = "Last-Event-ID";

@@ -77,6 +77,8 @@ class DocsTest implements TestPropertyProvider {
     assertThat(documented).isEqualTo(served);
     // Each operation names its problem+json refusals (ProblemAnswers, on every API controller).
     assertThat(document().split("\n        \"4XX\":", -1)).hasSize(documented.size() + 1);
+    // ...and sits under a named group of the reference, never Swagger UI's "default".
+    assertThat(document().split("\n      tags:\n", -1)).hasSize(documented.size() + 1);
   }
 
   @Test
