@@ -61,7 +61,7 @@ export async function render(main) {
     });
     return h('tr', {dataset: {id: d.id}},
       h('td', {class: 'name'}, d.name),
-      h('td', {}, h('code', {}, d.id)),
+      h('td', {class: 'id'}, h('code', {}, d.id)),
       h('td', {}, String(d.rows)),
       h('td', {}, `${d.firstAt.slice(0, 10)} – ${d.lastAt.slice(0, 10)}`),
       h('td', {}, when(d.createdAt)),

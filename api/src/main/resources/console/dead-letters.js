@@ -61,7 +61,10 @@ export async function render(main, {me, query, navigate}) {
         h('div', {}, h('dt', {}, 'Generation'), h('dd', {}, String(d.generation))),
         h('div', {}, h('dt', {}, 'Resolved'), h('dd', {}, when(d.resolvedAt)))));
     return h('tr', {dataset: {id: d.id, status: d.status}},
-      h('td', {class: 'name'}, h('a', {href: `/simulations/${d.simulationId}`}, d.simulationId), ` chunk ${d.chunk}`),
+      // Another owner's simulation is theirs alone: an operator sees its letter, not its page.
+      h('td', {class: 'name'}, !operator || d.owner === me.owner
+        ? h('a', {href: `/simulations/${d.simulationId}`}, d.simulationId)
+        : h('span', {title: 'Another owner\'s simulation'}, d.simulationId), ` chunk ${d.chunk}`),
       operator ? h('td', {class: 'owner'}, d.owner) : '',
       h('td', {}, h('span', {class: 'badge', dataset: {status: d.status}}, d.status)),
       h('td', {class: 'name'}, failure),

@@ -81,6 +81,9 @@ class ConsoleDeadLettersBrowserTest {
     String other = "#dead-letters tbody tr[data-id='" + second + "']";
     assertThat(browser.find(row + " td.owner").getText()).isEqualTo(ownerOf(OPERATOR));
     assertThat(browser.find(other + " td.owner").getText()).isEqualTo(ownerOf(SimRunStack.USER));
+    // Another owner's simulation page would be a 404 to the operator: its id is no link.
+    assertThat(browser.all(other + " a[href^='/simulations/']")).isEmpty();
+    assertThat(browser.all(row + " a[href='/simulations/" + replayed + "']")).hasSize(1);
     browser.find(row + " details summary").click();
     assertThat(browser.find(row + " details pre").getText()).contains("soft time limit");
     browser.screenshot("dead-letters");
