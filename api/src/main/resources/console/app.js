@@ -9,6 +9,7 @@ const routes = [
   [/^\/simulations\/([^/]+)$/, () => import('./simulation.js')],
   [/^\/datasets$/, () => import('./datasets.js')],
   [/^\/dead-letters$/, () => import('./dead-letters.js')],
+  [/^\/batches$/, () => import('./batches.js')],
 ];
 
 let me;          // who is signed in: undefined = not asked yet, null = nobody
@@ -44,6 +45,7 @@ function showNav() {
     h('a', {href: '/simulations/new'}, 'New simulation'),
     h('a', {href: '/datasets'}, 'Datasets'),
     h('a', {href: '/dead-letters'}, 'Dead letters'),
+    me.operator ? h('a', {href: '/batches'}, 'Batches') : null,
     h('span', {class: 'who', title: me.owner}, me.email || me.owner, me.operator ? ' (operator)' : ''),
     h('button', {type: 'button', class: 'link', id: 'sign-out', onclick: signOut}, 'Sign out'));
 }

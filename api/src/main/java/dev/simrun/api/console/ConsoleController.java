@@ -42,7 +42,7 @@ class ConsoleController {
             .getBytes(StandardCharsets.UTF_8);
   }
 
-  @Get(uris = {"/", "/sign-in", "/simulations/new", "/datasets", "/dead-letters"})
+  @Get(uris = {"/", "/sign-in", "/simulations/new", "/datasets", "/dead-letters", "/batches"})
   HttpResponse<byte[]> page() {
     return html();
   }

@@ -74,7 +74,8 @@ class ConsoleTest implements TestPropertyProvider {
         "/simulations/new",
         "/simulations/any-id",
         "/datasets",
-        "/dead-letters"
+        "/dead-letters",
+        "/batches"
       })
   void everyPageIsTheShellNeverCachedUnderAStrictPolicy(String path) {
     HttpResponse<byte[]> r = get(path);
