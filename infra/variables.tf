@@ -456,6 +456,12 @@ variable "scheduled_batches" {
   default = {
     nightly = "0 2 * * *"
   }
+
+  # The api's batch names (PUT /api/v1/batches/{name}); the job is <name_prefix>-batch-<name>.
+  validation {
+    condition     = alltrue([for name in keys(var.scheduled_batches) : can(regex("^[a-z0-9][a-z0-9-]{0,40}$", name))])
+    error_message = "scheduled_batches keys are batch names: 1-41 lower-case letters, digits and hyphens, starting with a letter or digit."
+  }
 }
 
 variable "scheduler_time_zone" {
