@@ -187,7 +187,7 @@ final class Dispatcher implements AutoCloseable {
                 return failure(Code.DEADLINE_EXCEEDED, "no response within the attempt deadline");
               }
               if (cause instanceof IOException) {
-                return failure(Code.UNAVAILABLE, "connection failed: " + cause.getMessage());
+                return failure(Code.UNAVAILABLE, "connection failed: " + cause);
               }
               return failure(Code.UNKNOWN, String.valueOf(cause));
             });
