@@ -273,6 +273,9 @@ final class Jobs {
     Instant now = clock.instant();
     Instant next = Instant.MAX;
     for (JobState job : jobs.values()) {
+      if (job.state == Job.State.PAUSED && job.scheduled != null && !job.scheduled.inFlight) {
+        finish(job, job.scheduled); // a paused job makes no further retries
+      }
       if (job.state == Job.State.ENABLED
           && job.scheduleTime != null
           && job.scheduled == null

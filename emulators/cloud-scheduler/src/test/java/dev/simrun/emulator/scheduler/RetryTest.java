@@ -187,6 +187,27 @@ class RetryTest {
   }
 
   @Test
+  void aPausedJobMakesNoFurtherRetries() {
+    Job job =
+        create(
+            "fail-paused",
+            "0 0 * * *",
+            j -> j.setRetryConfig(RetryConfig.newBuilder().setRetryCount(3)));
+    clock.set(Protos.instant(job.getScheduleTime()));
+    afterAttempts(job, 1);
+    client.pauseJob(job.getName());
+    clock.advance(Duration.ofMinutes(5)); // past the 5 s backoff
+    await()
+        .during(Duration.ofMillis(100))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receiver.pushes("/fail-paused").size() == 1);
+    Job resumed = client.resumeJob(job.getName());
+    assertThat(Protos.instant(resumed.getScheduleTime())).isAfter(clock.instant());
+    assertThat(stats(job).inFlight()).isZero();
+    client.pauseJob(job.getName());
+  }
+
+  @Test
   void anAttemptWithoutAnswerWithinTheDeadlineFails() {
     CountDownLatch never = new CountDownLatch(1);
     receiver.answer(
