@@ -3,6 +3,8 @@ package dev.simrun.emulator.tasks;
 import com.google.cloud.tasks.v2.CreateQueueRequest;
 import com.google.cloud.tasks.v2.Queue;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.simrun.emulator.common.FrontDoor;
+import dev.simrun.emulator.common.OidcIssuer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;

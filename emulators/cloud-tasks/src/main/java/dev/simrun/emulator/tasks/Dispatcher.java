@@ -1,5 +1,6 @@
 package dev.simrun.emulator.tasks;
 
+import dev.simrun.emulator.common.OidcIssuer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

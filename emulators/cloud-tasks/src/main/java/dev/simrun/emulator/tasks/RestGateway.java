@@ -21,6 +21,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.FieldMaskUtil;
 import com.google.protobuf.util.JsonFormat;
+import dev.simrun.emulator.common.OidcIssuer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,4 @@
-package dev.simrun.emulator.tasks;
+package dev.simrun.emulator.common;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -29,11 +30,12 @@ import java.util.Queue;
 import java.util.function.Supplier;
 
 /**
- * The emulator's one port: a connection that opens with the HTTP/2 preface is gRPC and is relayed
- * to the gRPC server on a private loopback port; anything else is HTTP/1.1 and goes to the REST
- * gateway. So one endpoint serves the client library's gRPC and HTTP/JSON transports alike.
+ * An emulator's one port: a connection that opens with the HTTP/2 preface is gRPC and is relayed to
+ * the gRPC server on a private loopback port; anything else is HTTP/1.1 and goes to the REST
+ * gateway (a new handler per connection, after an HTTP codec and aggregator). So one endpoint
+ * serves the client library's gRPC and HTTP/JSON transports alike (decision 0002).
  */
-final class FrontDoor implements AutoCloseable {
+public final class FrontDoor implements AutoCloseable {
   private static final byte[] H2_PREFACE = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_REST_BODY = 4 * 1024 * 1024;
 
@@ -41,7 +43,8 @@ final class FrontDoor implements AutoCloseable {
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel server;
 
-  FrontDoor(String host, int port, InetSocketAddress grpc, Supplier<RestGateway> rest)
+  public FrontDoor(
+      String host, int port, InetSocketAddress grpc, Supplier<? extends ChannelHandler> rest)
       throws InterruptedException {
     ServerBootstrap b =
         new ServerBootstrap()
@@ -59,7 +62,7 @@ final class FrontDoor implements AutoCloseable {
     this.server = b.bind(host, port).sync().channel();
   }
 
-  int port() {
+  public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
@@ -72,9 +75,9 @@ final class FrontDoor implements AutoCloseable {
   /** Reads just enough of a new connection to tell gRPC from HTTP/1.1, then steps aside. */
   private static final class Sniffer extends ByteToMessageDecoder {
     private final InetSocketAddress grpc;
-    private final Supplier<RestGateway> rest;
+    private final Supplier<? extends ChannelHandler> rest;
 
-    Sniffer(InetSocketAddress grpc, Supplier<RestGateway> rest) {
+    Sniffer(InetSocketAddress grpc, Supplier<? extends ChannelHandler> rest) {
       this.grpc = grpc;
       this.rest = rest;
     }

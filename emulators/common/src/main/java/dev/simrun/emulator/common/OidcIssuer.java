@@ -1,4 +1,4 @@
-package dev.simrun.emulator.tasks;
+package dev.simrun.emulator.common;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -20,17 +20,17 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Mints the OIDC ID tokens a task with {@code oidc_token} is pushed with, signed by a key made at
- * start, and publishes the discovery document and JWKS a receiver verifies them with, as it would
- * verify Google's.
+ * An emulator's OIDC issuer: mints the ID tokens a push with {@code oidc_token} carries (a Cloud
+ * Tasks task, a Cloud Scheduler job), signed by a key made at start, and publishes the discovery
+ * document and JWKS a receiver verifies them with, as it would verify Google's.
  */
-final class OidcIssuer {
-  static final String JWKS_PATH = "/oauth2/v3/certs";
-  static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
-  static final String SIGN_IN_PATH = "/dev/sign-in";
+public final class OidcIssuer {
+  public static final String JWKS_PATH = "/oauth2/v3/certs";
+  public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+  public static final String SIGN_IN_PATH = "/dev/sign-in";
 
   /** The audience of development users' tokens: the local project, as Identity Platform's. */
-  static final String DEV_AUDIENCE = "simrun-local";
+  public static final String DEV_AUDIENCE = "simrun-local";
 
   private static final Duration LIFETIME = Duration.ofHours(1);
 
@@ -45,7 +45,7 @@ final class OidcIssuer {
 
   private record Minted(String token, Instant issuedAt) {}
 
-  OidcIssuer(Clock clock) {
+  public OidcIssuer(Clock clock) {
     this.clock = clock;
     try {
       this.key =
@@ -60,15 +60,15 @@ final class OidcIssuer {
     }
   }
 
-  void issuer(String issuer) {
+  public void issuer(String issuer) {
     this.issuer = issuer;
   }
 
-  String issuer() {
+  public String issuer() {
     return issuer;
   }
 
-  String token(String audience, String serviceAccountEmail) {
+  public String token(String audience, String serviceAccountEmail) {
     Instant now = clock.instant();
     String cacheKey = audience + '\n' + serviceAccountEmail;
     Minted minted = cache.get(cacheKey);
@@ -95,7 +95,7 @@ final class OidcIssuer {
             .build());
   }
 
-  String sign(JWTClaimsSet claims) {
+  public String sign(JWTClaimsSet claims) {
     JWSHeader header =
         new JWSHeader.Builder(JWSAlgorithm.RS256)
             .keyID(key.getKeyID())
@@ -114,7 +114,7 @@ final class OidcIssuer {
    * A development user's ID token, shaped like an Identity Platform one: {@code sub} is the user
    * name, {@code aud} the local project, and {@code role} (when given) a claim for later checks.
    */
-  String userToken(String user, String role) {
+  public String userToken(String user, String role) {
     Instant now = clock.instant();
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
@@ -130,11 +130,11 @@ final class OidcIssuer {
     return sign(claims.build());
   }
 
-  String jwksJson() {
+  public String jwksJson() {
     return new JWKSet(key.toPublicJWK()).toString();
   }
 
-  String discoveryJson() {
+  public String discoveryJson() {
     return "{\"issuer\":\""
         + issuer
         + "\",\"jwks_uri\":\""
