@@ -66,7 +66,7 @@ export async function render(main, {me}) {
   async function simulations(name, run, cell) {
     const detail = await api(`/api/v1/batches/${encodeURIComponent(name)}/runs/${run.id}`);
     clear(cell).append(h('ol', {start: 0, class: 'run-simulations'},
-      detail.simulations.map((s) => h('li', {dataset: {id: s.id, status: s.status}},
+      (detail.simulations ?? []).map((s) => h('li', {dataset: {id: s.id, status: s.status}},
         h('a', {href: `/simulations/${s.id}`}, s.name || s.kind), ' ',
         badge(s.status)))));
   }
@@ -98,14 +98,15 @@ export async function render(main, {me}) {
     const tbody = sections.get(name);
     if (!tbody) return;
     const page = await api(`/api/v1/batches/${encodeURIComponent(name)}/runs?limit=${RUNS}`);
-    clear(tbody).append(...page.items.flatMap((r) => runRow(name, r)));
-    if (page.items.length === 0) tbody.append(h('tr', {}, h('td', {colspan: 7, class: 'muted'}, 'No runs yet.')));
+    const items = page.items ?? []; // an empty list is left out of the answer
+    clear(tbody).append(...items.flatMap((r) => runRow(name, r)));
+    if (items.length === 0) tbody.append(h('tr', {}, h('td', {colspan: 7, class: 'muted'}, 'No runs yet.')));
   }
 
-  const all = await api('/api/v1/batches');
-  all.items.forEach((b) => list.append(batch(b)));
-  empty.hidden = all.items.length > 0;
-  await Promise.all(all.items.map((b) => refresh(b.name)));
+  const batches = (await api('/api/v1/batches')).items ?? [];
+  batches.forEach((b) => list.append(batch(b)));
+  empty.hidden = batches.length > 0;
+  await Promise.all(batches.map((b) => refresh(b.name)));
   const timer = setInterval(() => {
     for (const name of sections.keys()) refresh(name).catch(() => {});
   }, EVERY_MS);

@@ -10,6 +10,7 @@ import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.LocationName;
 import com.google.cloud.tasks.v2.Queue;
 import com.google.cloud.tasks.v2.RetryConfig;
+import dev.simrun.emulator.scheduler.CloudSchedulerEmulator;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.emulator.tasks.EmulatorStats;
 import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
@@ -51,6 +52,11 @@ public final class SimRunStack implements AutoCloseable {
     return "Bearer " + tasks.userToken(user, null);
   }
 
+  /** The {@code Authorization} value of development user {@code user} as an operator. */
+  public String operatorBearer(String user) {
+    return "Bearer " + tasks.userToken(user, "operator");
+  }
+
   /** Writes as the services do (Micronaut Serialization): absent (null) fields are left out. */
   public static final ObjectMapper JSON =
       new ObjectMapper()
@@ -69,7 +75,12 @@ public final class SimRunStack implements AutoCloseable {
           "simulations-batch-io",
           "simulations-finalize");
 
+  /** The service account Cloud Scheduler calls the api as; the api allows it. */
+  public static final String SCHEDULER_ACCOUNT =
+      "simrun-scheduler@simrun-local.iam.gserviceaccount.com";
+
   private final CloudTasksEmulator tasks;
+  private final CloudSchedulerEmulator scheduler;
   private final String jdbcUrl;
   private ServiceProcess api;
   private ServiceProcess worker;
@@ -88,6 +99,7 @@ public final class SimRunStack implements AutoCloseable {
       }
     }
     this.tasks = emulator.start();
+    this.scheduler = CloudSchedulerEmulator.builder().start();
     ServiceProcess startedApi = null;
     try {
       if (b.retry != null) {
@@ -121,14 +133,19 @@ public final class SimRunStack implements AutoCloseable {
           b.pubSubHost != null ? b.pubSubHost : PubSubEmulator.shared().host());
       env.putAll(b.env);
       Map<String, String> apiEnv = new HashMap<>(env);
+      // Cloud Scheduler's triggers: tokens of the scheduler account for the api's URL, signed by
+      // the Cloud Scheduler emulator, as ./simrun runs it.
+      int apiPort = ServiceProcess.freePort();
+      apiEnv.put("SIMRUN_AUTH_ISSUER", scheduler.issuer());
+      apiEnv.put("SIMRUN_AUTH_AUDIENCE", "http://127.0.0.1:" + apiPort);
+      apiEnv.put("SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS", SCHEDULER_ACCOUNT);
       // ...and the console's development sign-in page asks it through the api, as ./simrun runs it.
       apiEnv.put("SIMRUN_IDENTITY_DEVELOPMENT_SIGN_IN", tasks.issuer() + "/dev/sign-in");
       apiEnv.putAll(b.apiEnv);
       Map<String, String> workerEnv = new HashMap<>(env);
       workerEnv.putAll(b.workerEnv);
       startedApi =
-          ServiceProcess.start(
-              "api", ServiceProcess.freePort(), "dev.simrun.api.Application", "worker", apiEnv);
+          ServiceProcess.start("api", apiPort, "dev.simrun.api.Application", "worker", apiEnv);
       this.worker =
           ServiceProcess.start(
               "worker", workerPort, "dev.simrun.worker.Application", "api", workerEnv);
@@ -138,6 +155,7 @@ public final class SimRunStack implements AutoCloseable {
         startedApi.close();
       }
       tasks.close();
+      scheduler.close();
       throw e;
     }
   }
@@ -162,6 +180,10 @@ public final class SimRunStack implements AutoCloseable {
 
   public ServiceProcess worker() {
     return worker;
+  }
+
+  public CloudSchedulerEmulator scheduler() {
+    return scheduler;
   }
 
   public CloudTasksEmulator tasks() {
@@ -269,6 +291,28 @@ public final class SimRunStack implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Any request: {@code authorization} is the header's value (null for none), {@code body} JSON
+   * (null for none).
+   */
+  public HttpResponse<String> send(String method, String path, String authorization, String body) {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(api.url() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      r.header("Content-Type", "application/json");
+    }
+    if (authorization != null) {
+      r.header("Authorization", authorization);
+    }
+    return send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** POSTs a body of the given type, e.g. a CSV upload. */
@@ -464,6 +508,7 @@ public final class SimRunStack implements AutoCloseable {
       api.close();
     }
     tasks.close();
+    scheduler.close();
   }
 
   /** What differs from the defaults: the database, Pub/Sub, queue retries, extra environment. */
