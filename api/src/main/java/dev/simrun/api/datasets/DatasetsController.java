@@ -115,7 +115,9 @@ class DatasetsController {
       @Part("file") CompletedFileUpload file,
       @Part("name") @Nullable String name) {
     String fallback = file.getFilename() == null ? "dataset" : stem(file.getFilename());
-    try (InputStream in = file.getInputStream()) {
+    // An empty part's stream answers a read with no bytes instead of the end: read none at all.
+    try (InputStream in =
+        file.getSize() == 0 ? InputStream.nullInputStream() : file.getInputStream()) {
       return store(caller, name(name, fallback), in, file::getSize);
     } catch (IOException | UncheckedIOException e) {
       throw tooLargeOr(e);

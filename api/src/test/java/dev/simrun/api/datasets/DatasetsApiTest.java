@@ -184,6 +184,30 @@ class DatasetsApiTest implements TestPropertyProvider {
     assertThat(created.json().get("rows").asInt()).isEqualTo(50);
   }
 
+  @Test
+  void anEmptyMultipartFileIsAnEmptyCsvAndStoresNothing() throws Exception {
+    String boundary = "simrun-boundary-0";
+    String body =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"prices.csv\""
+            + "\r\nContent-Type: text/csv\r\n\r\n\r\n--"
+            + boundary
+            + "--\r\n";
+    long before = rows.count("SELECT count(*) FROM datasets");
+    Reply empty =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/datasets"))
+                .header(Api.AUTH, Api.bearer("ann"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(BodyPublishers.ofString(body))
+                .build());
+    assertThat(empty.status).as(empty.body).isEqualTo(422);
+    assertThat(empty.contentType()).isEqualTo(Api.PROBLEM_JSON);
+    assertThat(empty.body).contains("line 1").contains("empty");
+    assertThat(rows.count("SELECT count(*) FROM datasets")).isEqualTo(before);
+  }
+
   /** A bad upload, the line its first problem names and words of the message. */
   static Stream<Arguments> badUploads() {
     String good = bars(5);
