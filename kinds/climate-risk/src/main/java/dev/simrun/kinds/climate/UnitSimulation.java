@@ -1,0 +1,160 @@
+package dev.simrun.kinds.climate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Simulates one unit: for each hazard and path, a year's event count by inverting the Poisson
+ * distribution at the path's first uniform, then each event's intensity by inverting the lognormal
+ * at the next uniforms, its damage ratio from the asset type's curve; the year's loss is the damage
+ * ratios' sum times the asset value. Draw {@code 1} of a path is its count, draw {@code 1 + k} its
+ * k-th event's intensity (see {@link Streams}), so a higher frequency or a higher median never
+ * lowers any path's loss.
+ *
+ * <p>The paths' total losses live in one {@code double[]}; the tail statistics come from it by
+ * selection ({@link Tail}), without sorting.
+ */
+final class UnitSimulation {
+  private final ClimatePlan plan;
+  private final double[] totals;
+  private final double[] scratch;
+  private final double[] cdf = new double[256];
+
+  UnitSimulation(ClimatePlan plan) {
+    this.plan = plan;
+    this.totals = new double[plan.paths];
+    this.scratch = new double[plan.paths];
+  }
+
+  ClimateUnitResult run(long unit) {
+    int site = plan.site(unit);
+    int s = plan.scenario(unit);
+    int y = plan.year(unit);
+    String siteId = plan.sites[site];
+    String scenario = plan.scenarios[s];
+    int year = plan.years[y];
+    double value = plan.values[site];
+    int paths = plan.paths;
+    java.util.Arrays.fill(totals, 0.0);
+    List<ClimateUnitResult.HazardResult> hazards = new ArrayList<>(plan.hazards.length);
+    double aal = 0;
+    for (int h = 0; h < plan.hazards.length; h++) {
+      double[] params = plan.hazard(h, site, s, y);
+      double frequency = params[0];
+      double median = params[1];
+      double sigma = params[2];
+      long key = Streams.hazardKey(plan.seed, siteId, scenario, year, plan.hazards[h]);
+      int last = poissonCdf(frequency);
+      Curve curve = plan.curve(site, h);
+      long events = 0;
+      double ratios = 0;
+      double sum = 0;
+      double sumSq = 0;
+      if (frequency > 0) {
+        double[] c = cdf;
+        double[] t = totals;
+        for (int p = 0; p < paths; p++) {
+          long pathKey = Streams.pathKey(key, p);
+          double u = Streams.uniform(pathKey, 1);
+          int n = 0;
+          while (n < last && u >= c[n]) {
+            n++;
+          }
+          if (n == 0) {
+            continue;
+          }
+          double ratio = 0;
+          for (int e = 1; e <= n; e++) {
+            double intensity =
+                sigma == 0
+                    ? median
+                    : median
+                        * StrictMath.exp(
+                            sigma * InverseNormal.of(Streams.openUniform(pathKey, 1 + e)));
+            ratio += curve.damage(intensity);
+          }
+          events += n;
+          ratios += ratio;
+          double loss = ratio * value;
+          t[p] += loss;
+          sum += loss;
+          sumSq += loss * loss;
+        }
+      }
+      double mean = sum / paths;
+      aal += mean;
+      hazards.add(
+          new ClimateUnitResult.HazardResult(
+              plan.hazards[h],
+              frequency > 0 ? value : 0.0,
+              frequency,
+              median,
+              events,
+              events > 0 ? ratios / events : null,
+              mean,
+              stdError(sum, sumSq, paths)));
+    }
+    double sum = 0;
+    double sumSq = 0;
+    for (int p = 0; p < paths; p++) {
+      sum += totals[p];
+      sumSq += totals[p] * totals[p];
+    }
+    List<Double> exceedance = new ArrayList<>(plan.thresholds.length);
+    for (double threshold : plan.thresholds) {
+      double limit = threshold * value;
+      int above = 0;
+      for (int p = 0; p < paths; p++) {
+        if (totals[p] > limit) {
+          above++;
+        }
+      }
+      exceedance.add((double) above / paths);
+    }
+    System.arraycopy(totals, 0, scratch, 0, paths);
+    Tail t95 = Tail.of(scratch, 0.95);
+    Tail t99 = Tail.of(scratch, 0.99);
+    return new ClimateUnitResult(
+        unit,
+        siteId,
+        scenario,
+        year,
+        value,
+        aal,
+        stdError(sum, sumSq, paths),
+        t95.valueAtRisk(),
+        t99.valueAtRisk(),
+        t95.expectedShortfall(),
+        t99.expectedShortfall(),
+        exceedance,
+        hazards);
+  }
+
+  /**
+   * Fills {@link #cdf} with P(N ≤ k) of a Poisson({@code lambda}) count and answers the last k
+   * held: a count is the first k whose P(N ≤ k) is above the uniform, or that last k. The table
+   * stops where the rest of the distribution is below 1e-16 (or at 255, beyond the frequencies
+   * allowed).
+   */
+  private int poissonCdf(double lambda) {
+    double pmf = StrictMath.exp(-lambda);
+    double total = pmf;
+    cdf[0] = total;
+    int k = 0;
+    while (total < 1 - 1e-16 && k < cdf.length - 1) {
+      k++;
+      pmf = pmf * lambda / k;
+      total += pmf;
+      cdf[k] = total;
+    }
+    return k;
+  }
+
+  private static double stdError(double sum, double sumSq, int n) {
+    if (n < 2) {
+      return 0;
+    }
+    double variance = Math.max(0, (sumSq - sum * sum / n) / (n - 1));
+    return Math.sqrt(variance / n);
+  }
+}
