@@ -70,6 +70,30 @@ final class Curve {
     return out;
   }
 
+  /** Replaces each of {@code x[0..n)} by its damage ratio: {@link #damage} over an array. */
+  void damage(double[] x, int n) {
+    switch (family) {
+      case L -> {
+        for (int i = 0; i < n; i++) {
+          double v = x[i];
+          x[i] = v > 0 ? cap / (1.0 + Exp.of(-b * (v - a))) : 0;
+        }
+      }
+      case E -> {
+        for (int i = 0; i < n; i++) {
+          double v = (x[i] - a) * b;
+          double v3 = v * v * v;
+          x[i] = v > 0 ? cap * v3 / (1.0 + v3) : 0;
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = damage(x[i]);
+        }
+      }
+    }
+  }
+
   double damage(double intensity) {
     if (!(intensity > 0)) {
       return 0;
@@ -91,7 +115,7 @@ final class Curve {
         return y[i - 1] + f * (y[i] - y[i - 1]);
       }
       case L -> {
-        return cap / (1.0 + StrictMath.exp(-b * (intensity - a)));
+        return cap / (1.0 + Exp.of(-b * (intensity - a)));
       }
       default -> {
         double v = (intensity - a) * b;

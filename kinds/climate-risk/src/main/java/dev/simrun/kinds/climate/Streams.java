@@ -52,6 +52,11 @@ final class Streams {
 
   /** Draw {@code i} (from 1) of a path's stream as a uniform in (0, 1): never 0, never 1. */
   static double openUniform(long pathKey, int i) {
-    return ((mix(pathKey + i * GAMMA) >>> 11) + 0.5) * TWO_TO_MINUS_53;
+    return openUniformOf(pathKey + i * GAMMA);
+  }
+
+  /** The draw at {@code pathKey + i·γ}, given as that sum, as a uniform in (0, 1). */
+  static double openUniformOf(long counter) {
+    return ((mix(counter) >>> 11) + 0.5) * TWO_TO_MINUS_53;
   }
 }

@@ -11,19 +11,26 @@ import java.util.List;
  * k-th event's intensity (see {@link Streams}), so a higher frequency or a higher median never
  * lowers any path's loss.
  *
- * <p>The paths' total losses live in one {@code double[]}; the tail statistics come from it by
- * selection ({@link Tail}), without sorting.
+ * <p>Per hazard, the paths' counts come first, then all their events in one flat loop (intensity,
+ * then the curve over the whole array), then each path's sum of its events in order: primitive
+ * arrays reused from unit to unit, no branch on a random count in the event loop. The paths' total
+ * losses live in one {@code double[]}; the tail statistics come from it by selection ({@link
+ * Tail}), without sorting.
  */
 final class UnitSimulation {
   private final ClimatePlan plan;
   private final double[] totals;
   private final double[] scratch;
   private final double[] cdf = new double[256];
+  private final int[] counts;
+  private long[] eventKeys = new long[1024];
+  private double[] damages = new double[1024];
 
   UnitSimulation(ClimatePlan plan) {
     this.plan = plan;
     this.totals = new double[plan.paths];
     this.scratch = new double[plan.paths];
+    this.counts = new int[plan.paths];
   }
 
   ClimateUnitResult run(long unit) {
@@ -51,35 +58,57 @@ final class UnitSimulation {
       double sum = 0;
       double sumSq = 0;
       if (frequency > 0) {
+        // Counts first, then every event of the hazard in one flat loop, then the paths' sums:
+        // no branch on a random count inside the event loop, and the same sums, in the same
+        // order, as a path-by-path loop.
+        int m = 0;
         double[] c = cdf;
-        double[] t = totals;
+        int[] n = counts;
         for (int p = 0; p < paths; p++) {
           long pathKey = Streams.pathKey(key, p);
           double u = Streams.uniform(pathKey, 1);
-          int n = 0;
-          while (n < last && u >= c[n]) {
-            n++;
+          int k = 0;
+          while (k < last && u >= c[k]) {
+            k++;
           }
-          if (n == 0) {
+          n[p] = k;
+          if (k > 0) {
+            if (m + k > eventKeys.length) {
+              grow(m + k);
+            }
+            for (int e = 1; e <= k; e++) {
+              eventKeys[m++] = pathKey + (1L + e) * Streams.GAMMA;
+            }
+          }
+        }
+        double[] x = damages;
+        long[] keys = eventKeys;
+        if (sigma == 0) {
+          java.util.Arrays.fill(x, 0, m, median);
+        } else {
+          for (int i = 0; i < m; i++) {
+            x[i] = median * Exp.of(sigma * InverseNormal.of(Streams.openUniformOf(keys[i])));
+          }
+        }
+        curve.damage(x, m);
+        double[] t = totals;
+        int i = 0;
+        for (int p = 0; p < paths; p++) {
+          int k = n[p];
+          if (k == 0) {
             continue;
           }
           double ratio = 0;
-          for (int e = 1; e <= n; e++) {
-            double intensity =
-                sigma == 0
-                    ? median
-                    : median
-                        * StrictMath.exp(
-                            sigma * InverseNormal.of(Streams.openUniform(pathKey, 1 + e)));
-            ratio += curve.damage(intensity);
+          for (int e = 0; e < k; e++) {
+            ratio += x[i++];
           }
-          events += n;
           ratios += ratio;
           double loss = ratio * value;
           t[p] += loss;
           sum += loss;
           sumSq += loss * loss;
         }
+        events = m;
       }
       double mean = sum / paths;
       aal += mean;
@@ -148,6 +177,12 @@ final class UnitSimulation {
       cdf[k] = total;
     }
     return k;
+  }
+
+  private void grow(int needed) {
+    int size = Math.max(needed, eventKeys.length * 2);
+    eventKeys = java.util.Arrays.copyOf(eventKeys, size);
+    damages = new double[size];
   }
 
   private static double stdError(double sum, double sumSq, int n) {

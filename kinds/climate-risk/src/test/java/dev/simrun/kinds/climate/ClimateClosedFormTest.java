@@ -93,6 +93,24 @@ class ClimateClosedFormTest {
   }
 
   @Test
+  void expAgreesWithStrictMathToAFewUlps() {
+    for (double x = -800; x <= 800; x += 0.000731) {
+      double expected = StrictMath.exp(x);
+      double got = Exp.of(x);
+      if (Double.isInfinite(expected) || expected == 0) {
+        assertThat(got).as("exp(%s)", x).isEqualTo(expected);
+      } else {
+        assertThat(Math.abs(got - expected))
+            .as("exp(%s)", x)
+            .isLessThanOrEqualTo(4 * Math.ulp(expected));
+      }
+    }
+    assertThat(Exp.of(0)).isEqualTo(1.0);
+    assertThat(Exp.of(Double.NaN)).isNaN();
+    assertThat(Exp.of(Double.NEGATIVE_INFINITY)).isZero();
+  }
+
+  @Test
   void theTailIsTheEmpiricalQuantileAndTheMeanBeyondIt() {
     double[] losses = new double[100];
     for (int i = 0; i < 100; i++) {
