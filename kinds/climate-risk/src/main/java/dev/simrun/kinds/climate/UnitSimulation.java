@@ -11,18 +11,25 @@ import java.util.List;
  * k-th event's intensity (see {@link Streams}), so a higher frequency or a higher median never
  * lowers any path's loss.
  *
- * <p>Per hazard, the paths' counts come first, then all their events in one flat loop (intensity,
- * then the curve over the whole array), then each path's sum of its events in order: primitive
- * arrays reused from unit to unit, no branch on a random count in the event loop. The paths' total
- * losses live in one {@code double[]}; the tail statistics come from it by selection ({@link
- * Tail}), without sorting.
+ * <p>Per hazard and block of {@value #BLOCK} paths, the paths' counts come first, then all their
+ * events in one flat loop (intensity, then the curve over the whole array), then each path's sum of
+ * its events in order: primitive arrays reused from unit to unit, no branch on a random count in
+ * the event loop. The paths' total losses live in one {@code double[]}; the tail statistics come
+ * from it by selection ({@link Tail}), without sorting.
  */
 final class UnitSimulation {
+  /** Paths whose events are drawn in one flat loop: bounds the event buffers' memory. */
+  static final int BLOCK = 4096;
+
   private final ClimatePlan plan;
   private final double[] totals;
   private final double[] scratch;
   private final double[] cdf = new double[256];
-  private final int[] counts;
+  private final int[] counts = new int[BLOCK];
+  private long events;
+  private double ratios;
+  private double sum;
+  private double sumSq;
   private long[] eventKeys = new long[1024];
   private double[] damages = new double[1024];
 
@@ -30,7 +37,6 @@ final class UnitSimulation {
     this.plan = plan;
     this.totals = new double[plan.paths];
     this.scratch = new double[plan.paths];
-    this.counts = new int[plan.paths];
   }
 
   ClimateUnitResult run(long unit) {
@@ -53,62 +59,14 @@ final class UnitSimulation {
       long key = Streams.hazardKey(plan.seed, siteId, scenario, year, plan.hazards[h]);
       int last = poissonCdf(frequency);
       Curve curve = plan.curve(site, h);
-      long events = 0;
-      double ratios = 0;
-      double sum = 0;
-      double sumSq = 0;
+      events = 0;
+      ratios = 0;
+      sum = 0;
+      sumSq = 0;
       if (frequency > 0) {
-        // Counts first, then every event of the hazard in one flat loop, then the paths' sums:
-        // no branch on a random count inside the event loop, and the same sums, in the same
-        // order, as a path-by-path loop.
-        int m = 0;
-        double[] c = cdf;
-        int[] n = counts;
-        for (int p = 0; p < paths; p++) {
-          long pathKey = Streams.pathKey(key, p);
-          double u = Streams.uniform(pathKey, 1);
-          int k = 0;
-          while (k < last && u >= c[k]) {
-            k++;
-          }
-          n[p] = k;
-          if (k > 0) {
-            if (m + k > eventKeys.length) {
-              grow(m + k);
-            }
-            for (int e = 1; e <= k; e++) {
-              eventKeys[m++] = pathKey + (1L + e) * Streams.GAMMA;
-            }
-          }
+        for (int from = 0; from < paths; from += BLOCK) {
+          block(key, from, Math.min(paths, from + BLOCK), last, median, sigma, curve, value);
         }
-        double[] x = damages;
-        long[] keys = eventKeys;
-        if (sigma == 0) {
-          java.util.Arrays.fill(x, 0, m, median);
-        } else {
-          for (int i = 0; i < m; i++) {
-            x[i] = median * Exp.of(sigma * InverseNormal.of(Streams.openUniformOf(keys[i])));
-          }
-        }
-        curve.damage(x, m);
-        double[] t = totals;
-        int i = 0;
-        for (int p = 0; p < paths; p++) {
-          int k = n[p];
-          if (k == 0) {
-            continue;
-          }
-          double ratio = 0;
-          for (int e = 0; e < k; e++) {
-            ratio += x[i++];
-          }
-          ratios += ratio;
-          double loss = ratio * value;
-          t[p] += loss;
-          sum += loss;
-          sumSq += loss * loss;
-        }
-        events = m;
       }
       double mean = sum / paths;
       aal += mean;
@@ -123,8 +81,8 @@ final class UnitSimulation {
               mean,
               stdError(sum, sumSq, paths)));
     }
-    double sum = 0;
-    double sumSq = 0;
+    sum = 0;
+    sumSq = 0;
     for (int p = 0; p < paths; p++) {
       sum += totals[p];
       sumSq += totals[p] * totals[p];
@@ -157,6 +115,70 @@ final class UnitSimulation {
         t99.expectedShortfall(),
         exceedance,
         hazards);
+  }
+
+  /**
+   * Paths {@code [from, to)} of one hazard: their counts first, then every event of the block in
+   * one flat loop, then each path's sum of its events in order (the same sums, in the same order,
+   * as a path-by-path loop), added to the hazard's running sums.
+   */
+  private void block(
+      long key,
+      int from,
+      int to,
+      int last,
+      double median,
+      double sigma,
+      Curve curve,
+      double value) {
+    int m = 0;
+    double[] c = cdf;
+    int[] n = counts;
+    for (int p = from; p < to; p++) {
+      long pathKey = Streams.pathKey(key, p);
+      double u = Streams.uniform(pathKey, 1);
+      int k = 0;
+      while (k < last && u >= c[k]) {
+        k++;
+      }
+      n[p - from] = k;
+      if (k > 0) {
+        if (m + k > eventKeys.length) {
+          grow(m + k);
+        }
+        for (int e = 1; e <= k; e++) {
+          eventKeys[m++] = pathKey + (1L + e) * Streams.GAMMA;
+        }
+      }
+    }
+    double[] x = damages;
+    long[] keys = eventKeys;
+    if (sigma == 0) {
+      java.util.Arrays.fill(x, 0, m, median);
+    } else {
+      for (int i = 0; i < m; i++) {
+        x[i] = median * Exp.of(sigma * InverseNormal.of(Streams.openUniformOf(keys[i])));
+      }
+    }
+    curve.damage(x, m);
+    double[] t = totals;
+    int i = 0;
+    for (int p = from; p < to; p++) {
+      int k = n[p - from];
+      if (k == 0) {
+        continue;
+      }
+      double ratio = 0;
+      for (int e = 0; e < k; e++) {
+        ratio += x[i++];
+      }
+      ratios += ratio;
+      double loss = ratio * value;
+      t[p] += loss;
+      sum += loss;
+      sumSq += loss * loss;
+    }
+    events += m;
   }
 
   /**
