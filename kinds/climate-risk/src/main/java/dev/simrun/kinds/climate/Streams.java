@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
  * Counter-based random numbers: the {@code i}-th draw of a stream with key {@code k} is {@code
  * mix(k + i·γ)}, SplitMix64's output function over a Weyl sequence, so any draw of any stream is
  * computed directly, without state shared between streams. A unit's hazard has its key from (seed,
- * site id, scenario, year, hazard), and each of its paths a key from that and the path's number:
- * what a path draws never depends on the chunk, the thread, another path or another hazard.
+ * site id, scenario, year, hazard), and each of its paths a key from that and the path's number;
+ * the path's key is itself its first uniform (the year's event count), and draw {@code i ≥ 1} of
+ * the path, {@code mix(pathKey + (1 + i)·γ)}, its i-th event's intensity. What a path draws never
+ * depends on the chunk, the thread, another path or another hazard.
  */
 final class Streams {
   static final long GAMMA = 0x9E3779B97F4A7C15L;
@@ -45,17 +47,12 @@ final class Streams {
     return mix(hazardKey + (path + 1L) * GAMMA);
   }
 
-  /** Draw {@code i} (from 1) of a path's stream as a uniform in [0, 1). */
-  static double uniform(long pathKey, int i) {
-    return (mix(pathKey + i * GAMMA) >>> 11) * TWO_TO_MINUS_53;
+  /** A mixed 64-bit value (a path's key, say) as a uniform in [0, 1). */
+  static double uniformOf(long mixed) {
+    return (mixed >>> 11) * TWO_TO_MINUS_53;
   }
 
-  /** Draw {@code i} (from 1) of a path's stream as a uniform in (0, 1): never 0, never 1. */
-  static double openUniform(long pathKey, int i) {
-    return openUniformOf(pathKey + i * GAMMA);
-  }
-
-  /** The draw at {@code pathKey + i·γ}, given as that sum, as a uniform in (0, 1). */
+  /** The draw at a counter ({@code pathKey + (1 + i)·γ}) as a uniform in (0, 1): never 0 or 1. */
   static double openUniformOf(long counter) {
     return ((mix(counter) >>> 11) + 0.5) * TWO_TO_MINUS_53;
   }

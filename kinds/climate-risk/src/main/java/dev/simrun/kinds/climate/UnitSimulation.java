@@ -7,15 +7,16 @@ import java.util.List;
  * Simulates one unit: for each hazard and path, a year's event count by inverting the Poisson
  * distribution at the path's first uniform, then each event's intensity by inverting the lognormal
  * at the next uniforms, its damage ratio from the asset type's curve; the year's loss is the damage
- * ratios' sum times the asset value. Draw {@code 1} of a path is its count, draw {@code 1 + k} its
- * k-th event's intensity (see {@link Streams}), so a higher frequency or a higher median never
- * lowers any path's loss.
+ * ratios' sum times the asset value. The path's key is its count's uniform, draw {@code k} its k-th
+ * event's intensity (see {@link Streams}), so a higher frequency or a higher median never lowers
+ * any path's loss. The count's search starts from a guide table, so it takes a step or two whatever
+ * the frequency.
  *
  * <p>Per hazard and block of {@value #BLOCK} paths, the paths' counts come first, then all their
  * events in one flat loop (intensity, then the curve over the whole array), then each path's sum of
  * its events in order: primitive arrays reused from unit to unit, no branch on a random count in
  * the event loop. The paths' total losses live in one {@code double[]}; the tail statistics come
- * from it by selection ({@link Tail}), without sorting.
+ * from it ({@link Tails}), sorting only the largest.
  */
 final class UnitSimulation {
   /** Paths whose events are drawn in one flat loop: bounds the event buffers' memory. */
@@ -23,20 +24,34 @@ final class UnitSimulation {
 
   private final ClimatePlan plan;
   private final double[] totals;
-  private final double[] scratch;
+  private final Tails tails = new Tails();
   private final double[] cdf = new double[256];
+
+  /**
+   * Per {@code 1/GUIDE} of the uniform's range, the count its search starts from (Chen and Asau).
+   */
+  private final int[] guide = new int[GUIDE];
+
+  private static final int GUIDE = 64;
   private final int[] counts = new int[BLOCK];
   private long events;
   private double ratios;
   private double sum;
   private double sumSq;
   private long[] eventKeys = new long[1024];
+  private int[] owners = new int[1024];
   private double[] damages = new double[1024];
+  private final double[] pathRatios = new double[BLOCK];
+
+  /** Events a year from which a hazard's blocks take {@link #frequentBlock}. */
+  static final double FREQUENT = 0.5;
+
+  /** Event keys every path of a frequent hazard writes. */
+  private static final int SLOTS = 8;
 
   UnitSimulation(ClimatePlan plan) {
     this.plan = plan;
     this.totals = new double[plan.paths];
-    this.scratch = new double[plan.paths];
   }
 
   ClimateUnitResult run(long unit) {
@@ -57,7 +72,7 @@ final class UnitSimulation {
       double median = params[1];
       double sigma = params[2];
       long key = Streams.hazardKey(plan.seed, siteId, scenario, year, plan.hazards[h]);
-      int last = poissonCdf(frequency);
+      poissonCdf(frequency);
       Curve curve = plan.curve(site, h);
       events = 0;
       ratios = 0;
@@ -65,7 +80,12 @@ final class UnitSimulation {
       sumSq = 0;
       if (frequency > 0) {
         for (int from = 0; from < paths; from += BLOCK) {
-          block(key, from, Math.min(paths, from + BLOCK), last, median, sigma, curve, value);
+          int to = Math.min(paths, from + BLOCK);
+          if (frequency < FREQUENT) {
+            block(key, from, to, median, sigma, curve, value);
+          } else {
+            frequentBlock(key, from, to, median, sigma, curve, value);
+          }
         }
       }
       double mean = sum / paths;
@@ -92,15 +112,13 @@ final class UnitSimulation {
       double limit = threshold * value;
       int above = 0;
       for (int p = 0; p < paths; p++) {
-        if (totals[p] > limit) {
-          above++;
-        }
+        above += totals[p] > limit ? 1 : 0;
       }
       exceedance.add((double) above / paths);
     }
-    System.arraycopy(totals, 0, scratch, 0, paths);
-    Tail t95 = Tail.of(scratch, 0.95);
-    Tail t99 = Tail.of(scratch, 0.99);
+    Tail[] tail = tails.of(totals, 0.95, 0.99);
+    Tail t95 = tail[0];
+    Tail t99 = tail[1];
     return new ClimateUnitResult(
         unit,
         siteId,
@@ -123,22 +141,16 @@ final class UnitSimulation {
    * as a path-by-path loop), added to the hazard's running sums.
    */
   private void block(
-      long key,
-      int from,
-      int to,
-      int last,
-      double median,
-      double sigma,
-      Curve curve,
-      double value) {
+      long key, int from, int to, double median, double sigma, Curve curve, double value) {
     int m = 0;
     double[] c = cdf;
+    int[] g = guide;
     int[] n = counts;
     for (int p = from; p < to; p++) {
       long pathKey = Streams.pathKey(key, p);
-      double u = Streams.uniform(pathKey, 1);
-      int k = 0;
-      while (k < last && u >= c[k]) {
+      double u = Streams.uniformOf(pathKey);
+      int k = g[(int) (u * GUIDE)];
+      while (u >= c[k]) {
         k++;
       }
       n[p - from] = k;
@@ -151,16 +163,7 @@ final class UnitSimulation {
         }
       }
     }
-    double[] x = damages;
-    long[] keys = eventKeys;
-    if (sigma == 0) {
-      java.util.Arrays.fill(x, 0, m, median);
-    } else {
-      for (int i = 0; i < m; i++) {
-        x[i] = median * Exp.of(sigma * InverseNormal.of(Streams.openUniformOf(keys[i])));
-      }
-    }
-    curve.damage(x, m);
+    double[] x = damages(m, median, sigma, curve);
     double[] t = totals;
     int i = 0;
     for (int p = from; p < to; p++) {
@@ -182,6 +185,76 @@ final class UnitSimulation {
   }
 
   /**
+   * {@link #block} for a hazard with {@value #FREQUENT} events a year or more, where most paths
+   * have events and their number varies: every path writes {@value #SLOTS} event keys whether it
+   * has that many events or not (the next path's overwrite the unused ones), each event is added to
+   * its path's sum through the path's index, and every path's sum is taken, zero or not. No branch
+   * on a random count unless a path has more than {@value #SLOTS} events, and the same sums, in the
+   * same order, as {@link #block}: adding 0.0 changes no sum.
+   */
+  private void frequentBlock(
+      long key, int from, int to, double median, double sigma, Curve curve, double value) {
+    int m = 0;
+    double[] c = cdf;
+    int[] g = guide;
+    for (int p = from; p < to; p++) {
+      long pathKey = Streams.pathKey(key, p);
+      double u = Streams.uniformOf(pathKey);
+      int k = g[(int) (u * GUIDE)];
+      while (u >= c[k]) {
+        k++;
+      }
+      if (m + SLOTS + k > eventKeys.length) {
+        grow(m + SLOTS + k);
+      }
+      long[] keys = eventKeys;
+      int[] owner = owners;
+      int path = p - from;
+      for (int e = 0; e < SLOTS; e++) {
+        keys[m + e] = pathKey + (2L + e) * Streams.GAMMA;
+        owner[m + e] = path;
+      }
+      for (int e = SLOTS; e < k; e++) {
+        keys[m + e] = pathKey + (2L + e) * Streams.GAMMA;
+        owner[m + e] = path;
+      }
+      m += k;
+    }
+    double[] x = damages(m, median, sigma, curve);
+    double[] h = pathRatios;
+    java.util.Arrays.fill(h, 0.0);
+    int[] owner = owners;
+    for (int i = 0; i < m; i++) {
+      h[owner[i]] += x[i];
+    }
+    double[] t = totals;
+    for (int p = from; p < to; p++) {
+      double ratio = h[p - from];
+      ratios += ratio;
+      double loss = ratio * value;
+      t[p] += loss;
+      sum += loss;
+      sumSq += loss * loss;
+    }
+    events += m;
+  }
+
+  /** The damage ratios of the first {@code m} events of {@link #eventKeys}, in {@link #damages}. */
+  private double[] damages(int m, double median, double sigma, Curve curve) {
+    double[] x = damages;
+    long[] keys = eventKeys;
+    if (sigma == 0) {
+      java.util.Arrays.fill(x, 0, m, median);
+    } else {
+      for (int i = 0; i < m; i++) {
+        x[i] = median * Exp.of(sigma * InverseNormal.of(Streams.openUniformOf(keys[i])));
+      }
+    }
+    curve.damage(x, m);
+    return x;
+  }
+
+  /**
    * Fills {@link #cdf} with P(N ≤ k) of a Poisson({@code lambda}) count and answers the last k
    * held: a count is the first k whose P(N ≤ k) is above the uniform, or that last k. The table
    * stops where the rest of the distribution is below 1e-16 (or at 255, beyond the frequencies
@@ -198,12 +271,23 @@ final class UnitSimulation {
       total += pmf;
       cdf[k] = total;
     }
+    cdf[k] = 2; // above every uniform: the search stops at k at the latest
+    // The first count whose P(N ≤ count) is above j/GUIDE: a uniform u in [j/GUIDE, (j+1)/GUIDE)
+    // has its count there or later, so the search starts there and gives the same count.
+    int from = 0;
+    for (int j = 0; j < GUIDE; j++) {
+      while (!(cdf[from] > (double) j / GUIDE)) {
+        from++;
+      }
+      guide[j] = from;
+    }
     return k;
   }
 
   private void grow(int needed) {
     int size = Math.max(needed, eventKeys.length * 2);
     eventKeys = java.util.Arrays.copyOf(eventKeys, size);
+    owners = java.util.Arrays.copyOf(owners, size);
     damages = new double[size];
   }
 
