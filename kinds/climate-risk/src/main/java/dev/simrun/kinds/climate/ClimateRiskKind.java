@@ -77,7 +77,7 @@ public final class ClimateRiskKind
    * (bench/results/climate-risk.md), and of one path's tail statistics: the planner sizes chunks
    * from them.
    */
-  static final double NANOS_PER_HAZARD_PATH = 12;
+  static final double NANOS_PER_HAZARD_PATH = 15;
 
   static final double NANOS_PER_PATH = 15;
 
