@@ -33,6 +33,20 @@ final class InverseNormal {
 
   private InverseNormal() {}
 
+  /** The central formula: the quantile for p where {@link #inCentral} holds. */
+  static double central(double p) {
+    double q = p - 0.5;
+    double r = q * q;
+    return (((((A1 * r + A2) * r + A3) * r + A4) * r + A5) * r + A6)
+        * q
+        / (((((B1 * r + B2) * r + B3) * r + B4) * r + B5) * r + 1);
+  }
+
+  /** Whether {@link #central} is the quantile of p: p in [0.02425, 0.97575]. */
+  static boolean inCentral(double p) {
+    return p >= LOW && p <= HIGH;
+  }
+
   /** The z with Φ(z) = p, for p in (0, 1). */
   static double of(double p) {
     if (p < LOW) {
@@ -41,11 +55,7 @@ final class InverseNormal {
     if (p > HIGH) {
       return -tail(1 - p);
     }
-    double q = p - 0.5;
-    double r = q * q;
-    return (((((A1 * r + A2) * r + A3) * r + A4) * r + A5) * r + A6)
-        * q
-        / (((((B1 * r + B2) * r + B3) * r + B4) * r + B5) * r + 1);
+    return central(p);
   }
 
   private static double tail(double p) {
