@@ -43,8 +43,6 @@ class TailsPropertyTest {
       assertThat(fast[l].valueAtRisk()).isEqualTo(sorted[k]);
       assertThat(fast[l].expectedShortfall())
           .isCloseTo(sum / (n - k), within(1e-9 * Math.max(1, sum / (n - k))));
-      Tail select = Tail.of(before.clone(), levels[l]);
-      assertThat(select.valueAtRisk()).isEqualTo(fast[l].valueAtRisk());
     }
   }
 }
