@@ -24,7 +24,10 @@ function size(el) {
   return {width: Math.max(280, Math.min(el.clientWidth || 800, 1000)), height: 320};
 }
 
-/** Backtest: the top units' equity curves by bar. Forecast: actual vs each agent vs the ensemble. */
+/**
+ * Backtest: the top units' equity curves by bar. Forecast: actual vs each agent vs the ensemble.
+ * Climate risk: the AAL path over the years of the first sites, one line per site and scenario.
+ */
 export async function drawChart(el, r) {
   const uPlot = await load();
   let data;
@@ -36,6 +39,13 @@ export async function drawChart(el, r) {
     data = [bars, ...curves.map((u) => u.equityCurve.equity)];
     series = [{label: 'bar'}, ...curves.map((u, i) => ({
       label: `${u.symbol} ${Object.values(u.params || {}).join('/')}`, stroke: COLORS[i % COLORS.length], width: 1.5}))];
+  } else if (Array.isArray(r.sitePaths)) {
+    const sites = [...new Set(r.sitePaths.map((p) => p.site))].slice(0, 2);
+    const paths = r.sitePaths.filter((p) => sites.includes(p.site));
+    if (paths.length === 0) return;
+    data = [paths[0].years, ...paths.map((p) => p.aal)];
+    series = [{label: 'year'}, ...paths.map((p, i) => ({
+      label: `${p.site} ${p.scenario}`, stroke: COLORS[i % COLORS.length], width: 1.5, dash: sites.indexOf(p.site) ? [6, 3] : undefined}))];
   } else {
     const rows = r.rows || [];
     if (rows.length === 0) return;

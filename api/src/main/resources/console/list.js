@@ -3,7 +3,7 @@
 import {api} from './api.js';
 import {h, clear, badge, when, done, STATUSES, TERMINAL} from './dom.js';
 
-const KINDS = ['strategy-backtest', 'forecast-backtest'];
+const KINDS = ['strategy-backtest', 'forecast-backtest', 'climate-risk'];
 const PAGE = 50;
 
 const STATUS_OF = {

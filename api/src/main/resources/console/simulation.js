@@ -1,5 +1,6 @@
 // One simulation, live: status, progress, chunks, elapsed and time left, the event log, cancel,
-// downloads, and the result (leaderboard or forecast metrics, with a chart) once it has one.
+// downloads, and the result (leaderboard, forecast metrics or climate portfolio, with a chart) once it
+// has one.
 import {api, ApiError} from './api.js';
 import {h, clear, badge, duration, when, number, done, TERMINAL} from './dom.js';
 import {EventLog} from './event-log.js';
@@ -174,6 +175,8 @@ export async function render(main, {params}) {
       result.append(leaderboard(r), chart);
     } else if (Array.isArray(r.agents)) {
       result.append(forecast(r), chart);
+    } else if (Array.isArray(r.portfolio)) {
+      result.append(climate(r), chart);
     } else {
       result.append(h('pre', {}, JSON.stringify(r, null, 2).slice(0, 5000)));
       return;
@@ -217,4 +220,22 @@ function forecast(r) {
     h('caption', {}, `Agents over ${r.daysRan ?? r.days} days; best: ${r.best}`),
     h('thead', {}, h('tr', {}, ['Agent', 'MAE', 'RMSE', 'MAPE', 'Direction accuracy'].map((c) => h('th', {scope: 'col'}, c)))),
     h('tbody', {}, r.agents.map((a) => row(a.name, a.metrics)), row(`ensemble (${r.ensemble})`, r.ensembleMetrics))));
+}
+
+function climate(r) {
+  // Per scenario, the portfolio in its first and last year: total AAL, as a share of value, top sites.
+  const ends = [];
+  for (const [i, p] of r.portfolio.entries()) {
+    const next = r.portfolio[i + 1];
+    if (i === 0 || r.portfolio[i - 1].scenario !== p.scenario || !next || next.scenario !== p.scenario) ends.push(p);
+  }
+  const money = (x) => Math.round(x).toLocaleString('en');
+  return h('div', {class: 'scroll'}, h('table', {id: 'portfolio'},
+    h('caption', {}, `Portfolio AAL over ${r.units} units, first and last year per scenario`),
+    h('thead', {}, h('tr', {}, ['Scenario', 'Year', 'Total AAL', 'AAL / value', 'Top sites (AAL)']
+      .map((c) => h('th', {scope: 'col'}, c)))),
+    h('tbody', {}, ends.map((p) => h('tr', {},
+      h('td', {}, p.scenario), h('td', {}, String(p.year)), h('td', {}, money(p.totalAal)),
+      h('td', {}, `${number(100 * p.totalAal / p.assetValue, 3)}%`),
+      h('td', {}, p.topSites.slice(0, 3).map((t) => `${t.site} (${money(t.aal)})`).join(', ')))))));
 }

@@ -308,11 +308,16 @@ public final class Submit {
     }
   }
 
-  /** A leaderboard as a table; any other result as indented JSON. */
+  /**
+   * A leaderboard, a forecast's agents or a climate portfolio as a table; any other result as
+   * indented JSON.
+   */
   static void printResult(JsonNode result, int top) throws Exception {
     JsonNode rows = result.path("leaderboard");
     if (result.path("agents").isArray() && result.has("ensembleMetrics")) {
       rows = forecastRows(result);
+    } else if (result.path("portfolio").isArray()) {
+      rows = climateRows(result);
     }
     if (!rows.isArray() || rows.isEmpty()) {
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
@@ -362,6 +367,36 @@ public final class Submit {
     rows.addObject()
         .put("agent", "ensemble (" + result.path("ensemble").asText() + ")")
         .setAll((ObjectNode) result.path("ensembleMetrics"));
+    return rows;
+  }
+
+  /**
+   * A climate-risk portfolio in the first and last year of each scenario: its AAL, as a share of
+   * its value, and its largest site (the units, site paths and tails are in the JSON and CSV).
+   */
+  private static JsonNode climateRows(JsonNode result) {
+    var rows = JSON.createArrayNode();
+    JsonNode portfolio = result.path("portfolio");
+    for (int i = 0; i < portfolio.size(); i++) {
+      JsonNode year = portfolio.get(i);
+      String scenario = year.path("scenario").asText();
+      boolean first = i == 0 || !portfolio.get(i - 1).path("scenario").asText().equals(scenario);
+      boolean last =
+          i == portfolio.size() - 1
+              || !portfolio.get(i + 1).path("scenario").asText().equals(scenario);
+      if (first || last) {
+        JsonNode top = year.path("topSites").path(0);
+        rows.addObject()
+            .put("scenario", scenario)
+            .put("year", year.path("year").asInt())
+            .put("totalAal", year.path("totalAal").asDouble())
+            .put(
+                "aalPerValue",
+                year.path("totalAal").asDouble() / year.path("assetValue").asDouble())
+            .put("topSite", top.path("site").asText())
+            .put("topSiteAal", top.path("aal").asDouble());
+      }
+    }
     return rows;
   }
 

@@ -23,7 +23,7 @@ class WarmUpParamsTest {
 
   @Test
   void everyKindsWarmUpParamsAreValidAndRunTheirFirstUnits() throws IOException {
-    assertThat(kinds.names()).contains("strategy-backtest", "forecast-backtest");
+    assertThat(kinds.names()).contains("strategy-backtest", "forecast-backtest", "climate-risk");
     for (String name : kinds.names()) {
       SimulationKind<?, ?, ?> kind = kinds.get(name);
       assertThat(kind.warmUpParams()).as(name).isNotEmpty();
