@@ -464,7 +464,11 @@ final class FuzzRequests {
         "kind",
         chance(0.8)
             ? str("test-units")
-            : str(pick(new String[] {"strategy-backtest", "forecast-backtest", "nope", ""})));
+            : str(
+                pick(
+                    new String[] {
+                      "strategy-backtest", "forecast-backtest", "climate-risk", "nope", ""
+                    })));
     field(fields, "params", params());
     field(fields, "chunking", "{\"unitsPerChunk\":" + number() + "}");
     field(fields, "priority", str(pick(new String[] {"interactive", "batch", "BATCH", "x"})));
