@@ -45,7 +45,7 @@ function showNav() {
     h('a', {href: '/simulations/new'}, 'New simulation'),
     h('a', {href: '/datasets'}, 'Datasets'),
     h('a', {href: '/dead-letters'}, 'Dead letters'),
-    me.operator ? h('a', {href: '/batches'}, 'Batches') : null,
+    ...(me.operator ? [h('a', {href: '/batches'}, 'Batches')] : []),
     h('span', {class: 'who', title: me.owner}, me.email || me.owner, me.operator ? ' (operator)' : ''),
     h('button', {type: 'button', class: 'link', id: 'sign-out', onclick: signOut}, 'Sign out'));
 }

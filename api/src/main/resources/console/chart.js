@@ -18,6 +18,9 @@ function load() {
   return loading;
 }
 
+/** Whole days between ticks of a day axis. */
+const DAYS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
 
 function size(el) {
@@ -58,4 +61,32 @@ export async function drawChart(el, r) {
   const plot = new uPlot({...size(el), scales: {x: {time: false}}, series}, data, el);
   const resize = new ResizeObserver(() => plot.setSize(size(el)));
   resize.observe(el);
+}
+
+/**
+ * A forecast's chart while it runs: actual and each agent's predictions by day, from progress
+ * events. update() redraws; a new agent makes a new plot (uPlot's series are fixed).
+ */
+export async function liveForecast(el) {
+  const uPlot = await load();
+  let plot = null;
+  let names = [];
+  const resize = new ResizeObserver(() => plot?.setSize(size(el)));
+  resize.observe(el);
+  return {
+    update(days, actual, byAgent) {
+      const agents = [...byAgent.keys()];
+      const data = [days, actual, ...agents.map((a) => byAgent.get(a))];
+      if (!plot || agents.length !== names.length) {
+        plot?.destroy();
+        names = agents;
+        plot = new uPlot({...size(el), scales: {x: {time: false}}, axes: [{incrs: DAYS}, {}], series: [{label: 'day'},
+          {label: 'actual', stroke: '#111827', width: 2},
+          ...agents.map((a, i) => ({label: a, stroke: COLORS[i % COLORS.length], width: 1}))]}, data, el);
+      } else {
+        plot.setData(data);
+      }
+    },
+    stop() { resize.disconnect(); plot?.destroy(); plot = null; },
+  };
 }

@@ -47,6 +47,14 @@ export async function render(main, {params}) {
   const json = h('a', {id: 'download-json', class: 'button secondary', href: `/api/v1/simulations/${view.id}/result`, download: `simulation-${view.id}.json`}, 'Download JSON');
   const actionError = h('p', {class: 'error', role: 'alert', id: 'action-error'});
   const result = h('section', {id: 'result', 'aria-labelledby': 'result-title', hidden: true});
+  // A forecast fills a chart as its days come in (progress events), until the result replaces it.
+  const live = h('section', {id: 'live', 'aria-labelledby': 'live-title', hidden: true},
+    h('h2', {id: 'live-title'}, 'Forecasts so far'),
+    h('div', {id: 'live-chart', class: 'chart', role: 'img', 'aria-label': 'actual and each agent\'s predictions by day, so far'}));
+  const days = new Map(); // day -> {actual, predictions: Map(agent -> prediction)}
+  const agents = new Set();
+  let liveChart = null; // the chart, once its module has loaded (a promise)
+  let liveDue = null;
   const log = new EventLog();
 
   function draw() {
@@ -109,9 +117,33 @@ export async function render(main, {params}) {
           if (type === 'simulation.failed') view.error = d.error;
         }
     }
+    if (type === 'chunk.progress' && d.day != null && d.agent != null && !resultShown) progress(d);
     if (type !== 'chunk.progress') log.add(e);
     draw();
     if (ENDS[type]) refresh();
+  }
+
+  function progress(d) {
+    let day = days.get(d.day);
+    if (!day) days.set(d.day, day = {actual: d.actual ?? null, predictions: new Map()});
+    agents.add(d.agent);
+    day.predictions.set(d.agent, d.prediction ?? null);
+    // At most one redraw a second, however fast the events come.
+    liveDue ??= setTimeout(drawLive, live.hidden ? 0 : 1000);
+  }
+
+  async function drawLive() {
+    liveDue = null;
+    if (resultShown) return;
+    live.hidden = false;
+    const el = live.querySelector('#live-chart');
+    liveChart ??= import('./chart.js').then((m) => m.liveForecast(el));
+    const chart = await liveChart;
+    if (resultShown) return;
+    const order = [...days.keys()].sort((a, b) => a - b);
+    const byAgent = new Map([...agents].map((a) => [a, order.map((x) => days.get(x).predictions.get(a) ?? null)]));
+    chart.update(order, order.map((x) => days.get(x).actual), byAgent);
+    el.dataset.days = String(order.length);
   }
 
   /** The server's view after an end: the exact counts and times. */
@@ -168,6 +200,8 @@ export async function render(main, {params}) {
 
   async function showResult() {
     const r = await api(`/api/v1/simulations/${view.id}/result`);
+    live.hidden = true;
+    liveChart?.then((c) => c.stop());
     result.hidden = false;
     clear(result).append(h('h2', {id: 'result-title'}, 'Result'));
     const chart = h('div', {id: 'chart', class: 'chart', role: 'img', 'aria-label': 'result chart'});
@@ -193,11 +227,11 @@ export async function render(main, {params}) {
       counts, times,
       h('div', {class: 'toolbar'}, cancel, csv, json), actionError,
       view.error ? h('p', {class: 'error', id: 'error'}, view.error) : ''),
-    result, log.el);
+    live, result, log.el);
   draw();
   if (TERMINAL.has(view.status)) connection.textContent = 'ended';
   connect();
-  return () => { closed = true; source?.close(); clearInterval(clock); };
+  return () => { closed = true; source?.close(); clearInterval(clock); clearTimeout(liveDue); liveChart?.then((c) => c.stop()); };
 }
 
 function leaderboard(r) {

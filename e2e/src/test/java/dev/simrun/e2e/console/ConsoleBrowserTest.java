@@ -446,4 +446,39 @@ class ConsoleBrowserTest {
     browser.find("#no-datasets");
     assertThat(stack.getAs("bob", "/api/v1/datasets/" + dataset).statusCode()).isEqualTo(404);
   }
+
+  /** 20 days, two agents each answering in 300 ms: seconds of progress events to draw from. */
+  static final String SLOW_FORECAST =
+      """
+      {"kind": "forecast-backtest", "name": "a slow model, watched",
+       "params": {"series": {"synthetic": {"days": 60, "seed": 7, "level": 100, "trend": 0.5,
+                                           "noise": 2}},
+                  "start": 30, "end": 49, "history": 20,
+                  "agents": [{"type": "naive", "latencyMs": 300},
+                             {"type": "moving-average", "window": 5, "latencyMs": 300}]},
+       "chunking": {"unitsPerChunk": 20}}
+      """;
+
+  @Test
+  @Order(11)
+  void aForecastsChartFillsInAsItsDaysArrive() {
+    String id = stack.submitAs("bob", SLOW_FORECAST);
+    browser.open(base + "/simulations/" + id);
+    // Drawn from progress events while the simulation runs, before any result exists.
+    await()
+        .atMost(Browser.PATIENCE)
+        .ignoreExceptions()
+        .until(() -> Integer.parseInt(browser.find("#live-chart").getAttribute("data-days")) >= 2);
+    assertThat(browser.all("#live-chart .uplot")).hasSize(1);
+    // The navigation of a person who is no operator has no batches link, and nothing in its place.
+    assertThat(browser.find("#nav").getText()).doesNotContain("Batches").doesNotContain("null");
+    browser.screenshot("simulation-forecast-live");
+    accessible("a forecast drawn as it runs");
+
+    // The result's chart, with the ensemble, takes its place.
+    browser.awaitText("#status", "SUCCEEDED"::equals);
+    browser.find("#chart .uplot");
+    assertThat(browser.find("#result").isDisplayed()).isTrue();
+    assertThat(browser.all("#live")).allSatisfy(s -> assertThat(s.isDisplayed()).isFalse());
+  }
 }

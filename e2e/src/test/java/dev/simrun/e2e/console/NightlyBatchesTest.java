@@ -361,6 +361,7 @@ class NightlyBatchesTest {
     browser.find("#operator").click();
     browser.find("form#sign-in button[type=submit]").click();
     browser.awaitText("h1", "Batches"::equals);
+    assertThat(browser.find("#nav a[href='/batches']").getText()).isEqualTo("Batches");
     String busy = "section.batch[data-batch='busy']";
     await()
         .atMost(Browser.PATIENCE)

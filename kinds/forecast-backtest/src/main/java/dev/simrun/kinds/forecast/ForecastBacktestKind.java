@@ -268,6 +268,8 @@ public final class ForecastBacktestKind
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("day", day);
           details.put("agent", specs.get(a).name());
+          // What the day's predictions are for: the console draws both as they come.
+          details.put("actual", forecast.actual());
           if (predictions.get(a) != null) {
             details.put("prediction", predictions.get(a));
           } else {

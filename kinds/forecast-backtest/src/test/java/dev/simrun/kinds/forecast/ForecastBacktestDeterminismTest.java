@@ -140,7 +140,7 @@ class ForecastBacktestDeterminismTest {
     assertThat(context.details).hasSize(4 * 5);
     Map<String, Object> first = context.details.getFirst();
     assertThat(first).containsEntry("day", 28).containsEntry("agent", "naive");
-    assertThat(first).containsKeys("prediction", "error");
+    assertThat(first).containsKeys("prediction", "error", "actual");
     assertThat(context.details.get(6))
         .containsEntry("day", 29)
         .containsEntry("agent", "seasonal-naive");
