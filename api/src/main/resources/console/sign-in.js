@@ -1,6 +1,6 @@
 // Sign-in. With Identity Platform's web API key configured, email and password through Google's
-// Identity Toolkit REST API, no SDK (decision 0032). Locally, the development issuer signs
-// in any user name (POST /api/v1/session/development sets the session cookie). Without either, the
+// Identity Toolkit REST API, no SDK (decision 0032). Locally, the development issuer signs in any
+// user name (POST /api/v1/session/development sets the session cookie). Without either, the
 // identity provider in front of SimRun (IAP) signs people in.
 import {api, ApiError} from './api.js';
 import {h} from './dom.js';
@@ -28,6 +28,11 @@ const REASONS = {
     'Too many attempts to sign in to this account. Wait a few minutes, or reset your password, then try again.',
   OPERATION_NOT_ALLOWED: 'Signing in with a password is turned off for this SimRun. Ask your administrator.',
   PASSWORD_LOGIN_DISABLED: 'Signing in with a password is turned off for this SimRun. Ask your administrator.',
+};
+// The field a person should correct for each code.
+const FIELDS = {
+  INVALID_LOGIN_CREDENTIALS: 'password', INVALID_PASSWORD: 'password', EMAIL_NOT_FOUND: 'password',
+  MISSING_PASSWORD: 'password', INVALID_EMAIL: 'email', MISSING_EMAIL: 'email',
 };
 const MISCONFIGURED = 'Sign-in is not set up correctly for this site (the identity service refused it). ' +
   'Ask your SimRun administrator.';
@@ -61,7 +66,7 @@ async function toolkit(method, body) {
   if (r.ok && answer) return answer;
   // Google's errors: {"error": {"code": 400, "message": "CODE" or "CODE : more words"}}.
   const code = String(answer?.error?.message || '').split(/[\s:]/)[0];
-  const field = /PASSWORD|LOGIN/.test(code) ? 'password' : /EMAIL/.test(code) ? 'email' : undefined;
+  const field = FIELDS[code];
   if (REASONS[code]) throw new SignInError(REASONS[code], field);
   throw new SignInError(r.status === 400 || r.status === 403 ? MISCONFIGURED : UNREACHABLE);
 }
