@@ -134,7 +134,6 @@ class PasswordSignInBrowserTest {
                 browser.script("return document.documentElement.scrollWidth <= window.innerWidth"))
         .as("no sideways scrolling on a phone-sized screen")
         .isTrue();
-    browser.screenshot("sign-in-password-phone");
     browser.size(1280, 1000);
   }
 }
