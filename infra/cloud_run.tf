@@ -70,6 +70,9 @@ locals {
     },
     # Behind IAP, its signed assertion signs people in too (set only then: the api reads it when set).
     { for k, v in { SIMRUN_IDENTITY_IAP_AUDIENCE = var.iap_audience } : k => v if v != "" },
+    # The console's email and password sign-in with Identity Platform (decision 0032): the web app's
+    # API key, public by design (every browser reads it from the page). Set only when given.
+    { for k, v in { SIMRUN_IDENTITY_WEB_API_KEY = var.identity_platform_web_api_key } : k => v if v != "" },
   var.api_extra_env)
 
   # What both worker services share.

@@ -131,6 +131,17 @@ variable "identity_platform_enabled" {
   default     = false
 }
 
+variable "identity_platform_web_api_key" {
+  description = "The Web API key of the Identity Platform (Firebase) web app, from the project's settings. When set, the console's sign-in page signs people in with email and password through Identity Platform's REST API (decision 0032); the Email/Password provider must be enabled. Public by design: every browser reads it from the page. Empty: no password sign-in (behind IAP, IAP signs people in)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]*$", var.identity_platform_web_api_key))
+    error_message = "identity_platform_web_api_key must be a web API key: letters, digits, - and _ only."
+  }
+}
+
 variable "iap_audience" {
   description = "When the api sits behind Identity-Aware Proxy (an external HTTPS load balancer with a serverless NEG and IAP on its backend service): the audience IAP signs for it, /projects/<project number>/global/backendServices/<backend service id>. The api then verifies the signed X-Goog-IAP-JWT-Assertion header, its ingress is limited to the load balancer, and the invoker IAM check is off (IAP decides who gets in). Empty: no IAP."
   type        = string

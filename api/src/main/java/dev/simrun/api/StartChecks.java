@@ -4,6 +4,7 @@ import dev.simrun.api.batches.BatchesConfig;
 import dev.simrun.api.datasets.DatasetsConfig;
 import dev.simrun.api.dispatch.DispatchConfig;
 import dev.simrun.api.identity.Operators;
+import dev.simrun.api.identity.PasswordSignIn;
 import dev.simrun.api.identity.TrustedIssuer;
 import dev.simrun.api.identity.TrustedIssuers;
 import dev.simrun.api.limits.BodyLimits;
@@ -52,6 +53,7 @@ final class StartChecks {
           BodyLimits.class,
           PlanningConfig.class,
           Operators.class,
+          PasswordSignIn.class,
           AgentsConfig.class,
           AuthConfig.class,
           BatchesConfig.class);

@@ -49,6 +49,17 @@ class StartChecksTest {
         // a value Micronaut would quietly replace with the default
         "simrun.reconcile.enabled | maybe | simrun.reconcile.enabled must be true or false, was"
             + " maybe",
+        // the console's password sign-in
+        "simrun.identity.web.toolkit-url | ftp://example.com/toolkit |"
+            + " simrun.identity.web.toolkit-url must be an http or https URL without a query or"
+            + " fragment, such as https://identitytoolkit.googleapis.com, was"
+            + " ftp://example.com/toolkit",
+        "simrun.identity.web.toolkit-url | https://identitytoolkit.googleapis.com?x=1 |"
+            + " simrun.identity.web.toolkit-url must be an http or https URL without a query or"
+            + " fragment, such as https://identitytoolkit.googleapis.com, was"
+            + " https://identitytoolkit.googleapis.com?x=1",
+        "simrun.identity.web.api-key | \"AIza key\" | simrun.identity.web.api-key must be a web"
+            + " API key, letters, digits, - and _ only; the value set has 8 characters",
         // settings that only make sense together
         "simrun.datasets.max-upload-bytes | 100000000 | simrun.datasets.max-upload-bytes must not"
             + " exceed micronaut.server.max-request-size, or large uploads meet the server's limit"

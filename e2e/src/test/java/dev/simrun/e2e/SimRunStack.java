@@ -141,7 +141,14 @@ public final class SimRunStack implements AutoCloseable {
       apiEnv.put("SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS", SCHEDULER_ACCOUNT);
       // ...and the console's development sign-in page asks it through the api, as ./simrun runs it.
       apiEnv.put("SIMRUN_IDENTITY_DEVELOPMENT_SIGN_IN", tasks.issuer() + "/dev/sign-in");
+      if (b.webApiKey != null) {
+        // Production's sign-in page: email and password against the emulator's Identity Toolkit.
+        apiEnv.put("SIMRUN_IDENTITY_WEB_API_KEY", b.webApiKey);
+        apiEnv.put("SIMRUN_IDENTITY_WEB_TOOLKIT_URL", tasks.toolkitUrl());
+        apiEnv.remove("SIMRUN_IDENTITY_DEVELOPMENT_SIGN_IN");
+      }
       apiEnv.putAll(b.apiEnv);
+      apiEnv.values().removeIf(java.util.Objects::isNull);
       Map<String, String> workerEnv = new HashMap<>(env);
       workerEnv.putAll(b.workerEnv);
       startedApi =
@@ -519,6 +526,7 @@ public final class SimRunStack implements AutoCloseable {
     private Long emulatorSeed;
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, String> apiEnv = new HashMap<>();
+    private String webApiKey;
     private final Map<String, String> workerEnv = new HashMap<>();
 
     /** A database of the test's own; a fresh one of {@link TestDatabase} by default. */
@@ -551,6 +559,17 @@ public final class SimRunStack implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The console's email and password sign-in, as in production, instead of the development one:
+     * the api gets this web API key and the emulator's Identity Toolkit as its toolkit URL, and no
+     * development sign-in route.
+     */
+    public Builder passwordSignIn(String webApiKey) {
+      this.webApiKey = webApiKey;
+      return this;
+    }
+
+    /** An environment variable of the api; null removes one the stack would set. */
     public Builder apiEnv(String name, String value) {
       apiEnv.put(name, value);
       return this;

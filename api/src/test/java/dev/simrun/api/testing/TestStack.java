@@ -131,6 +131,12 @@ public final class TestStack {
     return emulator.issuer();
   }
 
+  /** The development issuer's Identity Toolkit (email and password accounts). */
+  public static String toolkitUrl() {
+    start();
+    return emulator.toolkitUrl();
+  }
+
   /** The ids of the tasks a queue holds for one simulation. */
   public static List<String> taskIds(String queue, UUID simulationId) {
     start();

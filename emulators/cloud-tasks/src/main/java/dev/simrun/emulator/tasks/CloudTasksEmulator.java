@@ -4,6 +4,7 @@ import com.google.cloud.tasks.v2.CreateQueueRequest;
 import com.google.cloud.tasks.v2.Queue;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.simrun.emulator.common.FrontDoor;
+import dev.simrun.emulator.common.IdentityToolkit;
 import dev.simrun.emulator.common.OidcIssuer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -46,6 +47,7 @@ public final class CloudTasksEmulator implements AutoCloseable {
     this.queues = new TaskQueues(settings);
     this.controls = new FaultsAndStats(queues);
     this.oidc = new OidcIssuer(settings.clock());
+    IdentityToolkit toolkit = new IdentityToolkit(oidc);
     Attempts attempts = new Attempts(queues);
     this.dispatcher = new Dispatcher(queues, attempts, oidc);
     Operations ops =
@@ -63,7 +65,7 @@ public final class CloudTasksEmulator implements AutoCloseable {
               settings.host(),
               settings.port(),
               grpcAddress,
-              () -> new RestGateway(ops, controls, oidc));
+              () -> new RestGateway(ops, controls, oidc, toolkit));
     } catch (RuntimeException | InterruptedException e) {
       grpc.shutdownNow();
       throw e;
@@ -106,6 +108,14 @@ public final class CloudTasksEmulator implements AutoCloseable {
 
   public String jwksUri() {
     return baseUrl() + OidcIssuer.JWKS_PATH;
+  }
+
+  /**
+   * The Identity Toolkit's email and password accounts ({@link IdentityToolkit}): what the api's
+   * {@code simrun.identity.web.toolkit-url} names locally.
+   */
+  public String toolkitUrl() {
+    return baseUrl() + IdentityToolkit.PREFIX;
   }
 
   /** The audience of the development users' ID tokens ({@link #userToken}). */

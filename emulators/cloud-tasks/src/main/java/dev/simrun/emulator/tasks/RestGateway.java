@@ -21,6 +21,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.FieldMaskUtil;
 import com.google.protobuf.util.JsonFormat;
+import dev.simrun.emulator.common.IdentityToolkit;
 import dev.simrun.emulator.common.OidcIssuer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,7 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Cloud Tasks v2 REST API (proto3 JSON, camelCase) on the paths Google serves it, plus the
- * emulator's own endpoints: stats, fault injection, and the OIDC discovery document and JWKS.
+ * emulator's own endpoints: stats, fault injection, the OIDC discovery document and JWKS, the
+ * development sign-in, and the Identity Toolkit's email and password accounts ({@link
+ * IdentityToolkit}).
  */
 final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(RestGateway.class);
@@ -67,17 +70,36 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Operations ops;
   private final FaultsAndStats controls;
   private final OidcIssuer oidc;
+  private final IdentityToolkit toolkit;
 
-  RestGateway(Operations ops, FaultsAndStats controls, OidcIssuer oidc) {
+  RestGateway(Operations ops, FaultsAndStats controls, OidcIssuer oidc, IdentityToolkit toolkit) {
     this.ops = ops;
     this.controls = controls;
     this.oidc = oidc;
+    this.toolkit = toolkit;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String body = request.content().toString(StandardCharsets.UTF_8);
+    if (IdentityToolkit.handles(uri.path())) {
+      IdentityToolkit.Answer answer =
+          toolkit.answer(
+              request.method().name(),
+              uri.path(),
+              param(uri.parameters(), "key", null),
+              request.headers().get(HttpHeaderNames.ORIGIN),
+              body);
+      FullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.valueOf(answer.status()),
+              Unpooled.copiedBuffer(answer.json(), StandardCharsets.UTF_8));
+      answer.headers().forEach((name, value) -> response.headers().set(name, value));
+      write(ctx, request, response);
+      return;
+    }
     Reply reply;
     try {
       reply = route(method(request), uri.path(), uri.parameters(), body);
@@ -96,6 +118,11 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponseStatus.valueOf(reply.status),
             Unpooled.copiedBuffer(reply.json, StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
+    write(ctx, request, response);
+  }
+
+  private static void write(
+      ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
     HttpUtil.setContentLength(response, response.content().readableBytes());
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (keepAlive) {

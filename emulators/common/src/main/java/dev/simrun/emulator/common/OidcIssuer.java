@@ -130,6 +130,40 @@ public final class OidcIssuer {
     return sign(claims.build());
   }
 
+  /**
+   * The ID token of an email and password account ({@link IdentityToolkit}), shaped like Identity
+   * Platform's: {@code sub} (and {@code user_id}) the account's stable id, {@code aud} the local
+   * project, {@code email}, {@code email_verified}, and the {@code firebase} claim naming the
+   * password provider.
+   */
+  public String accountToken(String localId, String email, boolean emailVerified) {
+    Instant now = clock.instant();
+    return sign(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .audience(DEV_AUDIENCE)
+            .subject(localId)
+            .claim("user_id", localId)
+            .claim("email", email)
+            .claim("email_verified", emailVerified)
+            .claim("auth_time", now.getEpochSecond())
+            .claim(
+                "firebase",
+                Map.of(
+                    "identities",
+                    Map.of("email", java.util.List.of(email)),
+                    "sign_in_provider",
+                    "password"))
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(LIFETIME)))
+            .build());
+  }
+
+  /** How long the ID tokens of people live: one hour, as Identity Platform's. */
+  public static Duration lifetime() {
+    return LIFETIME;
+  }
+
   public String jwksJson() {
     return new JWKSet(key.toPublicJWK()).toString();
   }
