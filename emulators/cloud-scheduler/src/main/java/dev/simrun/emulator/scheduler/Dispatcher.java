@@ -2,6 +2,7 @@ package dev.simrun.emulator.scheduler;
 
 import com.google.cloud.scheduler.v1.HttpTarget;
 import com.google.rpc.Code;
+import dev.simrun.emulator.common.GoogleRest;
 import dev.simrun.emulator.common.OidcIssuer;
 import java.io.IOException;
 import java.net.URI;
@@ -157,11 +158,11 @@ final class Dispatcher implements AutoCloseable {
       DISPATCH_LOG.info(
           "{\"event\":\"dispatch\",\"job\":{},\"scheduleTime\":\"{}\",\"attempt\":{},"
               + "\"code\":\"{}\",\"result\":{},\"latencyMs\":{}}",
-          StatsJson.quote(a.state().name),
+          GoogleRest.quote(a.state().name),
           scheduleTime(a.execution().scheduleTime),
           a.number(),
           Code.forNumber(outcome.status().getCode()),
-          StatsJson.quote(outcome.success() ? "success" : outcome.status().getMessage()),
+          GoogleRest.quote(outcome.success() ? "success" : outcome.status().getMessage()),
           latencyMs);
     }
   }
@@ -170,7 +171,7 @@ final class Dispatcher implements AutoCloseable {
     DISPATCH_LOG.info(
         "{\"event\":\"duplicate\",\"kind\":\"{}\",\"job\":{},\"attempt\":{},\"code\":\"{}\"}",
         kind,
-        StatsJson.quote(a.state().name),
+        GoogleRest.quote(a.state().name),
         a.number(),
         Code.forNumber(o.status().getCode()));
   }

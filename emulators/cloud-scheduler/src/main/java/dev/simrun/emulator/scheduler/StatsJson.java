@@ -1,5 +1,6 @@
 package dev.simrun.emulator.scheduler;
 
+import dev.simrun.emulator.common.GoogleRest;
 import java.util.Map;
 
 /** JSON for the emulator's own endpoints (the Cloud Scheduler API is printed by JsonFormat). */
@@ -16,8 +17,8 @@ final class StatsJson {
     boolean first = true;
     for (Map.Entry<String, EmulatorStats.Job> e : s.jobs().entrySet()) {
       EmulatorStats.Job j = e.getValue();
-      b.append(first ? "" : ",").append(quote(e.getKey())).append(":{");
-      b.append("\"state\":").append(quote(j.state()));
+      b.append(first ? "" : ",").append(GoogleRest.quote(e.getKey())).append(":{");
+      b.append("\"state\":").append(GoogleRest.quote(j.state()));
       b.append(",\"executions\":").append(j.executions());
       b.append(",\"attempts\":").append(j.attempts());
       b.append(",\"successes\":").append(j.successes());
@@ -36,27 +37,5 @@ final class StatsJson {
         + ",\"concurrentDuplicate\":"
         + f.concurrentDuplicate()
         + "}";
-  }
-
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }

@@ -1,6 +1,7 @@
 package dev.simrun.emulator.tasks;
 
 import com.google.cloud.tasks.v2.Attempt;
+import dev.simrun.emulator.common.GoogleRest;
 import io.grpc.Status;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -243,7 +244,7 @@ final class Attempts {
         d.request().getUrl(),
         o.status(),
         o.failure() == null ? "null" : "\"" + o.failure() + "\"",
-        o.detail() == null ? "null" : StatsJson.quote(o.detail()),
+        o.detail() == null ? "null" : GoogleRest.quote(o.detail()),
         (d.copies() > 1 ? "concurrent-duplicate " : "")
             + (d.sequentialDuplicate() ? "duplicate " : "")
             + (dropped ? "drop-response" : ""),

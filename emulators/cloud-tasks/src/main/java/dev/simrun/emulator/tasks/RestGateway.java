@@ -21,6 +21,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.FieldMaskUtil;
 import com.google.protobuf.util.JsonFormat;
+import dev.simrun.emulator.common.GoogleRest;
 import dev.simrun.emulator.common.IdentityToolkit;
 import dev.simrun.emulator.common.OidcIssuer;
 import io.grpc.Status;
@@ -351,36 +352,8 @@ final class RestGateway extends SimpleChannelInboundHandler<FullHttpRequest> {
     return new Reply(200, PRINTER.print(message));
   }
 
-  /** Google's JSON error shape: {@code {"error": {"code", "message", "status"}}}. */
   private static Reply error(Status status) {
-    int http = httpStatus(status.getCode());
-    String message = status.getDescription() == null ? "" : status.getDescription();
-    return new Reply(
-        http,
-        "{\"error\":{\"code\":"
-            + http
-            + ",\"message\":"
-            + StatsJson.quote(message)
-            + ",\"status\":\""
-            + status.getCode().name()
-            + "\"}}");
-  }
-
-  static int httpStatus(Status.Code code) {
-    return switch (code) {
-      case OK -> 200;
-      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
-      case UNAUTHENTICATED -> 401;
-      case PERMISSION_DENIED -> 403;
-      case NOT_FOUND -> 404;
-      case ALREADY_EXISTS, ABORTED -> 409;
-      case RESOURCE_EXHAUSTED -> 429;
-      case CANCELLED -> 499;
-      case UNIMPLEMENTED -> 501;
-      case UNAVAILABLE -> 503;
-      case DEADLINE_EXCEEDED -> 504;
-      default -> 500;
-    };
+    return new Reply(GoogleRest.httpStatus(status.getCode()), GoogleRest.error(status));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.simrun.emulator.tasks;
 
+import dev.simrun.emulator.common.GoogleRest;
 import java.util.Map;
 
 /** JSON for the emulator's own endpoints (the Cloud Tasks API itself is printed by JsonFormat). */
@@ -17,8 +18,8 @@ final class StatsJson {
     boolean first = true;
     for (Map.Entry<String, EmulatorStats.Queue> e : s.queues().entrySet()) {
       EmulatorStats.Queue q = e.getValue();
-      b.append(first ? "" : ",").append(quote(e.getKey())).append(":{");
-      b.append("\"state\":").append(quote(q.state()));
+      b.append(first ? "" : ",").append(GoogleRest.quote(e.getKey())).append(":{");
+      b.append("\"state\":").append(GoogleRest.quote(q.state()));
       b.append(",\"tasks\":").append(q.tasks());
       b.append(",\"inFlight\":").append(q.inFlight());
       b.append(",\"attempts\":").append(q.attempts());
@@ -42,27 +43,5 @@ final class StatsJson {
         + ",\"dropResponse\":"
         + f.dropResponse()
         + "}";
-  }
-
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }
