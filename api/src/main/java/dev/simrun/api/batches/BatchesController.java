@@ -202,10 +202,13 @@ class BatchesController {
             "before", "must be an instant such as 2026-12-07T02:00:00Z");
       }
     }
-    if (batches.find(name).isEmpty() && runs.list(name, 1, null).isEmpty()) {
+    List<BatchRun> page = runs.list(name, limit, from);
+    // A deleted batch's runs stay readable; a name with neither a batch nor runs is unknown.
+    if (page.isEmpty()
+        && batches.find(name).isEmpty()
+        && (from == null || runs.list(name, 1, null).isEmpty())) {
       throw BatchRuns.noBatch(name);
     }
-    List<BatchRun> page = runs.list(name, limit, from);
     String next = page.size() == limit ? page.getLast().createdAt().toString() : null;
     return new RunResponse.Page(page.stream().map(RunResponse::of).toList(), next);
   }

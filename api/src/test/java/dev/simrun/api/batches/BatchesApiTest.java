@@ -416,6 +416,9 @@ class BatchesApiTest implements TestPropertyProvider {
     Api.Reply unknown = trigger("nobody", Instant.now().toString(), token);
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.contentType()).isEqualTo(Api.PROBLEM_JSON);
+    Api.Reply noRuns = asOperator("/api/v1/batches/nobody/runs");
+    assertThat(noRuns.status()).as(noRuns.toString()).isEqualTo(404);
+    assertThat(noRuns.contentType()).isEqualTo(Api.PROBLEM_JSON);
     define("nightly", batch("", Api.units(30, 10)));
     Api.Reply noTime = trigger("nightly", null, token);
     assertThat(noTime.status()).isEqualTo(400);
