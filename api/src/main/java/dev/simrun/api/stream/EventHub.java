@@ -39,6 +39,11 @@ class EventHub {
     return true;
   }
 
+  /** How many streams are held now. */
+  int size() {
+    return streams.get();
+  }
+
   /** Removes a stream {@link #add} took; once per stream. */
   void remove(EventStream stream) {
     if (stream.simulationId() != null) {

@@ -19,6 +19,8 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.ObjectMapper;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -76,6 +78,7 @@ class EventsController {
   }
 
   @Get(value = "/simulations/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
+  @ExecuteOn(TaskExecutors.BLOCKING)
   Flux<Event<String>> simulation(
       @Parameter(hidden = true) Caller caller,
       @PathVariable UUID id,
@@ -85,19 +88,35 @@ class EventsController {
         lastEventIdHeader != null
             ? parseLastId(LAST_EVENT_ID, lastEventIdHeader)
             : parseLastId("lastEventId", lastEventId);
-    // Opening reads the database: off the event loop. Only the subscription moves; once live, a
-    // client's requests reach the stream directly, without a hop through a shared thread pool
-    // (with 10,000 streams that hop was the latency tail).
-    return Flux.defer(() -> open(caller.owner(), id, after))
-        .subscribeOn(Schedulers.boundedElastic(), false);
+    // Refusals are decided before the response starts (this lookup is why the method runs off the
+    // event loop). Decided inside the stream they would read the same to the client, but end a
+    // stream in error, which the server logs at ERROR: anyone could fill the log with unknown ids.
+    String owner = caller.owner();
+    if (simulations.find(owner, id).isEmpty()) {
+      throw new ProblemException(ProblemTypes.NOT_FOUND, "no simulation " + id);
+    }
+    refuseWhenFull(owner);
+    // Once live, a client's requests reach the stream directly, without a hop through a shared
+    // thread pool (with 10,000 streams that hop was the latency tail).
+    return Flux.defer(
+        () -> {
+          EventStream stream = EventStream.ofSimulation(id, owner, after, config.buffer(), json);
+          return held(stream, () -> events(stream, owner, id, after));
+        });
   }
 
-  private Flux<Event<String>> open(String owner, UUID id, long after) {
-    if (simulations.find(owner, id).isEmpty()) {
-      return Flux.error(new ProblemException(ProblemTypes.NOT_FOUND, "no simulation " + id));
+  /**
+   * Refuses a stream its owner or this instance has no room for, before the response starts. The
+   * places are taken only when the stream is subscribed ({@link #held}), which decides a race
+   * between two openings.
+   */
+  private void refuseWhenFull(String owner) {
+    if (perOwner.held(owner) >= perOwner.max()) {
+      throw tooManyOfOwner();
     }
-    EventStream stream = EventStream.ofSimulation(id, owner, after, config.buffer(), json);
-    return held(stream, () -> events(stream, owner, id, after));
+    if (hub.size() >= config.maxStreams()) {
+      throw tooMany();
+    }
   }
 
   /**
@@ -173,6 +192,7 @@ class EventsController {
 
   @Get(value = "/events", produces = MediaType.TEXT_EVENT_STREAM)
   Flux<Event<String>> owner(@Parameter(hidden = true) Caller caller) {
+    refuseWhenFull(caller.owner());
     // Taken when subscribed, like a simulation's stream: a response that is never subscribed to
     // holds nothing.
     return Flux.defer(

@@ -3,6 +3,10 @@ package dev.simrun.api.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.simrun.api.testing.Api;
 import dev.simrun.api.testing.TestStack;
 import io.micronaut.http.HttpRequest;
@@ -25,16 +29,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * Open event streams per owner over real connections: one more than the cap is refused with 429
  * before it opens, whichever of the two routes it asks for, and a stream gives its place back
- * however it ends: the client drops the connection, or the server ends it.
+ * however it ends: the client drops the connection, or the server ends it. A refusal is an ordinary
+ * answer, not a server error in the log.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,9 +67,32 @@ class StreamLimitsTest implements TestPropertyProvider {
     return p;
   }
 
+  /** What the server logs about requests that failed: a refusal must not be one of them. */
+  final ListAppender<ILoggingEvent> serverErrors = new ListAppender<>();
+
   @BeforeAll
   void connect() {
     api = new Api(http, json);
+    serverErrors.start();
+    routeExecutor().addAppender(serverErrors);
+  }
+
+  @AfterAll
+  void detach() {
+    routeExecutor().detachAppender(serverErrors);
+  }
+
+  private static Logger routeExecutor() {
+    return (Logger) LoggerFactory.getLogger("io.micronaut.http.server.RouteExecutor");
+  }
+
+  private List<String> errorsLogged() {
+    synchronized (serverErrors.list) {
+      return serverErrors.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+          .map(ILoggingEvent::getFormattedMessage)
+          .toList();
+    }
   }
 
   @AfterEach
@@ -100,9 +130,12 @@ class StreamLimitsTest implements TestPropertyProvider {
       assertThat(refused.text("detail")).contains("event streams");
       assertThat(refused.headers().get("Retry-After")).isEqualTo("5");
     }
-    // Another owner's simulation is not found, even to a caller at the cap.
+    // Another owner's simulation is not found, even to a caller at the cap, like an unknown one.
     UUID bobs = api.submit("bob", Api.units(4, 2)).id();
     assertThat(api.get("ann", "/api/v1/simulations/" + bobs + "/events").status()).isEqualTo(404);
+    assertThat(api.get("ann", "/api/v1/simulations/" + UUID.randomUUID() + "/events").status())
+        .isEqualTo(404);
+    assertThat(errorsLogged()).as("refusals logged as server errors").isEmpty();
     // The cap is ann's, not everyone's.
     assertThat(open("bob", "/api/v1/events").status()).isEqualTo("HTTP/1.1 200 OK");
 
