@@ -93,10 +93,10 @@ public final class PipelineThroughputBenchmark {
   /** Where the api puts an interactive simulation of an I/O-bound kind such as {@code noop}. */
   static final String QUEUE_ID = "simulations-interactive-io";
 
-  static final String QUEUE =
-      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/" + QUEUE_ID;
-  static final String FINALIZE_QUEUE =
-      "projects/" + PROJECT + "/locations/" + LOCATION + "/queues/simulations-finalize";
+  /** Where the api puts finalize tasks. */
+  static final String FINALIZE_QUEUE_ID = "simulations-finalize";
+
+  static final String QUEUE = queueName(PROJECT, QUEUE_ID);
   static final String OWNER = "bench";
 
   static final List<String> SERVICE_JVM =
@@ -233,39 +233,19 @@ public final class PipelineThroughputBenchmark {
       postgres = pg.describe();
       String simrunDb = pg.createDatabase("simrun_pipeline");
       String schedulerDb = pg.createDatabase("db_scheduler");
-      tasks.createQueue(
-          "projects/" + PROJECT + "/locations/" + LOCATION,
-          Queue.newBuilder()
-              .setName(QUEUE)
-              .setRateLimits(
-                  RateLimits.newBuilder()
-                      .setMaxDispatchesPerSecond(LIFTED_RATE)
-                      .setMaxConcurrentDispatches(settings.concurrency()))
-              .build());
-      tasks.pauseQueue(QUEUE);
-      tasks.createQueue(
-          "projects/" + PROJECT + "/locations/" + LOCATION,
-          Queue.newBuilder()
-              .setName(FINALIZE_QUEUE)
-              .setRateLimits(
-                  RateLimits.newBuilder()
-                      .setMaxDispatchesPerSecond(LIFTED_RATE)
-                      .setMaxConcurrentDispatches(settings.concurrency()))
-              .build());
+      createQueues(tasks, PROJECT, settings.concurrency());
 
       int workerPort = ServiceProcess.freePort();
-      String workerUrl = "http://127.0.0.1:" + workerPort;
-      Map<String, String> env =
-          ServiceProcess.serviceEnv(simrunDb, PROJECT, LOCATION, emulator.endpoint());
-      env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
-      env.put("SIMRUN_AUTH_ISSUER", emulator.issuer());
-      env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
-      Map<String, String> workerEnv = new HashMap<>(env);
-      workerEnv.put("DATABASE_POOL_SIZE", Integer.toString(settings.workerPool()));
-      // The queue's max_concurrent_dispatches sets the concurrency; the worker's own limit for
-      // noop chunks (I/O-bound) matches it, so no push is refused.
-      workerEnv.put(
-          "SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS", Integer.toString(settings.concurrency()));
+      StackEnv stackEnv =
+          stackEnv(
+              simrunDb,
+              PROJECT,
+              emulator,
+              workerPort,
+              settings.workerPool(),
+              settings.concurrency());
+      Map<String, String> env = stackEnv.api();
+      Map<String, String> workerEnv = stackEnv.worker();
 
       apiJvm = new ArrayList<>(SERVICE_JVM);
       apiJvm.add("-Xmx512m");
@@ -298,7 +278,7 @@ public final class PipelineThroughputBenchmark {
                   runDir);
           DbScheduler baseline = new DbScheduler(schedulerDb, settings.threads())) {
         System.out.printf(Locale.ROOT, "  api pid %d, worker pid %d%n", api.pid(), worker.pid());
-        SimRun simrun = new SimRun(emulator, tasks, api, worker, simrunDb);
+        SimRun simrun = new SimRun(emulator, tasks, QUEUE, api, worker, simrunDb);
         List<Side> sides = new ArrayList<>(List.of(baseline, simrun));
         sides.forEach(s -> results.put(s, new ArrayList<>()));
         if (settings.shapeChunks() > 0) {
@@ -572,6 +552,7 @@ public final class PipelineThroughputBenchmark {
 
     private final CloudTasksEmulator emulator;
     private final CloudTasksClient tasks;
+    private final String queue;
     private final ServiceProcess api;
     private final ServiceProcess worker;
     private final String jdbcUrl;
@@ -581,11 +562,13 @@ public final class PipelineThroughputBenchmark {
     SimRun(
         CloudTasksEmulator emulator,
         CloudTasksClient tasks,
+        String queue,
         ServiceProcess api,
         ServiceProcess worker,
         String jdbcUrl) {
       this.emulator = emulator;
       this.tasks = tasks;
+      this.queue = queue;
       this.api = api;
       this.worker = worker;
       this.jdbcUrl = jdbcUrl;
@@ -642,7 +625,7 @@ public final class PipelineThroughputBenchmark {
                   """)) {
         poll.setArray(1, c.createArrayOf("uuid", ids));
         start = System.nanoTime();
-        tasks.resumeQueue(QUEUE);
+        tasks.resumeQueue(queue);
         while (succeeded < 0) {
           try (ResultSet rs = poll.executeQuery()) {
             rs.next();
@@ -661,7 +644,7 @@ public final class PipelineThroughputBenchmark {
           LockSupport.parkNanos(POLL.toNanos());
         }
       }
-      tasks.pauseQueue(QUEUE);
+      tasks.pauseQueue(queue);
 
       // Every chunk exactly once: claimed once (attempt 1), SUCCEEDED, every push answered 2xx at
       // its first attempt, the reduced result counts every unit once, and the log holds one
@@ -813,9 +796,9 @@ public final class PipelineThroughputBenchmark {
     }
 
     private EmulatorStats.Queue queueStats() {
-      EmulatorStats.Queue q = emulator.stats().queues().get(QUEUE);
+      EmulatorStats.Queue q = emulator.stats().queues().get(queue);
       if (q == null) {
-        throw new IllegalStateException("no queue " + QUEUE);
+        throw new IllegalStateException("no queue " + queue);
       }
       return q;
     }
@@ -1098,6 +1081,63 @@ public final class PipelineThroughputBenchmark {
         """
             .formatted(POLL.toMillis(), WARMUPS));
     return md.toString();
+  }
+
+  /** The full name of queue {@code queueId} in {@code project}, at {@link #LOCATION}. */
+  static String queueName(String project, String queueId) {
+    return "projects/" + project + "/locations/" + LOCATION + "/queues/" + queueId;
+  }
+
+  /**
+   * Creates the queues one stack of SimRun uses in {@code project}: the chunks' queue ({@value
+   * #QUEUE_ID}, left paused) and the finalize queue, both with the rate limit lifted and {@code
+   * concurrency} dispatches at once.
+   */
+  static void createQueues(CloudTasksClient tasks, String project, int concurrency) {
+    String chunks = queueName(project, QUEUE_ID);
+    for (String name : List.of(chunks, queueName(project, FINALIZE_QUEUE_ID))) {
+      tasks.createQueue(
+          "projects/" + project + "/locations/" + LOCATION,
+          Queue.newBuilder()
+              .setName(name)
+              .setRateLimits(
+                  RateLimits.newBuilder()
+                      .setMaxDispatchesPerSecond(LIFTED_RATE)
+                      .setMaxConcurrentDispatches(concurrency))
+              .build());
+      if (name.equals(chunks)) {
+        tasks.pauseQueue(chunks);
+      }
+    }
+  }
+
+  /** The environments of one stack's api and worker. */
+  record StackEnv(Map<String, String> api, Map<String, String> worker) {}
+
+  /**
+   * The api's and the worker's environments for a stack on database {@code jdbcUrl} whose queues
+   * live in {@code project} of {@code emulator}, the worker listening on {@code workerPort} with a
+   * pool of {@code workerPool} connections and {@code concurrency} I/O slots.
+   */
+  static StackEnv stackEnv(
+      String jdbcUrl,
+      String project,
+      CloudTasksEmulator emulator,
+      int workerPort,
+      int workerPool,
+      int concurrency) {
+    String workerUrl = "http://127.0.0.1:" + workerPort;
+    Map<String, String> env =
+        ServiceProcess.serviceEnv(jdbcUrl, project, LOCATION, emulator.endpoint());
+    env.put("SIMRUN_TASKS_WORKER_URL", workerUrl);
+    env.put("SIMRUN_AUTH_ISSUER", emulator.issuer());
+    env.put("SIMRUN_AUTH_AUDIENCE", workerUrl);
+    Map<String, String> workerEnv = new HashMap<>(env);
+    workerEnv.put("DATABASE_POOL_SIZE", Integer.toString(workerPool));
+    // The queue's max_concurrent_dispatches sets the concurrency; the worker's own limit for
+    // noop chunks (I/O-bound) matches it, so no push is refused.
+    workerEnv.put("SIMRUN_WORKER_MAX_CONCURRENT_IO_CHUNKS", Integer.toString(concurrency));
+    return new StackEnv(env, workerEnv);
   }
 
   static CloudTasksClient grpcClient(CloudTasksEmulator emulator) {

@@ -34,13 +34,16 @@ final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final int port;
+  private final int managementPort;
   private final Path log;
   private final List<String> jvmArgs;
 
-  private ServiceProcess(String name, Process process, int port, Path log, List<String> jvmArgs) {
+  private ServiceProcess(
+      String name, Process process, int port, int managementPort, Path log, List<String> jvmArgs) {
     this.name = name;
     this.process = process;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
     this.jvmArgs = jvmArgs;
   }
@@ -59,8 +62,25 @@ final class ServiceProcess implements AutoCloseable {
       Map<String, String> env,
       List<String> jvmArgs,
       Path logDir) {
+    return start(name, port, port, mainClass, otherModule, env, jvmArgs, logDir);
+  }
+
+  /**
+   * As {@link #start(String, int, String, String, Map, List, Path)}, for a service whose management
+   * endpoints ({@code /health} among them) listen on {@code managementPort}, which {@code env}
+   * gives it; the same as {@code port} when they share the service's port.
+   */
+  static ServiceProcess start(
+      String name,
+      int port,
+      int managementPort,
+      String mainClass,
+      String otherModule,
+      Map<String, String> env,
+      List<String> jvmArgs,
+      Path logDir) {
     ServiceProcess service =
-        launch(name, port, mainClass, List.of(), otherModule, env, jvmArgs, logDir);
+        launch(name, port, managementPort, mainClass, List.of(), otherModule, env, jvmArgs, logDir);
     service.awaitHealthy(Duration.ofSeconds(90));
     return service;
   }
@@ -80,6 +100,7 @@ final class ServiceProcess implements AutoCloseable {
         launch(
             "cloud-tasks-emulator",
             port,
+            port,
             "dev.simrun.emulator.tasks.Main",
             args,
             "api/worker",
@@ -93,6 +114,7 @@ final class ServiceProcess implements AutoCloseable {
   private static ServiceProcess launch(
       String name,
       int port,
+      int managementPort,
       String mainClass,
       List<String> args,
       String otherModule,
@@ -126,7 +148,7 @@ final class ServiceProcess implements AutoCloseable {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       pb.environment().put("PORT", Integer.toString(port));
-      return new ServiceProcess(name, pb.start(), port, log, jvmArgs);
+      return new ServiceProcess(name, pb.start(), port, managementPort, log, jvmArgs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -273,6 +295,11 @@ final class ServiceProcess implements AutoCloseable {
     return port;
   }
 
+  /** Where the management endpoints answer: {@link #url()} unless they have a port of their own. */
+  String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
   /** {@code host:port}, for a gRPC client. */
   String endpoint() {
     return "127.0.0.1:" + port;
@@ -330,7 +357,7 @@ final class ServiceProcess implements AutoCloseable {
       try {
         HttpResponse<Void> r =
             http.send(
-                HttpRequest.newBuilder(URI.create(url() + "/health"))
+                HttpRequest.newBuilder(URI.create(managementUrl() + "/health"))
                     .timeout(Duration.ofSeconds(2))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());

@@ -311,7 +311,7 @@ public final class SubmitLatencyBenchmark {
     }
   }
 
-  private static long outboxRows(String db) throws SQLException {
+  static long outboxRows(String db) throws SQLException {
     try (Connection c = BenchPostgres.connect(db);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox")) {
@@ -320,15 +320,27 @@ public final class SubmitLatencyBenchmark {
     }
   }
 
-  /** The open-loop load generator: one pacing thread, requests sent with {@code sendAsync}. */
+  /**
+   * The open-loop load generator: one pacing thread, requests sent with {@code sendAsync}. POSTs of
+   * a {@code chunks}-chunk noop simulation at {@code postRate}/s and, beside them, GET /health at
+   * {@code healthRate}/s (0 for none).
+   */
   static final class Load implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient postClient;
     private final HttpClient healthClient;
     private final HttpRequest post;
     private final HttpRequest health;
+    private final int postRate;
+    private final int healthRate;
 
     Load(String apiUrl) {
+      this(apiUrl, CHUNKS, POST_RATE, HEALTH_RATE);
+    }
+
+    Load(String apiUrl, int chunks, int postRate, int healthRate) {
+      this.postRate = postRate;
+      this.healthRate = healthRate;
       this.postClient =
           HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
       this.healthClient =
@@ -338,7 +350,7 @@ public final class SubmitLatencyBenchmark {
           {"kind": "%s", "name": "submit benchmark", "params": {"units": %d},
            "chunking": {"unitsPerChunk": 1}}
           """
-              .formatted(NoopKind.NAME, CHUNKS);
+              .formatted(NoopKind.NAME, chunks);
       this.post =
           HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/simulations"))
               .header("Content-Type", "application/json")
@@ -351,10 +363,10 @@ public final class SubmitLatencyBenchmark {
     }
 
     Run run(int seconds) throws InterruptedException {
-      int posts = seconds * POST_RATE;
-      int healths = seconds * HEALTH_RATE;
-      long postInterval = TimeUnit.SECONDS.toNanos(1) / POST_RATE;
-      long healthInterval = TimeUnit.SECONDS.toNanos(1) / HEALTH_RATE;
+      int posts = seconds * postRate;
+      int healths = seconds * healthRate;
+      long postInterval = TimeUnit.SECONDS.toNanos(1) / postRate;
+      long healthInterval = healthRate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / healthRate;
       double[] postLatency = new double[posts];
       double[] healthLatency = new double[healths];
       Arrays.fill(postLatency, Double.NaN);

@@ -1,0 +1,981 @@
+package dev.simrun.bench;
+
+import com.google.cloud.tasks.v2.CloudTasksClient;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.simrun.emulator.tasks.CloudTasksEmulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What metrics and tracing cost: two complete SimRun stacks in one run, "off" and "on", whose
+ * environments differ only by {@link #OBSERVABILITY_OFF} and {@link #OBSERVABILITY_ON}, measured in
+ * interleaved rounds on the two figures the other benchmarks record:
+ *
+ * <ul>
+ *   <li><b>throughput</b>: a {@code noop} simulation of N chunks through the whole path, measured
+ *       as {@link PipelineThroughputBenchmark} measures it (its {@link
+ *       PipelineThroughputBenchmark.SimRun}), first start → last commit and trigger → last commit;
+ *   <li><b>submit latency</b>: {@code POST /api/v1/simulations} of a 100-chunk {@code noop}
+ *       simulation at a fixed rate, open loop ({@link SubmitLatencyBenchmark.Load}), p50, p90 and
+ *       p99.
+ * </ul>
+ *
+ * <p>One embedded PostgreSQL and one Cloud Tasks emulator (in this JVM) serve both stacks; each
+ * stack has a database of its own and its queues in a project of its own, so neither outbox pump
+ * nor queue ever sees the other's work. Each stack is an api and a worker process. So that "on"
+ * pays what production pays, this JVM runs an OTLP/HTTP receiver the services export traces to
+ * ({@link OtlpSink}) and, while the "on" stack is measured, scrapes both its services' Prometheus
+ * endpoint every second ({@link Scraper}). Run from the repository root; results go to {@code
+ * bench/results/observability-cost.md} on a full run only.
+ */
+public final class ObservabilityCostBenchmark {
+
+  // ------------------------------------------------------------------ the switches under test
+
+  /** Stands for this benchmark's OTLP/HTTP receiver in the maps below; filled in at start. */
+  static final String SINK = "{otlp-sink}";
+
+  /*
+   * The ONLY difference between the two stacks' environments. The names are the switches
+   * docs/metrics.md and decision 0036 give for metrics and tracing. Traces go over OTLP/HTTP, the
+   * protocol the receiver speaks. Each stack's exporter points at its own path of the receiver, so
+   * the report shows what each one sent: "off" should send nothing.
+   */
+
+  /** Metrics and tracing off. */
+  static final Map<String, String> OBSERVABILITY_OFF =
+      orderedMap(
+          "SIMRUN_METRICS_ENABLED", "false",
+          "SIMRUN_TRACING_ENABLED", "false",
+          "OTEL_EXPORTER_OTLP_ENDPOINT", SINK + "/off",
+          "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+
+  /** Metrics and tracing on, exporting traces to the receiver. */
+  static final Map<String, String> OBSERVABILITY_ON =
+      orderedMap(
+          "SIMRUN_METRICS_ENABLED", "true",
+          "SIMRUN_TRACING_ENABLED", "true",
+          "OTEL_EXPORTER_OTLP_ENDPOINT", SINK + "/on",
+          "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+
+  /** Where each service of the "on" stack is scraped, under its management URL. */
+  static final String METRICS_PATH = "/prometheus";
+
+  /**
+   * The variable that gives a service's management endpoints ({@code /health}, {@link
+   * #METRICS_PATH}) a port of their own, such as {@code ENDPOINTS_ALL_PORT}; empty when they answer
+   * on the service's own port (Micronaut's default). When set, every service of both stacks gets a
+   * free port in it, and health and scrapes go there.
+   */
+  static final String MANAGEMENT_PORT_VARIABLE = "";
+
+  // ------------------------------------------------------------------ the run
+
+  static final int DEFAULT_TASKS = PipelineThroughputBenchmark.DEFAULT_TASKS;
+  static final int WARMUPS = 2;
+  static final int RUNS = 5;
+  static final int DEFAULT_CHUNKS = 100;
+  static final int DEFAULT_RATE = 20;
+  static final int DEFAULT_SECONDS = 15;
+  static final double GOAL_PERCENT = 5.0;
+  static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+  static final String PROJECT_PREFIX = "simrun-bench-";
+
+  static final String COMMAND =
+      "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
+          + " \"$(cat bench/target/classpath.txt):bench/target/classes\""
+          + " dev.simrun.bench.ObservabilityCostBenchmark [--tasks N] [--runs R] [--warmups W]"
+          + " [--rate P] [--seconds S] [--chunks C]";
+
+  private static final java.util.logging.Logger GRPC_JUL =
+      java.util.logging.Logger.getLogger("io.grpc");
+
+  private ObservabilityCostBenchmark() {}
+
+  /** What the command line chose. */
+  record Settings(
+      int tasks,
+      int runs,
+      int warmups,
+      int rate,
+      int seconds,
+      int chunks,
+      int concurrency,
+      int workerPool) {
+    static Settings parse(String[] args) {
+      Map<String, Integer> v = new LinkedHashMap<>();
+      v.put("tasks", DEFAULT_TASKS);
+      v.put("runs", RUNS);
+      v.put("warmups", WARMUPS);
+      v.put("rate", DEFAULT_RATE);
+      v.put("seconds", DEFAULT_SECONDS);
+      v.put("chunks", DEFAULT_CHUNKS);
+      v.put("concurrency", PipelineThroughputBenchmark.DEFAULT_CONCURRENCY);
+      v.put("worker-pool", PipelineThroughputBenchmark.DEFAULT_WORKER_POOL);
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        String key;
+        String value;
+        if (a.startsWith("--") && a.contains("=")) {
+          key = a.substring(2, a.indexOf('='));
+          value = a.substring(a.indexOf('=') + 1);
+        } else if (a.startsWith("--") && i + 1 < args.length) {
+          key = a.substring(2);
+          value = args[++i];
+        } else {
+          throw new IllegalArgumentException("unknown argument " + a + "; usage: " + COMMAND);
+        }
+        if (!v.containsKey(key)) {
+          throw new IllegalArgumentException("unknown option --" + key + "; usage: " + COMMAND);
+        }
+        v.put(key, Integer.parseInt(value.replace("_", "")));
+      }
+      Settings s =
+          new Settings(
+              v.get("tasks"),
+              v.get("runs"),
+              v.get("warmups"),
+              v.get("rate"),
+              v.get("seconds"),
+              v.get("chunks"),
+              v.get("concurrency"),
+              v.get("worker-pool"));
+      if (s.tasks() < 1
+          || s.runs() < 1
+          || s.warmups() < 0
+          || s.rate() < 1
+          || s.seconds() < 1
+          || s.chunks() < 1
+          || s.concurrency() < 1
+          || s.workerPool() < 1) {
+        throw new IllegalArgumentException("every option must be positive (--warmups may be 0)");
+      }
+      return s;
+    }
+
+    /** The run the results file records: every setting at its default. */
+    boolean full() {
+      return tasks == DEFAULT_TASKS
+          && runs == RUNS
+          && warmups == WARMUPS
+          && rate == DEFAULT_RATE
+          && seconds == DEFAULT_SECONDS
+          && chunks == DEFAULT_CHUNKS
+          && concurrency == PipelineThroughputBenchmark.DEFAULT_CONCURRENCY
+          && workerPool == PipelineThroughputBenchmark.DEFAULT_WORKER_POOL;
+    }
+  }
+
+  /**
+   * One stack: its api and worker, their database, and the pipeline benchmark's SimRun side bound
+   * to its queue.
+   */
+  record Stack(
+      String label,
+      boolean scraped,
+      Map<String, String> observability,
+      String database,
+      String queue,
+      ServiceProcess api,
+      ServiceProcess worker,
+      PipelineThroughputBenchmark.SimRun pipeline) {
+    /** Each service's metrics URL, by service name. */
+    Map<String, URI> metricsTargets() {
+      Map<String, URI> targets = new LinkedHashMap<>();
+      targets.put("api", URI.create(api.managementUrl() + METRICS_PATH));
+      targets.put("worker", URI.create(worker.managementUrl() + METRICS_PATH));
+      return targets;
+    }
+  }
+
+  /** One submit-latency run of one stack, ms from each POST's intended send to its response. */
+  record Latency(
+      double p50,
+      double p90,
+      double p99,
+      double max,
+      int requests,
+      int errors,
+      double generatorLagMillis,
+      long backlog,
+      double drainSeconds) {}
+
+  /** What one stack measured over the measured rounds. */
+  static final class Results {
+    final List<PipelineThroughputBenchmark.Run> throughput = new ArrayList<>();
+    final List<Latency> latency = new ArrayList<>();
+  }
+
+  public static void main(String[] args) throws Exception {
+    // bench's logback.xml, as the pipeline benchmark explains.
+    System.setProperty("logback.configurationFile", "logback.xml");
+    GRPC_JUL.setLevel(java.util.logging.Level.WARNING);
+    Settings settings = Settings.parse(args);
+    Instant started = Instant.now();
+    Path runDir = Stats.runDir("observability", started);
+    Map<String, Results> results = new LinkedHashMap<>();
+    List<String> loads = new ArrayList<>();
+    List<String> apiJvm = new ArrayList<>(PipelineThroughputBenchmark.SERVICE_JVM);
+    apiJvm.add("-Xmx512m");
+    List<String> workerJvm = new ArrayList<>(PipelineThroughputBenchmark.SERVICE_JVM);
+    workerJvm.add("-Xmx1g");
+    String postgres;
+    Map<String, String> offEnv;
+    Map<String, String> onEnv;
+    Map<String, Scraper.Tally> scrapes;
+    Map<String, OtlpSink.Tally> exports;
+    System.out.printf(
+        Locale.ROOT,
+        "Observability cost benchmark: stacks off and on; throughput N=%d; submit %d-chunk POSTs"
+            + " at %d/s for %d s; %d warm-up + %d measured rounds; logs in %s%n",
+        settings.tasks(),
+        settings.chunks(),
+        settings.rate(),
+        settings.seconds(),
+        settings.warmups(),
+        settings.runs(),
+        runDir);
+    try (OtlpSink sink = OtlpSink.start();
+        Scraper scraper = new Scraper();
+        BenchPostgres pg = BenchPostgres.start();
+        CloudTasksEmulator emulator =
+            CloudTasksEmulator.builder()
+                .port(0)
+                .maxDispatchesPerSecond(PipelineThroughputBenchmark.LIFTED_RATE)
+                // Each round creates tens of thousands of task names; a shorter reservation
+                // bounds this JVM's heap, as in the submit-latency benchmark.
+                .taskNameReservation(Duration.ofMinutes(1))
+                .start();
+        CloudTasksClient tasks = PipelineThroughputBenchmark.grpcClient(emulator)) {
+      postgres = pg.describe();
+      offEnv = withSink(OBSERVABILITY_OFF, sink);
+      onEnv = withSink(OBSERVABILITY_ON, sink);
+      System.out.println("  OTLP receiver at " + sink.url());
+      Stack off = null;
+      Stack on = null;
+      try {
+        off = startStack("off", offEnv, settings, pg, emulator, tasks, apiJvm, workerJvm, runDir);
+        on = startStack("on", onEnv, settings, pg, emulator, tasks, apiJvm, workerJvm, runDir);
+        results.put(off.label(), new Results());
+        results.put(on.label(), new Results());
+        for (int round = 0; round < settings.warmups() + settings.runs(); round++) {
+          boolean warmup = round < settings.warmups();
+          String name = warmup ? "warm-up" : "run " + (round - settings.warmups() + 1);
+          if (!warmup) {
+            loads.add(Machine.loadAverage());
+          }
+          scraper.counting(!warmup);
+          List<Stack> order = round % 2 == 0 ? List.of(off, on) : List.of(on, off);
+          for (Stack stack : order) {
+            scrapeIfOn(scraper, stack);
+            System.gc();
+            PipelineThroughputBenchmark.Run run =
+                stack.pipeline().run(stack.label() + "-r" + round, 1, settings.tasks());
+            scraper.stop();
+            if (!warmup) {
+              results.get(stack.label()).throughput.add(run);
+            }
+            System.out.printf(
+                Locale.ROOT,
+                "  %-8s %-3s throughput %7.0f tasks/s first start -> last commit, %7.0f tasks/s"
+                    + " trigger -> last commit%n",
+                name,
+                stack.label(),
+                run.windowRate(),
+                run.triggerRate());
+          }
+          for (Stack stack : order) {
+            scrapeIfOn(scraper, stack);
+            System.gc();
+            Latency latency = submitLatency(stack, settings, tasks);
+            scraper.stop();
+            if (!warmup) {
+              results.get(stack.label()).latency.add(latency);
+            }
+            System.out.printf(
+                Locale.ROOT,
+                "  %-8s %-3s submit     p50 %6.1f p90 %6.1f p99 %6.1f max %6.1f ms, errors %d/%d,"
+                    + " generator lag %.1f ms; outbox drained in %.1f s%n",
+                name,
+                stack.label(),
+                latency.p50(),
+                latency.p90(),
+                latency.p99(),
+                latency.max(),
+                latency.errors(),
+                latency.requests(),
+                latency.generatorLagMillis(),
+                latency.drainSeconds());
+          }
+        }
+      } finally {
+        for (Stack stack : new Stack[] {on, off}) {
+          if (stack != null) {
+            stack.worker().close();
+            stack.api().close();
+          }
+        }
+      }
+      scrapes = scraper.tallies();
+      exports = sink.tallies();
+    }
+    String report =
+        report(
+            settings,
+            started,
+            postgres,
+            apiJvm,
+            workerJvm,
+            offEnv,
+            onEnv,
+            results,
+            scrapes,
+            exports,
+            loads,
+            Machine.loadAverage());
+    System.out.println();
+    System.out.println(report);
+    if (settings.full()) {
+      Path out = Stats.resultsDir().resolve("observability-cost.md");
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, report, StandardCharsets.UTF_8);
+      System.out.println("Written to " + out.toAbsolutePath().normalize());
+    } else {
+      System.out.println("Shortened run: results not written");
+    }
+    System.exit(0);
+  }
+
+  private static void scrapeIfOn(Scraper scraper, Stack stack) {
+    if (stack.scraped()) {
+      scraper.start(stack.metricsTargets());
+    }
+  }
+
+  /** The map with {@link #SINK} replaced by the receiver's URL. */
+  private static Map<String, String> withSink(Map<String, String> observability, OtlpSink sink) {
+    Map<String, String> env = new LinkedHashMap<>();
+    observability.forEach((k, v) -> env.put(k, v.replace(SINK, sink.url())));
+    return env;
+  }
+
+  /**
+   * Starts one stack: a database and queues of its own ({@code simrun-bench-<label>}), the pipeline
+   * benchmark's environment for its api and worker, plus {@code observability}.
+   */
+  private static Stack startStack(
+      String label,
+      Map<String, String> observability,
+      Settings settings,
+      BenchPostgres pg,
+      CloudTasksEmulator emulator,
+      CloudTasksClient tasks,
+      List<String> apiJvm,
+      List<String> workerJvm,
+      Path runDir) {
+    String project = PROJECT_PREFIX + label;
+    String db = pg.createDatabase("simrun_observability_" + label);
+    PipelineThroughputBenchmark.createQueues(tasks, project, settings.concurrency());
+    int workerPort = ServiceProcess.freePort();
+    PipelineThroughputBenchmark.StackEnv env =
+        PipelineThroughputBenchmark.stackEnv(
+            db, project, emulator, workerPort, settings.workerPool(), settings.concurrency());
+    Map<String, String> apiEnv = new HashMap<>(env.api());
+    Map<String, String> workerEnv = new HashMap<>(env.worker());
+    apiEnv.putAll(observability);
+    workerEnv.putAll(observability);
+    int apiPort = ServiceProcess.freePort();
+    int apiManagement = managementPort(apiPort, apiEnv);
+    int workerManagement = managementPort(workerPort, workerEnv);
+    ServiceProcess api = null;
+    try {
+      api =
+          ServiceProcess.start(
+              "api-" + label,
+              apiPort,
+              apiManagement,
+              "dev.simrun.api.Application",
+              "worker",
+              apiEnv,
+              apiJvm,
+              runDir);
+      ServiceProcess worker =
+          ServiceProcess.start(
+              "worker-" + label,
+              workerPort,
+              workerManagement,
+              "dev.simrun.worker.Application",
+              "api",
+              workerEnv,
+              workerJvm,
+              runDir);
+      System.out.printf(
+          Locale.ROOT,
+          "  stack %-3s api pid %d (%s), worker pid %d (%s); %s%n",
+          label,
+          api.pid(),
+          api.url(),
+          worker.pid(),
+          worker.url(),
+          observability);
+      String queue =
+          PipelineThroughputBenchmark.queueName(project, PipelineThroughputBenchmark.QUEUE_ID);
+      return new Stack(
+          label,
+          label.equals("on"),
+          observability,
+          db,
+          queue,
+          api,
+          worker,
+          new PipelineThroughputBenchmark.SimRun(emulator, tasks, queue, api, worker, db));
+    } catch (RuntimeException e) {
+      if (api != null) {
+        api.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A free port for the management endpoints in {@code env}, or {@code port} when they share it.
+   */
+  private static int managementPort(int port, Map<String, String> env) {
+    if (MANAGEMENT_PORT_VARIABLE.isEmpty()) {
+      return port;
+    }
+    int management = ServiceProcess.freePort();
+    env.put(MANAGEMENT_PORT_VARIABLE, Integer.toString(management));
+    return management;
+  }
+
+  /**
+   * POSTs at the fixed rate against the stack's api, its chunks' queue paused (the api's outbox
+   * pump creates every task, nothing runs); then waits for the outbox to empty and removes what the
+   * run created (the queue purged, the simulations deleted, tables vacuumed), so every run starts
+   * from the same state.
+   */
+  private static Latency submitLatency(Stack stack, Settings settings, CloudTasksClient tasks)
+      throws Exception {
+    SubmitLatencyBenchmark.Run run;
+    try (SubmitLatencyBenchmark.Load load =
+        new SubmitLatencyBenchmark.Load(stack.api().url(), settings.chunks(), settings.rate(), 0)) {
+      run = load.run(settings.seconds());
+    }
+    long backlog = SubmitLatencyBenchmark.outboxRows(stack.database());
+    long start = System.nanoTime();
+    long left = backlog;
+    while (left > 0) {
+      if (System.nanoTime() - start > DRAIN_TIMEOUT.toNanos()) {
+        throw new IllegalStateException(
+            "stack "
+                + stack.label()
+                + ": "
+                + left
+                + " outbox rows left "
+                + DRAIN_TIMEOUT.toSeconds()
+                + " s after the submit run");
+      }
+      Thread.sleep(50);
+      left = SubmitLatencyBenchmark.outboxRows(stack.database());
+    }
+    double drainSeconds = (System.nanoTime() - start) / 1e9;
+    tasks.purgeQueue(stack.queue());
+    try (Connection c = BenchPostgres.connect(stack.database());
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM simulations");
+      s.execute("VACUUM ANALYZE");
+    }
+    if (!stack.api().alive() || !stack.worker().alive()) {
+      throw new IllegalStateException(
+          "stack " + stack.label() + ": a service exited; logs: " + stack.api().log());
+    }
+    return new Latency(
+        run.postP(50),
+        run.postP(90),
+        run.postP(99),
+        run.postP(100),
+        run.post().length,
+        run.postErrors(),
+        run.pacerLagMillis(),
+        backlog,
+        drainSeconds);
+  }
+
+  // ------------------------------------------------------------------ OTLP receiver
+
+  /**
+   * An OTLP/HTTP receiver: accepts {@code POST <prefix>/v1/traces} (and {@code /v1/metrics}, {@code
+   * /v1/logs}), reads the body, counts requests and bytes per path, and answers 200 with an empty
+   * body (an empty export response). Anything else is counted and answered 404.
+   */
+  static final class OtlpSink implements AutoCloseable {
+    record Tally(long requests, long bytes) {}
+
+    private final HttpServer server;
+    private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
+
+    private OtlpSink(HttpServer server) {
+      this.server = server;
+    }
+
+    static OtlpSink start() throws IOException {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+      OtlpSink sink = new OtlpSink(server);
+      server.createContext("/", sink::handle);
+      server.setExecutor(Executors.newFixedThreadPool(2));
+      server.start();
+      return sink;
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+      String path = exchange.getRequestURI().getPath();
+      long bytes = 0;
+      try (InputStream body = exchange.getRequestBody()) {
+        byte[] buffer = new byte[16_384];
+        for (int n; (n = body.read(buffer)) >= 0; ) {
+          bytes += n;
+        }
+      }
+      boolean export =
+          exchange.getRequestMethod().equals("POST")
+              && (path.endsWith("/v1/traces")
+                  || path.endsWith("/v1/metrics")
+                  || path.endsWith("/v1/logs"));
+      String key = export ? path : exchange.getRequestMethod() + " " + path + " (refused)";
+      AtomicLong[] c =
+          counts.computeIfAbsent(key, k -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
+      c[0].incrementAndGet();
+      c[1].addAndGet(bytes);
+      if (export) {
+        exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+        exchange.sendResponseHeaders(200, -1);
+      } else {
+        exchange.sendResponseHeaders(404, -1);
+      }
+      exchange.close();
+    }
+
+    /** Requests and bytes by path, in path order. */
+    Map<String, Tally> tallies() {
+      Map<String, Tally> out = new TreeMap<>();
+      counts.forEach((k, v) -> out.put(k, new Tally(v[0].get(), v[1].get())));
+      return out;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ Prometheus scraper
+
+  /**
+   * GETs each target every {@link #SCRAPE_INTERVAL} while started, as Prometheus would. Counts, per
+   * service, scrapes by answer (HTTP status, or the error) and the bytes of metrics (200 answers),
+   * in measured rounds only; a 404 (no metrics endpoint yet) is counted, not fatal.
+   */
+  static final class Scraper implements AutoCloseable {
+    record Tally(long scrapes, long ok, long bytes, Map<String, Long> answers) {}
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    private final Map<String, Map<String, Long>> answers = new ConcurrentHashMap<>();
+    private final Map<String, Long> bytes = new ConcurrentHashMap<>();
+    private volatile boolean counting;
+    private ScheduledFuture<?> task;
+
+    void counting(boolean counting) {
+      this.counting = counting;
+    }
+
+    synchronized void start(Map<String, URI> targets) {
+      stop();
+      task =
+          timer.scheduleAtFixedRate(
+              () -> targets.forEach(this::scrape),
+              0,
+              SCRAPE_INTERVAL.toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stop() {
+      if (task != null) {
+        task.cancel(false);
+        task = null;
+      }
+    }
+
+    private void scrape(String service, URI target) {
+      String answer;
+      long size = 0;
+      try {
+        HttpResponse<byte[]> r =
+            http.send(
+                HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        answer = Integer.toString(r.statusCode());
+        size = r.statusCode() == 200 ? r.body().length : 0;
+      } catch (IOException e) {
+        answer = e.getClass().getSimpleName();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (counting) {
+        String key = service + " " + target.getPath();
+        answers.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).merge(answer, 1L, Long::sum);
+        bytes.merge(key, size, Long::sum);
+      }
+    }
+
+    Map<String, Tally> tallies() {
+      Map<String, Tally> out = new TreeMap<>();
+      answers.forEach(
+          (target, byAnswer) -> {
+            long total = byAnswer.values().stream().mapToLong(Long::longValue).sum();
+            out.put(
+                target,
+                new Tally(
+                    total,
+                    byAnswer.getOrDefault("200", 0L),
+                    bytes.getOrDefault(target, 0L),
+                    new TreeMap<>(byAnswer)));
+          });
+      return out;
+    }
+
+    @Override
+    public void close() {
+      stop();
+      timer.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ report
+
+  /** One figure of the report, off vs on. */
+  private record Figure(String name, String unit, double off, double on, boolean higherIsBetter) {
+    /** on/off − 1 of the cost: of the time per task for a rate, of the value for a latency. */
+    double costPercent() {
+      return (higherIsBetter ? off / on - 1 : on / off - 1) * 100;
+    }
+
+    boolean met() {
+      return costPercent() < GOAL_PERCENT;
+    }
+  }
+
+  private static String report(
+      Settings settings,
+      Instant started,
+      String postgres,
+      List<String> apiJvm,
+      List<String> workerJvm,
+      Map<String, String> offEnv,
+      Map<String, String> onEnv,
+      Map<String, Results> results,
+      Map<String, Scraper.Tally> scrapes,
+      Map<String, OtlpSink.Tally> exports,
+      List<String> loads,
+      String loadAtEnd) {
+    Results off = results.get("off");
+    Results on = results.get("on");
+    List<Figure> figures =
+        List.of(
+            figure(
+                "Throughput, first start → last commit",
+                "tasks/s",
+                off.throughput,
+                on.throughput,
+                PipelineThroughputBenchmark.Run::windowRate,
+                true),
+            figure(
+                "Throughput, trigger → last commit",
+                "tasks/s",
+                off.throughput,
+                on.throughput,
+                PipelineThroughputBenchmark.Run::triggerRate,
+                true),
+            figure("Submit latency p50", "ms", off.latency, on.latency, Latency::p50, false),
+            figure("Submit latency p90", "ms", off.latency, on.latency, Latency::p90, false),
+            figure("Submit latency p99", "ms", off.latency, on.latency, Latency::p99, false));
+    StringBuilder md = new StringBuilder();
+    md.append("# Observability cost: metrics and tracing on vs off\n\n");
+    md.append(
+        "Benchmark: `dev.simrun.bench.ObservabilityCostBenchmark` (see `bench/README.md`).\n\n");
+    md.append("- Date: ").append(Stats.isoSeconds(started)).append('\n');
+    md.append("- Code: ").append(Machine.revision()).append('\n');
+    for (String line : Machine.describe()) {
+      md.append(line).append('\n');
+    }
+    md.append("- PostgreSQL: ").append(postgres).append('\n');
+    md.append(
+            "- Load average (1, 5, 15 min) as each measured round began: "
+                + String.join("; ", loads)
+                + "; at the end: "
+                + loadAtEnd
+                + ". The 2 cores are shared: a load well above 2 means fewer cores than the"
+                + " machine has.")
+        .append('\n');
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "- %d warm-up rounds, then %d measured rounds; each round runs both stacks' throughput,"
+                + " then both stacks' submit latency, which stack goes first alternating round by"
+                + " round (off first in the first)%s\n",
+            settings.warmups(),
+            settings.runs(),
+            settings.full() ? "" : "; SHORTENED RUN, not a result"));
+    md.append("- Reproduce (from the repository root, `JAVA_HOME` at a JDK 21+):\n\n");
+    md.append("  ```sh\n  ").append(COMMAND).append("\n  ```\n\n");
+    md.append(
+        "  or `./simrun bench observability [options]`, which picks a JDK and does the same.\n\n");
+
+    md.append("## What differs between the stacks\n\n");
+    md.append(
+        "Only these variables (`OBSERVABILITY_OFF` / `OBSERVABILITY_ON`); the OTLP endpoint is"
+            + " this benchmark's receiver, a path per stack so it can tell who sent what.\n\n");
+    md.append("| variable | off | on |\n|---|---|---|\n");
+    for (String key : onEnv.keySet()) {
+      md.append(
+          String.format(
+              Locale.ROOT, "| `%s` | `%s` | `%s` |\n", key, offEnv.get(key), onEnv.get(key)));
+    }
+    md.append('\n');
+
+    md.append("## Settings\n\n");
+    md.append(
+            String.format(
+                Locale.ROOT,
+                "- Each stack: one api process (JVM %s, default pool) and one worker process (JVM"
+                    + " %s, `DATABASE_POOL_SIZE=%d`, %d I/O slots), a database of its own on the one"
+                    + " embedded PostgreSQL, and its queues (chunks: `%s`, paused between runs;"
+                    + " finalize) in a project of its own on the one Cloud Tasks emulator in the"
+                    + " benchmark JVM, rate limit lifted, %d concurrent dispatches.\n",
+                apiJvm,
+                workerJvm,
+                settings.workerPool(),
+                settings.concurrency(),
+                PipelineThroughputBenchmark.QUEUE_ID,
+                settings.concurrency()))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "- Throughput: one `noop` simulation of %,d one-unit chunks per stack and round,"
+                    + " measured and checked as the pipeline benchmark does"
+                    + " (`results/pipeline-throughput.md`).\n",
+                settings.tasks()))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "- Submit latency: `POST /api/v1/simulations` of a `noop` simulation of %d chunks"
+                    + " at %d requests/s for %d s, open loop, latency from each request's intended"
+                    + " send time (as the submit-latency benchmark measures it); the chunks' queue"
+                    + " paused, so the outbox pump creates every task and nothing runs; then the"
+                    + " outbox drained, the queue purged and the simulations deleted.\n",
+                settings.chunks(),
+                settings.rate(),
+                settings.seconds()))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "- While the \"on\" stack is measured, both its services' `%s` are scraped every"
+                    + " %d s%s.\n\n",
+                METRICS_PATH,
+                SCRAPE_INTERVAL.toSeconds(),
+                MANAGEMENT_PORT_VARIABLE.isEmpty()
+                    ? " on the service's own port"
+                    : " on the port in `" + MANAGEMENT_PORT_VARIABLE + "`"));
+
+    md.append("## Results\n\n");
+    md.append(
+        "Medians over the measured rounds. Cost = on/off − 1: of the time per task for"
+            + " throughput (so a 5% cost is on at 1/1.05 of off's tasks/s), of the value for"
+            + " latencies.\n\n");
+    md.append("| Figure | off | on | cost | under " + fmt(GOAL_PERCENT) + "% |\n");
+    md.append("|---|---:|---:|---:|---|\n");
+    boolean allMet = true;
+    for (Figure f : figures) {
+      allMet &= f.met();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s (%s) | %s | %s | **%+.1f%%** | %s |\n",
+              f.name(),
+              f.unit(),
+              value(f.off(), f.unit()),
+              value(f.on(), f.unit()),
+              f.costPercent(),
+              f.met() ? "met" : "NOT met"));
+    }
+    md.append('\n');
+    boolean exported =
+        exports.entrySet().stream()
+            .anyMatch(e -> e.getKey().startsWith("/on/") && e.getValue().requests() > 0);
+    boolean scraped = scrapes.values().stream().anyMatch(t -> t.ok() > 0);
+    if (!exported || !scraped) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "**The \"on\" stack %s%s: the switches did not take (or name nothing yet), so"
+                  + " this run compares the same code twice and the costs below are noise.**\n\n",
+              exported ? "" : "exported no traces",
+              scraped ? "" : (exported ? "" : " and ") + "served no metrics"));
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Goal (issue #16): metrics and tracing cost under %s%% on every figure: %s.\n\n",
+            fmt(GOAL_PERCENT),
+            allMet ? "**met**" : "**NOT met**"));
+
+    md.append("Every measured round:\n\n");
+    for (String label : List.of("off", "on")) {
+      Results r = results.get(label);
+      md.append("- ")
+          .append(label)
+          .append(", tasks/s (first start → last commit / trigger → last commit): ");
+      md.append(
+          String.join(
+              ", ",
+              r.throughput.stream()
+                  .map(
+                      t ->
+                          String.format(
+                              Locale.ROOT, "%,.0f / %,.0f", t.windowRate(), t.triggerRate()))
+                  .toList()));
+      md.append('\n');
+      md.append("- ").append(label).append(", submit p50 / p90 / p99 / max ms (errors): ");
+      md.append(
+          String.join(
+              ", ",
+              r.latency.stream()
+                  .map(
+                      l ->
+                          String.format(
+                              Locale.ROOT,
+                              "%.1f / %.1f / %.1f / %.1f (%d)",
+                              l.p50(),
+                              l.p90(),
+                              l.p99(),
+                              l.max(),
+                              l.errors()))
+                  .toList()));
+      md.append('\n');
+    }
+    md.append('\n');
+
+    md.append("## What \"on\" paid for\n\n");
+    md.append("OTLP/HTTP exports received by the benchmark's receiver, whole run:\n\n");
+    if (exports.isEmpty()) {
+      md.append("- none\n");
+    }
+    exports.forEach(
+        (path, t) ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "- `%s`: %,d requests, %,d bytes\n",
+                    path,
+                    t.requests(),
+                    t.bytes())));
+    md.append("\nPrometheus scrapes of the \"on\" stack, measured rounds:\n\n");
+    if (scrapes.isEmpty()) {
+      md.append("- none\n");
+    }
+    scrapes.forEach(
+        (target, t) ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "- %s: %,d scrapes, %,d answered 200 (%,d bytes of metrics), %,d did not;"
+                        + " answers %s\n",
+                    target,
+                    t.scrapes(),
+                    t.ok(),
+                    t.bytes(),
+                    t.scrapes() - t.ok(),
+                    t.answers())));
+    md.append("\n## Notes\n\n");
+    md.append(
+        """
+        - Both stacks stay up for the whole run; while one is measured the other is idle, so \
+        each measurement has the machine to itself apart from the other stack's idle pollers.
+        - The "off" stack's exporter points at a path of its own: anything it sends shows \
+        above, and would mean "off" is not off.
+        - Medians over few rounds on a shared 2-core machine: differences of a few percent are \
+        within the noise between rounds of the same stack; compare with the rounds listed.
+        """);
+    return md.toString();
+  }
+
+  private static <T> Figure figure(
+      String name,
+      String unit,
+      List<T> off,
+      List<T> on,
+      ToDoubleFunction<T> value,
+      boolean higherIsBetter) {
+    return new Figure(
+        name, unit, Stats.median(off, value), Stats.median(on, value), higherIsBetter);
+  }
+
+  private static String value(double v, String unit) {
+    return unit.equals("ms")
+        ? String.format(Locale.ROOT, "%.1f", v)
+        : String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** A map that keeps the order its keys are given in. */
+  private static Map<String, String> orderedMap(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}
