@@ -103,7 +103,7 @@ public final class ObservabilityCostBenchmark {
   static final int RUNS = 5;
   static final int DEFAULT_CHUNKS = 100;
   static final int DEFAULT_RATE = 20;
-  static final int DEFAULT_SECONDS = 15;
+  static final int DEFAULT_SECONDS = 30;
   static final double GOAL_PERCENT = 5.0;
   static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
