@@ -31,6 +31,7 @@ final class FunctionShutdown {
                   if (context.isRunning()) {
                     LOG.info("function instance stopping: closing the worker");
                     context.close();
+                    LOG.info("worker closed");
                   }
                 });
     Runtime.getRuntime().addShutdownHook(hook);
