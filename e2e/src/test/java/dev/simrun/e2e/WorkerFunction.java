@@ -16,13 +16,14 @@ import java.util.zip.ZipInputStream;
  * package} builds, unpacked as the Java runtime's build unpacks an uploaded source, and served by
  * Google's Functions Framework invoker, the program the runtime's image runs, with the archive's
  * one jar as the function's classpath and Micronaut's {@code HttpFunction} as the entry point. The
- * e2e build copies both files to {@code target/function/}.
+ * archive is read where the worker's build writes it (system property {@value #ARCHIVE_PROPERTY},
+ * set by the e2e build); the e2e build copies the invoker to {@code target/function/}.
  */
 public final class WorkerFunction {
   static final Path FILES = Path.of("target", "function");
 
-  /** The function archive, as uploaded to the function's source bucket. */
-  public static final Path ARCHIVE = FILES.resolve("simrun-worker-function.zip");
+  /** Where the e2e build says the worker's build wrote the function archive. */
+  public static final String ARCHIVE_PROPERTY = "simrun.worker.function.archive";
 
   /** Google's Functions Framework invoker, a self-contained jar with Jetty inside. */
   public static final Path INVOKER = FILES.resolve("java-function-invoker.jar");
@@ -54,17 +55,18 @@ public final class WorkerFunction {
 
   /** Unpacks the archive into a new folder under {@code target/function/}. */
   public static Path unpack() {
-    if (!Files.isRegularFile(ARCHIVE) || !Files.isRegularFile(INVOKER)) {
+    Path archive = archive();
+    if (!Files.isRegularFile(archive) || !Files.isRegularFile(INVOKER)) {
       throw new IllegalStateException(
-          ARCHIVE
+          archive
               + " or "
               + INVOKER
-              + " is missing: run the e2e tests through Maven's package phase or later (verify),"
-              + " which builds the worker's function archive and copies both here");
+              + " is missing: run the e2e tests through Maven's verify phase with the worker"
+              + " (-pl e2e -am), whose package phase builds the function archive");
     }
     try {
       Path into = Files.createTempDirectory(FILES.toAbsolutePath(), "deployed-");
-      try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(ARCHIVE))) {
+      try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(archive))) {
         for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
           Path target = into.resolve(e.getName()).normalize();
           if (!target.startsWith(into)) {
@@ -82,6 +84,16 @@ public final class WorkerFunction {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The function archive, as uploaded to the function's source bucket. */
+  public static Path archive() {
+    String path = System.getProperty(ARCHIVE_PROPERTY);
+    if (path == null) {
+      throw new IllegalStateException(
+          "system property " + ARCHIVE_PROPERTY + " not set: run the e2e tests with Maven");
+    }
+    return Path.of(path);
   }
 
   /**
