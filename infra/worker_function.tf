@@ -80,6 +80,8 @@ resource "google_storage_bucket" "worker_function_source" {
   location                    = var.region
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
+  # Only archives rebuilt from Git: switching back to cloud_run removes the bucket with them.
+  force_destroy = true
 
   lifecycle_rule {
     condition {
