@@ -272,6 +272,9 @@ resource "google_cloud_run_v2_service" "api" {
     google_project_service.enabled,
     google_secret_manager_secret_iam_member.db_password_accessor,
     google_project_iam_member.cloudsql_client,
+    # With worker_runtime = cloud_function, the api sends tasks to the functions only once they
+    # serve and Cloud Tasks may invoke them (worker_function.tf).
+    google_cloud_run_v2_service_iam_member.worker_function_invoker_tasks,
   ]
 }
 
@@ -279,7 +282,8 @@ resource "google_cloud_run_v2_service" "api" {
 # runtime account, ingress, invoker check, timeout, probes and shared environment; each entry sets
 # its name, slots (request concurrency, environment), instances, CPU and memory.
 resource "google_cloud_run_v2_service" "workers" {
-  for_each = local.worker_services
+  # None when the workers run as Cloud Functions (worker_function.tf).
+  for_each = { for key, worker in local.worker_services : key => worker if !local.worker_as_function }
 
   project             = var.project_id
   location            = var.region

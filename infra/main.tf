@@ -12,9 +12,10 @@ data "google_project" "this" {
 locals {
   project_number = data.google_project.this.number
 
+  # As Cloud Functions the workers have names of their own (worker_function.tf, decision 0034).
   api_service_name       = "${var.name_prefix}-api"
-  worker_service_name    = "${var.name_prefix}-worker"
-  worker_io_service_name = "${var.name_prefix}-worker-io"
+  worker_service_name    = "${var.name_prefix}-worker${local.worker_name_suffix}"
+  worker_io_service_name = "${var.name_prefix}-worker-io${local.worker_name_suffix}"
 
   # Cloud Run's deterministic URLs (https://SERVICE-PROJECT_NUMBER.REGION.run.app) are known before
   # the services exist. Each worker's own configuration needs its URL (it is the OIDC audience it

@@ -19,13 +19,13 @@ output "api_service_urls" {
 }
 
 output "worker_service_urls" {
-  description = "Every URL Cloud Run reports for the worker."
-  value       = google_cloud_run_v2_service.workers["worker"].urls
+  description = "Every URL Cloud Run reports for the worker (as a function: its cloudfunctions.net and run.app URLs)."
+  value       = local.worker_as_function ? [google_cloudfunctions2_function.workers["worker"].url, google_cloudfunctions2_function.workers["worker"].service_config[0].uri] : google_cloud_run_v2_service.workers["worker"].urls
 }
 
 output "worker_io_service_urls" {
-  description = "Every URL Cloud Run reports for the worker-io service."
-  value       = google_cloud_run_v2_service.workers["worker_io"].urls
+  description = "Every URL Cloud Run reports for the worker-io service (as a function: its cloudfunctions.net and run.app URLs)."
+  value       = local.worker_as_function ? [google_cloudfunctions2_function.workers["worker_io"].url, google_cloudfunctions2_function.workers["worker_io"].service_config[0].uri] : google_cloud_run_v2_service.workers["worker_io"].urls
 }
 
 output "api_service_name" {
@@ -34,13 +34,13 @@ output "api_service_name" {
 }
 
 output "worker_service_name" {
-  description = "Cloud Run service of the worker (cloudbuild.yaml: _WORKER_SERVICE)."
-  value       = google_cloud_run_v2_service.workers["worker"].name
+  description = "Cloud Run service of the worker (cloudbuild.yaml: _WORKER_SERVICE), or its function (cloudbuild-function.yaml: _WORKER_FUNCTION)."
+  value       = local.worker_service_name
 }
 
 output "worker_io_service_name" {
-  description = "Cloud Run service of the worker-io service, same image as the worker (cloudbuild.yaml: _WORKER_IO_SERVICE)."
-  value       = google_cloud_run_v2_service.workers["worker_io"].name
+  description = "Cloud Run service of the worker-io service, same image as the worker (cloudbuild.yaml: _WORKER_IO_SERVICE), or its function (cloudbuild-function.yaml: _WORKER_IO_FUNCTION)."
+  value       = local.worker_io_service_name
 }
 
 output "interactive_queue" {

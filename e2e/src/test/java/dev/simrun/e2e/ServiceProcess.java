@@ -29,8 +29,7 @@ public final class ServiceProcess implements AutoCloseable {
 
   private final String name;
   private final int port;
-  private final String mainClass;
-  private final String otherModule;
+  private final List<String> command;
   private final Map<String, String> env;
   private final Process process;
   private final Path log;
@@ -38,15 +37,13 @@ public final class ServiceProcess implements AutoCloseable {
   private ServiceProcess(
       String name,
       int port,
-      String mainClass,
-      String otherModule,
+      List<String> command,
       Map<String, String> env,
       Process process,
       Path log) {
     this.name = name;
     this.port = port;
-    this.mainClass = mainClass;
-    this.otherModule = otherModule;
+    this.command = command;
     this.env = env;
     this.process = process;
     this.log = log;
@@ -67,7 +64,17 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(
       String name, int port, String mainClass, String otherModule, Map<String, String> env) {
-    ServiceProcess service = launch(name, port, mainClass, otherModule, env);
+    return start(name, port, javaCommand(mainClass, otherModule), env);
+  }
+
+  /**
+   * Starts {@code command} (a {@code java} command line that serves on {@code port}) with {@code
+   * env} (plus PORT) and waits until {@code /health} answers: a service packaged otherwise than on
+   * this test's classpath, such as the worker's Cloud Function artifact under Google's invoker.
+   */
+  public static ServiceProcess start(
+      String name, int port, List<String> command, Map<String, String> env) {
+    ServiceProcess service = launch(name, port, command, env);
     try {
       service.awaitHealthy(Duration.ofSeconds(60));
     } catch (RuntimeException e) {
@@ -83,6 +90,11 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess launch(
       String name, int port, String mainClass, String otherModule, Map<String, String> env) {
+    return launch(name, port, javaCommand(mainClass, otherModule), env);
+  }
+
+  /** {@code mainClass} in a JVM of its own, with this test's classpath less the other service. */
+  private static List<String> javaCommand(String mainClass, String otherModule) {
     String classpath =
         Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
             .filter(
@@ -92,18 +104,27 @@ public final class ServiceProcess implements AutoCloseable {
                         && ONLY_IN.getOrDefault(otherModule, List.of()).stream()
                             .noneMatch(entry::contains))
             .collect(Collectors.joining(java.io.File.pathSeparator));
+    List<String> command = new ArrayList<>();
+    command.add(java());
+    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, mainClass));
+    return List.copyOf(command);
+  }
+
+  /** The {@code java} launcher of the JVM that runs the tests. */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static ServiceProcess launch(
+      String name, int port, List<String> command, Map<String, String> env) {
     try {
       Files.createDirectories(LOGS);
       Path log = Files.createTempFile(LOGS, name + "-", ".log");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, mainClass));
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       pb.environment().put("PORT", Integer.toString(port));
-      return new ServiceProcess(
-          name, port, mainClass, otherModule, Map.copyOf(env), pb.start(), log);
+      return new ServiceProcess(name, port, command, Map.copyOf(env), pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -143,7 +164,7 @@ public final class ServiceProcess implements AutoCloseable {
     if (process.isAlive()) {
       throw new IllegalStateException(name + " still runs; kill or close it first");
     }
-    return start(name, port, mainClass, otherModule, env);
+    return start(name, port, command, env);
   }
 
   /**
@@ -163,7 +184,7 @@ public final class ServiceProcess implements AutoCloseable {
             changed.put(k, v);
           }
         });
-    return start(name, port, mainClass, otherModule, changed);
+    return start(name, port, command, changed);
   }
 
   public String url() {

@@ -154,8 +154,11 @@ public final class SimRunStack implements AutoCloseable {
       startedApi =
           ServiceProcess.start("api", apiPort, "dev.simrun.api.Application", "worker", apiEnv);
       this.worker =
-          ServiceProcess.start(
-              "worker", workerPort, "dev.simrun.worker.Application", "api", workerEnv);
+          b.workerAsFunction
+              ? ServiceProcess.start(
+                  "worker-function", workerPort, WorkerFunction.command(workerPort), workerEnv)
+              : ServiceProcess.start(
+                  "worker", workerPort, "dev.simrun.worker.Application", "api", workerEnv);
       this.api = startedApi;
     } catch (RuntimeException e) {
       if (startedApi != null) {
@@ -225,6 +228,14 @@ public final class SimRunStack implements AutoCloseable {
   /** SIGKILL to the worker process; it stays down until {@link #restartWorker()}. */
   public void killWorker() {
     worker.kill();
+  }
+
+  /**
+   * SIGTERM to the worker process, as a scale-in or a new revision stops an instance (SIGKILL after
+   * 10 s); it stays down until {@link #restartWorker()}.
+   */
+  public void stopWorker() {
+    worker.close();
   }
 
   /** Starts the worker again on its port with its environment; returns once it is healthy. */
@@ -528,6 +539,7 @@ public final class SimRunStack implements AutoCloseable {
     private final Map<String, String> apiEnv = new HashMap<>();
     private String webApiKey;
     private final Map<String, String> workerEnv = new HashMap<>();
+    private boolean workerAsFunction;
 
     /** A database of the test's own; a fresh one of {@link TestDatabase} by default. */
     public Builder database(String jdbcUrl) {
@@ -577,6 +589,15 @@ public final class SimRunStack implements AutoCloseable {
 
     public Builder workerEnv(String name, String value) {
       workerEnv.put(name, value);
+      return this;
+    }
+
+    /**
+     * The worker as a Cloud Function: its packaged function archive served by Google's Functions
+     * Framework invoker ({@link WorkerFunction}) instead of the worker's own main class.
+     */
+    public Builder workerAsFunction() {
+      this.workerAsFunction = true;
       return this;
     }
 
