@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,21 @@ public class ChunkMetrics {
     Duration.ofHours(2),
     Duration.ofHours(6)
   };
+
+  /**
+   * The names these meters have in the Prometheus text, histograms by their base name
+   * (docs/metrics.md; the Terraform alerts and dashboard may use only documented, registered
+   * names).
+   */
+  public static final List<String> PROMETHEUS_NAMES =
+      List.of(
+          "simrun_chunks_started_total",
+          "simrun_chunks_succeeded_total",
+          "simrun_chunks_failed_total",
+          "simrun_chunks_dead_lettered_total",
+          "simrun_chunks_refused_total",
+          "simrun_chunk_duration_seconds",
+          "simrun_chunk_queue_wait_seconds");
 
   /** The reason of the worker's 429: every slot busy and no turn within the admission wait. */
   public static final String REFUSED_BUSY = "slots_busy";

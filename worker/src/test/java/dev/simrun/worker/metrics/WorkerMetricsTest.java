@@ -9,6 +9,7 @@ import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.testing.PrometheusText;
 import dev.simrun.worker.auth.TaskDelivery;
+import dev.simrun.worker.chunks.ChunkMetrics;
 import dev.simrun.worker.testing.DeliveryLog;
 import dev.simrun.worker.testing.Gates;
 import dev.simrun.worker.testing.Rows;
@@ -39,8 +40,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The worker's metrics, scraped from {@code /prometheus} on its management port while real
@@ -50,6 +54,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerMetricsTest implements TestPropertyProvider {
   static final int CHUNKS = 12;
   static final Pattern UUID_LIKE =
@@ -254,6 +259,18 @@ class WorkerMetricsTest implements TestPropertyProvider {
 
   static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
     return after.sum(name, labels) - before.sum(name, labels);
+  }
+
+  /** Run last: by then every meter the other tests caused is registered. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void everyNameTheDashboardMayUseIsServed() {
+    PrometheusText page = scrape();
+    for (String name : ChunkMetrics.PROMETHEUS_NAMES) {
+      assertThat(page.has(name) || page.has(name + "_count"))
+          .as(name + " in " + page.names())
+          .isTrue();
+    }
   }
 
   static void assertNoLabelNamesASimulation(PrometheusText page) {
