@@ -114,6 +114,8 @@ resource "google_secret_manager_secret" "collector_config" {
   replication {
     auto {}
   }
+
+  depends_on = [google_project_service.enabled]
 }
 
 resource "google_secret_manager_secret_version" "collector_config" {
