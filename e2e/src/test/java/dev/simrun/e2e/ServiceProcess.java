@@ -1,5 +1,6 @@
 package dev.simrun.e2e;
 
+import dev.simrun.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -103,7 +104,7 @@ public final class ServiceProcess implements AutoCloseable {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       // The management port (/prometheus): a free one unless the caller chose it.
       Map<String, String> withMetrics = new java.util.HashMap<>(env);
-      withMetrics.putIfAbsent(METRICS_PORT, Integer.toString(freePort()));
+      withMetrics.putIfAbsent(METRICS_PORT, Integer.toString(FreePorts.belowEphemeralRange()));
       pb.environment().putAll(withMetrics);
       pb.environment().put("PORT", Integer.toString(port));
       return new ServiceProcess(
