@@ -276,7 +276,7 @@ locals {
     { title = "Limit refusals per second", query = "sum by (limit) (rate(simrun_limit_refusals_total[5m]))" },
     { title = "Database connections in use", query = "sum by (job) (hikaricp_connections_active)" },
     { title = "Batch runs ended (24 h) by outcome", query = "sum by (batch, outcome) (increase(simrun_batch_runs_ended_total[24h]))" },
-    { title = "Latest batch run: start and end (unix time)", query = "max by (batch) (simrun_batch_last_run_start_time_seconds) or max by (batch) (simrun_batch_last_run_end_time_seconds)" },
+    { title = "Latest batch run: start and end (unix time)", query = "label_replace(max by (batch) (simrun_batch_last_run_start_time_seconds), \"time\", \"start\", \"\", \"\") or label_replace(max by (batch) (simrun_batch_last_run_end_time_seconds), \"time\", \"end\", \"\", \"\")" },
     { title = "Latest batch run: duration (s)", query = "max by (batch) (simrun_batch_last_run_duration_seconds)" },
     { title = "Latest batch run: simulations done / failed / timed out", query = "max by (batch, outcome) (simrun_batch_last_run_simulations{outcome=~\"done|failed|timed_out\"})" },
     { title = "Latest batch run: success rate", query = "max by (batch) (simrun_batch_last_run_simulations{outcome=\"done\"}) / clamp_min(sum by (batch) (max by (batch, outcome) (simrun_batch_last_run_simulations)), 1)" },
