@@ -40,6 +40,9 @@ locals {
 
     # Google's ID tokens (Cloud Tasks, Cloud Scheduler) are issued by accounts.google.com.
     SIMRUN_AUTH_ISSUER = "https://accounts.google.com"
+
+    # /prometheus on a port Cloud Run does not expose, scraped by the collector sidecar (monitoring.tf).
+    SIMRUN_METRICS_PORT = tostring(var.metrics_port)
   }
 
   api_env = merge(local.common_env, {
@@ -252,6 +255,50 @@ resource "google_cloud_run_v2_service" "api" {
         }
       }
     }
+
+    # The collector sidecar (monitoring.tf, decision 0035): scrapes /prometheus on the management
+    # port, receives OTLP traces on localhost:4317.
+    dynamic "containers" {
+      for_each = var.metrics_collector_enabled ? ["api"] : []
+      content {
+        name  = "otel-collector"
+        image = var.metrics_collector_image
+        args  = ["--config=${local.collector_config_dir}/config.yaml"]
+        resources {
+          limits = {
+            cpu    = var.metrics_collector_cpu
+            memory = var.metrics_collector_memory
+          }
+        }
+        volume_mounts {
+          name       = "otel-collector-config"
+          mount_path = local.collector_config_dir
+        }
+        startup_probe {
+          http_get {
+            path = "/"
+            port = local.collector_health_port
+          }
+          period_seconds    = 2
+          timeout_seconds   = 2
+          failure_threshold = 30
+        }
+      }
+    }
+
+    dynamic "volumes" {
+      for_each = var.metrics_collector_enabled ? ["api"] : []
+      content {
+        name = "otel-collector-config"
+        secret {
+          secret = google_secret_manager_secret.collector_config[volumes.value].secret_id
+          items {
+            version = "latest"
+            path    = "config.yaml"
+          }
+        }
+      }
+    }
   }
 
   traffic {
@@ -366,6 +413,50 @@ resource "google_cloud_run_v2_service" "workers" {
           period_seconds        = 2
           timeout_seconds       = 2
           failure_threshold     = 60
+        }
+      }
+    }
+
+    # The collector sidecar (monitoring.tf, decision 0035): scrapes /prometheus on the management
+    # port, receives OTLP traces on localhost:4317.
+    dynamic "containers" {
+      for_each = var.metrics_collector_enabled ? [each.key] : []
+      content {
+        name  = "otel-collector"
+        image = var.metrics_collector_image
+        args  = ["--config=${local.collector_config_dir}/config.yaml"]
+        resources {
+          limits = {
+            cpu    = var.metrics_collector_cpu
+            memory = var.metrics_collector_memory
+          }
+        }
+        volume_mounts {
+          name       = "otel-collector-config"
+          mount_path = local.collector_config_dir
+        }
+        startup_probe {
+          http_get {
+            path = "/"
+            port = local.collector_health_port
+          }
+          period_seconds    = 2
+          timeout_seconds   = 2
+          failure_threshold = 30
+        }
+      }
+    }
+
+    dynamic "volumes" {
+      for_each = var.metrics_collector_enabled ? [each.key] : []
+      content {
+        name = "otel-collector-config"
+        secret {
+          secret = google_secret_manager_secret.collector_config[volumes.value].secret_id
+          items {
+            version = "latest"
+            path    = "config.yaml"
+          }
         }
       }
     }

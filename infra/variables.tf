@@ -490,3 +490,53 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+# --- Metrics, traces and alerts (monitoring.tf, decision 0035) ---
+
+variable "metrics_port" {
+  description = "The services' management port: /prometheus is served there only. Cloud Run exposes only the container port (8080), so only the collector sidecar of the same instance reaches it."
+  type        = number
+  default     = 9090
+}
+
+variable "metrics_collector_enabled" {
+  description = "Run Google's OpenTelemetry Collector as a sidecar of each service: metrics to Managed Service for Prometheus, traces to Cloud Trace. Off, the alert policies on the services' own metrics never fire."
+  type        = bool
+  default     = true
+}
+
+variable "metrics_collector_image" {
+  description = "The Google-built OpenTelemetry Collector image; pin a version you have tested."
+  type        = string
+  default     = "us-docker.pkg.dev/cloud-ops-agents-artifacts/google-cloud-opentelemetry-collector/otelcol-google:0.138.0"
+}
+
+variable "metrics_collector_cpu" {
+  description = "CPU limit of the collector sidecar."
+  type        = string
+  default     = "1"
+}
+
+variable "metrics_collector_memory" {
+  description = "Memory limit of the collector sidecar."
+  type        = string
+  default     = "512Mi"
+}
+
+variable "metrics_scrape_interval_seconds" {
+  description = "How often the collector scrapes /prometheus."
+  type        = number
+  default     = 30
+}
+
+variable "alert_notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/<p>/notificationChannels/<id>) every alert policy notifies. Empty: the alerts open incidents in Cloud Console only."
+  type        = list(string)
+  default     = []
+}
+
+variable "batch_late_after_seconds" {
+  description = "A batch whose latest run started longer ago than this is late (alert). 26 h suits nightly batches."
+  type        = number
+  default     = 93600
+}

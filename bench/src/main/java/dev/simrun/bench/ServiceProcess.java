@@ -148,6 +148,8 @@ final class ServiceProcess implements AutoCloseable {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       pb.environment().put("PORT", Integer.toString(port));
+      // The management port (/prometheus): a free one, so that runs side by side never collide.
+      pb.environment().putIfAbsent("SIMRUN_METRICS_PORT", Integer.toString(freePort()));
       return new ServiceProcess(name, pb.start(), port, managementPort, log, jvmArgs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package dev.simrun.e2e;
 
+import dev.simrun.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
  */
 public final class ServiceProcess implements AutoCloseable {
   static final Path LOGS = Path.of("target", "e2e-logs");
+  static final String METRICS_PORT = "SIMRUN_METRICS_PORT";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -122,9 +124,12 @@ public final class ServiceProcess implements AutoCloseable {
       Path log = Files.createTempFile(LOGS, name + "-", ".log");
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().putAll(env);
+      // The management port (/prometheus): a free one unless the caller chose it.
+      Map<String, String> withMetrics = new java.util.HashMap<>(env);
+      withMetrics.putIfAbsent(METRICS_PORT, Integer.toString(FreePorts.belowEphemeralRange()));
+      pb.environment().putAll(withMetrics);
       pb.environment().put("PORT", Integer.toString(port));
-      return new ServiceProcess(name, port, command, Map.copyOf(env), pb.start(), log);
+      return new ServiceProcess(name, port, command, Map.copyOf(withMetrics), pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -189,6 +194,11 @@ public final class ServiceProcess implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The management port, where {@code /prometheus} is served. */
+  public int metricsPort() {
+    return Integer.parseInt(env.get(METRICS_PORT));
   }
 
   public int port() {

@@ -64,6 +64,8 @@ class BatchRuns {
   private final TaskDeleter tasks;
   private final BatchesConfig config;
 
+  private final BatchMetrics metrics;
+
   BatchRuns(
       TransactionOperations<Connection> tx,
       Clock clock,
@@ -74,7 +76,9 @@ class BatchRuns {
       OutboxPump pump,
       EventPublisher events,
       TaskDeleter tasks,
-      BatchesConfig config) {
+      BatchesConfig config,
+      BatchMetrics metrics) {
+    this.metrics = metrics;
     this.tx = tx;
     this.clock = clock;
     this.batches = batches;
@@ -104,6 +108,8 @@ class BatchRuns {
   private static final class Effects {
     final List<SimulationEvent> events = new ArrayList<>();
     final List<PendingTask> tasks = new ArrayList<>();
+    final List<String> started = new ArrayList<>();
+    final List<BatchMetrics.RunEnd> ended = new ArrayList<>();
     boolean queued;
   }
 
@@ -260,6 +266,7 @@ class BatchRuns {
             now,
             null);
     runs.insert(c, run, false);
+    effects.started.add(batch.name());
     for (int i = 0; i < simulationsToCreate.size(); i++) {
       SimulationStore.Submission s =
           simulations.create(simulationsToCreate.get(i).inBatch(id, batch.name(), i));
@@ -298,6 +305,7 @@ class BatchRuns {
             now,
             now);
     runs.insert(c, run, false);
+    effects.ended.add(new BatchMetrics.RunEnd(batch.name(), status, now, now));
     return new Decided(new Started(run, true), effects);
   }
 
@@ -314,6 +322,7 @@ class BatchRuns {
       }
     }
     runs.move(c, run.id(), status, reason, false, now);
+    effects.ended.add(new BatchMetrics.RunEnd(run.batchName(), status, run.createdAt(), now));
     LOG.info("batch {} run {}: {}, {}", run.batchName(), run.id(), status, reason);
   }
 
@@ -411,6 +420,8 @@ class BatchRuns {
         members.stream().filter(m -> m.status() != SimulationStatus.SUCCEEDED).toList();
     if (unsuccessful.isEmpty()) {
       runs.move(c, id, RunStatus.SUCCEEDED, null, false, now);
+      effects.ended.add(
+          new BatchMetrics.RunEnd(run.batchName(), RunStatus.SUCCEEDED, run.createdAt(), now));
       LOG.info("batch {} run {}: SUCCEEDED", run.batchName(), id);
     } else {
       String which =
@@ -432,12 +443,16 @@ class BatchRuns {
               + (byPolicy ? " (failFastFirst)" : ""),
           !byPolicy,
           now);
+      effects.ended.add(
+          new BatchMetrics.RunEnd(run.batchName(), RunStatus.FAILED, run.createdAt(), now));
       LOG.info("batch {} run {}: FAILED ({})", run.batchName(), id, which);
     }
     return true;
   }
 
   private void apply(Effects effects) {
+    effects.started.forEach(metrics::started);
+    effects.ended.forEach(metrics::ended);
     if (!effects.events.isEmpty()) {
       events.publish(effects.events);
     }

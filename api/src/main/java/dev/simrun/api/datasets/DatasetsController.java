@@ -2,6 +2,7 @@ package dev.simrun.api.datasets;
 
 import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
+import dev.simrun.api.limits.LimitMetrics;
 import dev.simrun.api.limits.OwnerSlots;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.kinds.FieldError;
@@ -67,7 +68,10 @@ class DatasetsController {
   /** Uploads in flight per owner, taken before the body is read. */
   private final OwnerSlots inFlight;
 
-  DatasetsController(DatasetStore store, DatasetsConfig config) {
+  private final LimitMetrics limits;
+
+  DatasetsController(DatasetStore store, DatasetsConfig config, LimitMetrics limits) {
+    this.limits = limits;
     this.store = store;
     this.config = config;
     this.parsing = new Semaphore(config.maxConcurrentUploads());
@@ -142,6 +146,7 @@ class DatasetsController {
   }
 
   private ProblemException tooManyOfOwner() {
+    limits.refused(LimitMetrics.UPLOADS_PER_OWNER);
     return ProblemException.retryLater(
         ProblemTypes.OVER_LIMIT,
         "you have "

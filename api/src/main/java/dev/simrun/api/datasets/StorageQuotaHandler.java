@@ -1,5 +1,6 @@
 package dev.simrun.api.datasets;
 
+import dev.simrun.api.limits.LimitMetrics;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemResponses;
@@ -15,14 +16,17 @@ import jakarta.inject.Singleton;
 @Produces
 class StorageQuotaHandler implements ExceptionHandler<StorageQuotaExceeded, HttpResponse<?>> {
   private final ProblemResponses problems;
+  private final LimitMetrics limits;
 
-  StorageQuotaHandler(ProblemResponses problems) {
+  StorageQuotaHandler(ProblemResponses problems, LimitMetrics limits) {
     this.problems = problems;
+    this.limits = limits;
   }
 
   @Override
   @SuppressWarnings("rawtypes") // ExceptionHandler.handle declares the raw HttpRequest
   public HttpResponse<?> handle(HttpRequest request, StorageQuotaExceeded e) {
+    limits.refused(LimitMetrics.DATASETS_PER_OWNER);
     return problems.respond(
         request, new ProblemException(ApiProblems.STORAGE_QUOTA_EXCEEDED, e.getMessage()));
   }

@@ -3,6 +3,7 @@ package dev.simrun.api.simulations;
 import dev.simrun.api.dispatch.OutboxPump;
 import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
+import dev.simrun.api.limits.LimitMetrics;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.kinds.ResultTable;
 import dev.simrun.kinds.SimulationKind;
@@ -11,6 +12,7 @@ import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.simulations.AdmissionRefused;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
 import dev.simrun.shared.simulations.SimulationStore;
@@ -58,6 +60,7 @@ class SimulationsController {
 
   private final EventPublisher events;
   private final TaskDeleter tasks;
+  private final LimitMetrics limits;
 
   SimulationsController(
       Submissions submissions,
@@ -65,7 +68,9 @@ class SimulationsController {
       SimulationStore store,
       OutboxPump pump,
       EventPublisher events,
-      TaskDeleter tasks) {
+      TaskDeleter tasks,
+      LimitMetrics limits) {
+    this.limits = limits;
     this.submissions = submissions;
     this.kinds = kinds;
     this.store = store;
@@ -85,7 +90,13 @@ class SimulationsController {
       @Body @Nullable SubmitRequest request,
       @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
     NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
-    SimulationStore.Submission done = store.create(simulation);
+    SimulationStore.Submission done;
+    try {
+      done = store.create(simulation);
+    } catch (AdmissionRefused e) {
+      limits.refused(e.limit());
+      throw e;
+    }
     if (done.created()) {
       pump.wake();
       events.publish(done.queued());

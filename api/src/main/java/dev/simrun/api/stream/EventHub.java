@@ -1,10 +1,19 @@
 package dev.simrun.api.stream;
 
 import dev.simrun.shared.events.SimulationEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +29,46 @@ class EventHub {
   private final Map<String, Set<EventStream>> byOwner = new ConcurrentHashMap<>();
   private final AtomicInteger streams = new AtomicInteger();
   private final ObjectMapper json;
+  private final Clock clock;
+  private final Timer live;
+  private final Timer fromLog;
 
-  EventHub(ObjectMapper json) {
+  EventHub(ObjectMapper json, Clock clock, Optional<MeterRegistry> meters) {
     this.json = json;
+    this.clock = clock;
+    MeterRegistry registry = meters.orElseGet(CompositeMeterRegistry::new);
+    Gauge.builder("simrun.sse.streams.open", streams, AtomicInteger::get)
+        .description("Server-Sent Event streams open on this instance")
+        .register(registry);
+    this.live = deliveryTimer(registry, "pubsub");
+    this.fromLog = deliveryTimer(registry, "log");
   }
+
+  /**
+   * From an event's time (set in the transaction that made it, just before it is published) to its
+   * hand-off to this instance's streams; by the path it came: Pub/Sub, or a read of the event log.
+   */
+  private static Timer deliveryTimer(MeterRegistry registry, String source) {
+    return Timer.builder("simrun.event.delivery")
+        .description("From an event's creation to its hand-off to the open streams watching it")
+        .tag("source", source)
+        .serviceLevelObjectives(DELIVERY_BUCKETS)
+        .register(registry);
+  }
+
+  private static final Duration[] DELIVERY_BUCKETS = {
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30)
+  };
 
   /** Adds a stream unless {@code max} are held already. */
   boolean add(EventStream stream, int max) {
@@ -86,6 +131,16 @@ class EventHub {
     String data = EventStream.json(json, event);
     deliver(ofSimulation, event, data, fromLog);
     deliver(ofOwner, event, data, fromLog);
+    recordDelivery(event, fromLog);
+  }
+
+  private void recordDelivery(SimulationEvent event, boolean fromLog) {
+    try {
+      Duration took = Duration.between(Instant.parse(event.at()), clock.instant());
+      (fromLog ? this.fromLog : live).record(took.isNegative() ? Duration.ZERO : took);
+    } catch (DateTimeParseException e) {
+      // An event without a readable time is still delivered; it is not measured.
+    }
   }
 
   private static void deliver(

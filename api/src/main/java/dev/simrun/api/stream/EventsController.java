@@ -2,6 +2,7 @@ package dev.simrun.api.stream;
 
 import dev.simrun.api.docs.ProblemAnswers;
 import dev.simrun.api.identity.Caller;
+import dev.simrun.api.limits.LimitMetrics;
 import dev.simrun.api.limits.OwnerSlots;
 import dev.simrun.api.problems.ApiProblems;
 import dev.simrun.api.simulations.SimulationResponse;
@@ -62,13 +63,16 @@ class EventsController {
   private final StreamConfig config;
   private final ObjectMapper json;
   private final OwnerSlots perOwner;
+  private final LimitMetrics limits;
 
   EventsController(
       EventHub hub,
       EventLog log,
       SimulationStore simulations,
       StreamConfig config,
-      ObjectMapper json) {
+      ObjectMapper json,
+      LimitMetrics limits) {
+    this.limits = limits;
     this.hub = hub;
     this.log = log;
     this.simulations = simulations;
@@ -126,10 +130,12 @@ class EventsController {
   private Flux<Event<String>> held(EventStream stream, Supplier<Flux<Event<String>>> events) {
     Optional<OwnerSlots.Slot> slot = perOwner.tryTake(stream.owner());
     if (slot.isEmpty()) {
+      limits.refused(LimitMetrics.STREAMS_PER_OWNER);
       return Flux.error(tooManyOfOwner());
     }
     if (!hub.add(stream, config.maxStreams())) {
       slot.get().close();
+      limits.refused(LimitMetrics.STREAMS);
       return Flux.error(tooMany());
     }
     Runnable release =

@@ -43,6 +43,7 @@ class Admission {
       long queued = rs.getLong(1);
       if (queued + s.chunkCount() > limits.maxQueuedChunks()) {
         throw new AdmissionRefused(
+            AdmissionRefused.QUEUED_CHUNKS,
             queued
                 + " chunks are waiting or running; "
                 + s.chunkCount()
@@ -67,6 +68,7 @@ class Admission {
       rs.next();
       if (rs.getLong(1) >= limits.maxActivePerOwner()) {
         throw new AdmissionRefused(
+            AdmissionRefused.ACTIVE_SIMULATIONS_PER_OWNER,
             "You have "
                 + rs.getLong(1)
                 + " active simulations, the most one owner may have ("

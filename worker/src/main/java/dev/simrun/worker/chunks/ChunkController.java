@@ -32,14 +32,17 @@ import org.slf4j.LoggerFactory;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ChunkController {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkController.class);
+  private static final String TASK_ETA = "X-CloudTasks-TaskETA";
 
   private final ChunkRunner runner;
   private final ChunkSlots slots;
+  private final ChunkMetrics metrics;
   private final String retryAfter;
 
-  ChunkController(ChunkRunner runner, ChunkSlots slots, WorkerConfig config) {
+  ChunkController(ChunkRunner runner, ChunkSlots slots, ChunkMetrics metrics, WorkerConfig config) {
     this.runner = runner;
     this.slots = slots;
+    this.metrics = metrics;
     this.retryAfter = Long.toString(Math.max(1, config.busyRetryAfter().toSeconds()));
   }
 
@@ -49,6 +52,8 @@ class ChunkController {
     String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
     Optional<ChunkSlots.Slot> slot = slots.acquire(task.simulationId());
     if (slot.isEmpty()) {
+      var routing = slots.routing(task.simulationId());
+      metrics.refused(ChunkMetrics.REFUSED_BUSY, routing.kind(), routing.priority());
       LOG.info("chunk {} refused: every slot busy and no turn in time, {}", chunk, delivery);
       return ProblemResponses.of(
               WorkerProblems.WORKER_BUSY,
@@ -58,8 +63,13 @@ class ChunkController {
           .header(HttpHeaders.RETRY_AFTER, retryAfter);
     }
     ChunkSlots.Slot held = slot.get();
+    ChunkMetrics.Attempt attempt =
+        metrics.attempt(
+            held.kind(), held.priority(), ChunkMetrics.eta(request.getHeaders().get(TASK_ETA)));
     try {
-      return answer(runner.run(task, delivery), chunk, delivery, request);
+      ChunkOutcome outcome = runner.run(task, delivery, attempt);
+      attempt.ended(outcome);
+      return answer(outcome, chunk, delivery, request);
     } finally {
       held.close();
     }

@@ -81,12 +81,14 @@ public class ChunkRunner {
     this.taskDeleter = taskDeleter;
   }
 
-  public ChunkOutcome run(ChunkTask task, TaskDelivery delivery) {
+  /** Runs one delivery; {@code metrics} hears when the chunk was claimed. */
+  public ChunkOutcome run(ChunkTask task, TaskDelivery delivery, ChunkMetrics.Attempt metrics) {
     return switch (chunks.claim(
         task.simulationId(), task.chunkIndex(), task.generation(), config.lease())) {
       case ChunkStore.NothingToDo n -> new ChunkOutcome.NothingToDo(n.why());
       case ChunkStore.Busy b -> new ChunkOutcome.Busy(b.leaseUntil());
       case Claimed claimed -> {
+        metrics.started();
         events.publish(claimed.events());
         yield kinds
             .find(claimed.kind())

@@ -28,6 +28,9 @@ import java.util.UUID;
 public class ChunkSlots {
   private static final int REMEMBERED = 10_000;
 
+  /** The kind of a chunk whose simulation does not exist (a stale task). */
+  public static final String UNKNOWN_KIND = "unknown";
+
   private final PrioritySlots cpu;
   private final PrioritySlots io;
   private final Duration maxWait;
@@ -42,7 +45,7 @@ public class ChunkSlots {
             }
           });
 
-  private record Route(ChunkLoad load, Priority priority) {}
+  private record Route(String kind, ChunkLoad load, Priority priority) {}
 
   public ChunkSlots(WorkerConfig config, ChunkStore chunks, SimulationKinds kinds) {
     int cpuLimit = config.cpuChunkLimit();
@@ -56,18 +59,27 @@ public class ChunkSlots {
 
   /** A slot held by one running chunk; closing gives it back. */
   public static final class Slot implements AutoCloseable {
-    private final ChunkLoad load;
+    private final Route route;
     private final Duration waited;
     private PrioritySlots from;
 
-    private Slot(ChunkLoad load, Duration waited, PrioritySlots from) {
-      this.load = load;
+    private Slot(Route route, Duration waited, PrioritySlots from) {
+      this.route = route;
       this.waited = waited;
       this.from = from;
     }
 
     public ChunkLoad load() {
-      return load;
+      return route.load();
+    }
+
+    /** The kind of the chunk's simulation ({@code unknown} when there is no such simulation). */
+    public String kind() {
+      return route.kind();
+    }
+
+    public Priority priority() {
+      return route.priority();
     }
 
     /** How long the chunk waited for its slot. */
@@ -91,7 +103,13 @@ public class ChunkSlots {
   public Optional<Slot> acquire(UUID simulationId) throws InterruptedException {
     Route route = routeOf(simulationId);
     PrioritySlots slots = route.load() == ChunkLoad.IO ? io : cpu;
-    return slots.acquire(route.priority(), maxWait).map(w -> new Slot(route.load(), w, slots));
+    return slots.acquire(route.priority(), maxWait).map(w -> new Slot(route, w, slots));
+  }
+
+  /** The kind and priority of {@code simulationId}'s chunks, as {@link #acquire} saw them. */
+  public ChunkStore.Routing routing(UUID simulationId) {
+    Route route = routeOf(simulationId);
+    return new ChunkStore.Routing(route.kind(), route.priority());
   }
 
   /** The limit for chunks of {@code load}. */
@@ -120,11 +138,11 @@ public class ChunkSlots {
     }
     Optional<ChunkStore.Routing> routing = chunks.routingOf(simulationId);
     if (routing.isEmpty()) {
-      return new Route(ChunkLoad.CPU, Priority.INTERACTIVE);
+      return new Route(UNKNOWN_KIND, ChunkLoad.CPU, Priority.INTERACTIVE);
     }
     ChunkLoad load =
         kinds.find(routing.get().kind()).map(SimulationKind::chunkLoad).orElse(ChunkLoad.CPU);
-    Route route = new Route(load, routing.get().priority());
+    Route route = new Route(routing.get().kind(), load, routing.get().priority());
     routes.put(simulationId, route);
     return route;
   }

@@ -18,6 +18,7 @@ import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import dev.simrun.emulator.tasks.EmulatorStats;
 import dev.simrun.shared.dispatch.cloudtasks.CloudTasksClients;
 import dev.simrun.shared.testing.TestDatabase;
+import dev.simrun.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -104,6 +105,7 @@ public final class WorkerHarness implements AutoCloseable {
   public Map<String, String> properties() {
     Map<String, String> p = new HashMap<>(TestDatabase.properties());
     p.put("micronaut.server.port", Integer.toString(port));
+    p.put("simrun.metrics.port", Integer.toString(FreePorts.belowEphemeralRange()));
     p.put("simrun.tasks.project", PROJECT);
     p.put("simrun.tasks.location", LOCATION);
     p.put("simrun.tasks.interactive-queue", interactiveQueue());

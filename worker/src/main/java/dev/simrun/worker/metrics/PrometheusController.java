@@ -1,0 +1,28 @@
+package dev.simrun.worker.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+
+/**
+ * {@code GET /prometheus} on the management port ({@code simrun.metrics.port}) only: Cloud Run
+ * exposes the container port alone, so only the collector sidecar in the same instance scrapes it
+ * (decision 0035). Absent when metrics are off.
+ */
+@Controller(port = "${simrun.metrics.port}")
+@Requires(beans = PrometheusMeterRegistry.class)
+class PrometheusController {
+  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusMeterRegistry registry;
+
+  PrometheusController(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Get(uri = "/prometheus", produces = TEXT_FORMAT)
+  String scrape() {
+    return registry.scrape();
+  }
+}
