@@ -89,12 +89,11 @@ public final class ObservabilityCostBenchmark {
   static final String METRICS_PATH = "/prometheus";
 
   /**
-   * The variable that gives a service's management endpoints ({@code /health}, {@link
-   * #METRICS_PATH}) a port of their own, such as {@code ENDPOINTS_ALL_PORT}; empty when they answer
-   * on the service's own port (Micronaut's default). When set, every service of both stacks gets a
-   * free port in it, and health and scrapes go there.
+   * The variable that gives a service's metrics ({@link #METRICS_PATH}) a management port of their
+   * own (docs/metrics.md); health stays on the service's port. Every service of both stacks gets a
+   * free port in it, and scrapes go there.
    */
-  static final String MANAGEMENT_PORT_VARIABLE = "";
+  static final String METRICS_PORT_VARIABLE = "SIMRUN_METRICS_PORT";
 
   // ------------------------------------------------------------------ the run
 
@@ -206,13 +205,15 @@ public final class ObservabilityCostBenchmark {
       String database,
       String queue,
       ServiceProcess api,
+      int apiMetricsPort,
       ServiceProcess worker,
+      int workerMetricsPort,
       PipelineThroughputBenchmark.SimRun pipeline) {
     /** Each service's metrics URL, by service name. */
     Map<String, URI> metricsTargets() {
       Map<String, URI> targets = new LinkedHashMap<>();
-      targets.put("api", URI.create(api.managementUrl() + METRICS_PATH));
-      targets.put("worker", URI.create(worker.managementUrl() + METRICS_PATH));
+      targets.put("api", URI.create("http://127.0.0.1:" + apiMetricsPort + METRICS_PATH));
+      targets.put("worker", URI.create("http://127.0.0.1:" + workerMetricsPort + METRICS_PATH));
       return targets;
     }
   }
@@ -414,15 +415,14 @@ public final class ObservabilityCostBenchmark {
     apiEnv.putAll(observability);
     workerEnv.putAll(observability);
     int apiPort = ServiceProcess.freePort();
-    int apiManagement = managementPort(apiPort, apiEnv);
-    int workerManagement = managementPort(workerPort, workerEnv);
+    int apiMetrics = metricsPort(apiEnv);
+    int workerMetrics = metricsPort(workerEnv);
     ServiceProcess api = null;
     try {
       api =
           ServiceProcess.start(
               "api-" + label,
               apiPort,
-              apiManagement,
               "dev.simrun.api.Application",
               "worker",
               apiEnv,
@@ -432,7 +432,6 @@ public final class ObservabilityCostBenchmark {
           ServiceProcess.start(
               "worker-" + label,
               workerPort,
-              workerManagement,
               "dev.simrun.worker.Application",
               "api",
               workerEnv,
@@ -456,7 +455,9 @@ public final class ObservabilityCostBenchmark {
           db,
           queue,
           api,
+          apiMetrics,
           worker,
+          workerMetrics,
           new PipelineThroughputBenchmark.SimRun(emulator, tasks, queue, api, worker, db));
     } catch (RuntimeException e) {
       if (api != null) {
@@ -466,16 +467,11 @@ public final class ObservabilityCostBenchmark {
     }
   }
 
-  /**
-   * A free port for the management endpoints in {@code env}, or {@code port} when they share it.
-   */
-  private static int managementPort(int port, Map<String, String> env) {
-    if (MANAGEMENT_PORT_VARIABLE.isEmpty()) {
-      return port;
-    }
-    int management = ServiceProcess.freePort();
-    env.put(MANAGEMENT_PORT_VARIABLE, Integer.toString(management));
-    return management;
+  /** A free port for the metrics in {@code env}. */
+  private static int metricsPort(Map<String, String> env) {
+    int port = ServiceProcess.freePort();
+    env.put(METRICS_PORT_VARIABLE, Integer.toString(port));
+    return port;
   }
 
   /**
@@ -823,9 +819,7 @@ public final class ObservabilityCostBenchmark {
                     + " %d s%s.\n\n",
                 METRICS_PATH,
                 SCRAPE_INTERVAL.toSeconds(),
-                MANAGEMENT_PORT_VARIABLE.isEmpty()
-                    ? " on the service's own port"
-                    : " on the port in `" + MANAGEMENT_PORT_VARIABLE + "`"));
+                " on the management port in `" + METRICS_PORT_VARIABLE + "`"));
 
     md.append("## Results\n\n");
     md.append(
