@@ -6,6 +6,7 @@ import com.google.cloud.sql.AuthType;
 import com.google.cloud.sql.IpType;
 import com.google.cloud.sql.core.CloudSqlInstanceName;
 import com.google.cloud.sql.core.ConnectionConfig;
+import com.google.cloud.sql.v1beta4.CloudSqlConnectProto;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
 import io.micronaut.context.env.yaml.YamlPropertySourceLoader;
@@ -164,6 +165,17 @@ class ProductionDataSourceTest {
     assertThat(props.getProperty("PGDBNAME")).isEqualTo("simrun");
     // The data source's own settings still apply (every wait ends).
     assertThat(props.getProperty("socketTimeout")).isEqualTo("30");
+  }
+
+  /**
+   * The connector's generated protos load with the protobuf runtime the services run: an older
+   * runtime than their generator's refuses them (the parent pins protobuf 4.33.6 for this).
+   */
+  @Test
+  void theConnectorsProtosLoadWithTheServicesProtobufRuntime() {
+    assertThat(CloudSqlConnectProto.getDescriptor().getFullName()).isNotEmpty();
+    assertThat(com.google.cloud.sql.v1.CloudSqlConnectProto.getDescriptor().getFullName())
+        .isNotEmpty();
   }
 
   @Test
