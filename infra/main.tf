@@ -28,9 +28,12 @@ locals {
 
   # Cloud SQL: the services connect through the Cloud SQL Java connector (socket factory), which
   # authenticates with the runtime service account (roles/cloudsql.client) and encrypts with
-  # ephemeral client certificates. No VPC, no authorized networks, no sidecar.
+  # ephemeral client certificates. No VPC, no authorized networks, no sidecar. The instance has a
+  # public IP only (cloud_sql.tf), hence ipTypes=PUBLIC. The database login is the built-in user's
+  # password (DATABASE_USER, DATABASE_PASSWORD), not IAM database authentication (no enableIamAuth).
+  # ProductionDataSourceTest renders this URL and checks it with the connector's own parser.
   sql_connection_name = google_sql_database_instance.main.connection_name
-  jdbc_url            = "jdbc:postgresql:///${var.db_name}?cloudSqlInstance=${local.sql_connection_name}&socketFactory=com.google.cloud.sql.postgres.SocketFactory"
+  jdbc_url            = "jdbc:postgresql:///${var.db_name}?cloudSqlInstance=${local.sql_connection_name}&socketFactory=com.google.cloud.sql.postgres.SocketFactory&ipTypes=PUBLIC"
 
   # Slots: chunks the worker fleet runs at once, per class (decision 0014). CPU-bound kinds run on
   # the worker service, worker_concurrency per instance (SIMRUN_WORKER_MAX_CONCURRENT_CHUNKS);

@@ -14,6 +14,7 @@ import dev.simrun.shared.config.AdmissionConfig;
 import dev.simrun.shared.config.AgentsConfig;
 import dev.simrun.shared.config.ConfigurationCheck;
 import dev.simrun.shared.config.PlanningConfig;
+import dev.simrun.shared.config.ProductionSettings;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.serviceauth.AuthConfig;
@@ -28,6 +29,7 @@ import io.micronaut.inject.qualifiers.Qualifiers;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * What the api checks as it starts, before anything else is created (the database is not even
@@ -70,7 +72,9 @@ final class StartChecks {
   }
 
   StartChecks(ApplicationContext context) {
-    ConfigurationCheck check = new ConfigurationCheck(context);
+    UnaryOperator<String> variables = ProductionSettings.variables(context.getEnvironment());
+    new ProductionSettings(variables).require(ProductionSettings.required(context));
+    ConfigurationCheck check = new ConfigurationCheck(context, variables);
     check.bind(CONFIGURATION);
     long maxUpload = context.getBean(DatasetsConfig.class).maxUploadBytes();
     long maxRequest = context.getBean(HttpServerConfiguration.class).getMaxRequestSize();

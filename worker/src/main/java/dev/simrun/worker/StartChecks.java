@@ -2,6 +2,7 @@ package dev.simrun.worker;
 
 import dev.simrun.shared.config.AgentsConfig;
 import dev.simrun.shared.config.ConfigurationCheck;
+import dev.simrun.shared.config.ProductionSettings;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.config.Settings;
 import dev.simrun.shared.config.TasksConfig;
@@ -14,6 +15,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What the worker checks as it starts, before anything else is created and long before its server
@@ -37,7 +39,9 @@ final class StartChecks {
           AgentsConfig.class);
 
   StartChecks(ApplicationContext context) {
-    ConfigurationCheck check = new ConfigurationCheck(context);
+    UnaryOperator<String> variables = ProductionSettings.variables(context.getEnvironment());
+    new ProductionSettings(variables).require(ProductionSettings.required(context));
+    ConfigurationCheck check = new ConfigurationCheck(context, variables);
     check.bind(CONFIGURATION);
     WorkerConfig worker = context.getBean(WorkerConfig.class);
     TasksConfig tasks = context.getBean(TasksConfig.class);

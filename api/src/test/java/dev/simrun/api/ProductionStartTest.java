@@ -1,0 +1,123 @@
+package dev.simrun.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simrun.shared.config.InvalidConfigurationException;
+import dev.simrun.shared.config.ProductionSettings;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * In production (Cloud Run sets K_SERVICE) the api refuses to start without each setting Terraform
+ * gives it, with one line naming the environment variable (decision 0033). The context is started
+ * with a production-like environment of its own instead of the process's, one variable left out at
+ * a time.
+ */
+class ProductionStartTest {
+
+  /** What the service's application.yml lists (simrun.production.required). */
+  static List<String> required() {
+    try (ApplicationContext context =
+        ApplicationContext.builder().environmentPropertySource(false).build()) {
+      context.getEnvironment().start();
+      List<String> required = ProductionSettings.required(context.getEnvironment());
+      assertThat(required).as(ProductionSettings.REQUIRED).isNotEmpty();
+      return required;
+    }
+  }
+
+  /** What infra/cloud_run.tf gives the service, in the form it takes there. */
+  static Map<String, Object> production() {
+    Map<String, Object> env = new HashMap<>();
+    env.put("K_SERVICE", "simrun-api");
+    env.put(
+        "DATABASE_URL",
+        "jdbc:postgresql:///simrun?cloudSqlInstance=my-project:us-central1:simrun-pg"
+            + "&socketFactory=com.google.cloud.sql.postgres.SocketFactory&ipTypes=PUBLIC");
+    env.put("DATABASE_USER", "simrun");
+    env.put("DATABASE_PASSWORD", "secret");
+    env.put("SIMRUN_TASKS_PROJECT", "my-project");
+    env.put("SIMRUN_TASKS_LOCATION", "us-central1");
+    env.put("SIMRUN_TASKS_WORKER_URL", "https://simrun-worker-123456789.us-central1.run.app");
+    env.put("SIMRUN_TASKS_IO_WORKER_URL", "https://simrun-worker-io-123456789.us-central1.run.app");
+    env.put(
+        "SIMRUN_TASKS_SERVICE_ACCOUNT_EMAIL", "simrun-tasks@my-project.iam.gserviceaccount.com");
+    env.put("SIMRUN_PUBSUB_ENABLED", "true");
+    env.put("SIMRUN_PUBSUB_PROJECT", "my-project");
+    env.put("SIMRUN_AUTH_ISSUER", "https://accounts.google.com");
+    env.put("SIMRUN_AUTH_AUDIENCE", "https://simrun-api-123456789.us-central1.run.app");
+    env.put(
+        "SIMRUN_AUTH_ALLOWED_SERVICE_ACCOUNTS",
+        "simrun-scheduler@my-project.iam.gserviceaccount.com");
+    env.put("SIMRUN_IDENTITY_PROJECT", "my-project");
+    env.put("SIMRUN_MIGRATE_AT_START", "false");
+    env.put("SIMRUN_HEALTH_DETAILS_VISIBLE", "NEVER");
+    return env;
+  }
+
+  static ApplicationContext start(Map<String, Object> env) {
+    return ApplicationContext.builder()
+        .environmentPropertySource(false)
+        .propertySources(
+            PropertySource.of(
+                "env",
+                env,
+                PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE,
+                PropertySource.Origin.of("environment variables")))
+        .start();
+  }
+
+  @Test
+  void theEnvironmentHereGivesEveryRequiredSetting() {
+    assertThat(production()).containsKeys(required().toArray(String[]::new));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("required")
+  void withoutOneRequiredSettingTheStartStopsNamingIt(String variable) {
+    Map<String, Object> env = production();
+    env.remove(variable);
+    assertRefused(env, variable);
+  }
+
+  @Test
+  void aBlankSettingCountsAsMissing() {
+    Map<String, Object> env = production();
+    env.put("SIMRUN_PUBSUB_PROJECT", " ");
+    assertRefused(env, "SIMRUN_PUBSUB_PROJECT");
+  }
+
+  private static void assertRefused(Map<String, Object> env, String variable) {
+    assertThatThrownBy(() -> start(env).close())
+        .satisfies(
+            e ->
+                assertThat(invalid(e))
+                    .as("an InvalidConfigurationException among the causes of %s", e)
+                    .hasValueSatisfying(
+                        i ->
+                            assertThat(i.getMessage())
+                                .isEqualTo(
+                                    "invalid configuration: "
+                                        + variable
+                                        + " is not set; a service in production"
+                                        + " (K_SERVICE=simrun-api) needs it, as"
+                                        + " infra/cloud_run.tf sets it")));
+  }
+
+  private static Optional<InvalidConfigurationException> invalid(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InvalidConfigurationException i) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+}
