@@ -1,0 +1,6 @@
+/**
+ * Logs as Cloud Logging reads them (decision 0036): {@link
+ * dev.simrun.shared.logging.JsonLogLayout}, one JSON object per line with the severity, the trace
+ * and span of the current span and the log fields of {@link dev.simrun.shared.logging.LogFields}.
+ */
+package dev.simrun.shared.logging;
