@@ -3,6 +3,7 @@ package dev.simrun.worker.chunks;
 import dev.simrun.problems.ProblemResponses;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
+import dev.simrun.shared.logging.LogFields;
 import dev.simrun.worker.TaskAnswer;
 import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.auth.TaskDelivery;
@@ -43,8 +44,16 @@ class ChunkController {
     this.retryAfter = Long.toString(Math.max(1, config.busyRetryAfter().toSeconds()));
   }
 
+  @SuppressWarnings("try") // the log fields hold for the whole block
   @Post(TaskPayloads.CHUNK_PATH)
   HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) throws InterruptedException {
+    try (LogFields fields = LogFields.chunk(task.simulationId(), task.chunkIndex())) {
+      return runLogged(task, request);
+    }
+  }
+
+  private HttpResponse<?> runLogged(ChunkTask task, HttpRequest<?> request)
+      throws InterruptedException {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
     String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
     Optional<ChunkSlots.Slot> slot = slots.acquire(task.simulationId());
