@@ -40,6 +40,13 @@ locals {
 
     # Google's ID tokens (Cloud Tasks, Cloud Scheduler) are issued by accounts.google.com.
     SIMRUN_AUTH_ISSUER = "https://accounts.google.com"
+
+    # Logs and traces (decision 0036): JSON lines Cloud Logging reads (severity, trace, span);
+    # spans over OTLP to the collector beside the service, which forwards them to Cloud Trace.
+    SIMRUN_LOG_FORMAT            = "json"
+    SIMRUN_TRACING_EXPORTER      = "otlp"
+    SIMRUN_TRACING_OTLP_ENDPOINT = "http://localhost:4317"
+    SIMRUN_TRACING_SAMPLER_RATIO = tostring(var.tracing_sampler_ratio)
   }
 
   api_env = merge(local.common_env, {
