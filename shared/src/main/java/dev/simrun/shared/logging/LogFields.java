@@ -30,6 +30,11 @@ public final class LogFields implements AutoCloseable {
     return simulation(simulationId).with(CHUNK, Integer.toString(chunk));
   }
 
+  /** The attempt alone, for a line about an attempt whose other fields are already set. */
+  public static LogFields ofAttempt(int attempt) {
+    return new LogFields().attempt(attempt);
+  }
+
   /** The fields a claimed attempt adds to its chunk's: the attempt and the simulation's owner. */
   public static LogFields claimed(int attempt, String owner) {
     return new LogFields().attempt(attempt).owner(owner);

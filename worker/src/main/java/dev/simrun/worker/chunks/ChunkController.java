@@ -74,11 +74,14 @@ class ChunkController {
     }
   }
 
+  @SuppressWarnings("try") // the attempt is a log field of the line it encloses
   private static HttpResponse<?> answer(
       ChunkOutcome outcome, String chunk, TaskDelivery delivery, HttpRequest<?> request) {
     return switch (outcome) {
       case ChunkOutcome.Committed c -> {
-        LOG.info("chunk {} committed as attempt {}, {}", chunk, c.attempt(), delivery);
+        try (LogFields attempt = LogFields.ofAttempt(c.attempt())) {
+          LOG.info("chunk {} committed as attempt {}, {}", chunk, c.attempt(), delivery);
+        }
         yield HttpResponse.ok(
             new TaskAnswer(
                 "committed",
