@@ -43,6 +43,14 @@ locals {
 
     # /prometheus on a port Cloud Run does not expose, scraped by the collector sidecar (monitoring.tf).
     SIMRUN_METRICS_PORT = tostring(var.metrics_port)
+
+    # Logs and traces (decision 0036): JSON lines Cloud Logging reads (severity, trace, span);
+    # spans over OTLP to the collector beside the service, which forwards them to Cloud Trace
+    # (none without the collector: there would be nobody to take them).
+    SIMRUN_LOG_FORMAT            = "json"
+    SIMRUN_TRACING_EXPORTER      = var.metrics_collector_enabled ? "otlp" : "none"
+    SIMRUN_TRACING_OTLP_ENDPOINT = "http://localhost:4317"
+    SIMRUN_TRACING_SAMPLER_RATIO = tostring(var.tracing_sampler_ratio)
   }
 
   api_env = merge(local.common_env, {

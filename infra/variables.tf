@@ -540,3 +540,13 @@ variable "batch_late_after_seconds" {
   type        = number
   default     = 93600
 }
+
+variable "tracing_sampler_ratio" {
+  description = "Share of new traces kept (0..1); a traced caller's own sampling decision holds (decision 0036)."
+  type        = number
+  default     = 0.1
+  validation {
+    condition     = var.tracing_sampler_ratio >= 0 && var.tracing_sampler_ratio <= 1
+    error_message = "tracing_sampler_ratio must be between 0 and 1."
+  }
+}

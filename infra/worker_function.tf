@@ -148,7 +148,8 @@ resource "google_cloudfunctions2_function" "workers" {
     max_instance_count               = each.value.max_instances
     all_traffic_on_latest_revision   = true
 
-    environment_variables = merge({ JAVA_TOOL_OPTIONS = local.worker_function_java_options }, each.value.env)
+    # A function has no collector sidecar (monitoring.tf): no spans to export, no port to scrape.
+    environment_variables = merge({ JAVA_TOOL_OPTIONS = local.worker_function_java_options }, each.value.env, { SIMRUN_TRACING_EXPORTER = "none" })
 
     secret_environment_variables {
       key        = "DATABASE_PASSWORD"

@@ -12,6 +12,7 @@ import dev.simrun.problems.ProblemException;
 import dev.simrun.problems.ProblemTypes;
 import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.logging.LogFields;
 import dev.simrun.shared.simulations.AdmissionRefused;
 import dev.simrun.shared.simulations.NewSimulation;
 import dev.simrun.shared.simulations.SimulationStatus;
@@ -38,6 +39,8 @@ import jakarta.validation.constraints.Min;
 import java.util.List;
 import java.util.UUID;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -48,6 +51,8 @@ import reactor.core.scheduler.Schedulers;
 @Controller("/api/v1/simulations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SimulationsController {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulationsController.class);
+
   static final String CSV = "text/csv";
 
   /** Rows encoded and written together when streaming result.csv. */
@@ -83,6 +88,7 @@ class SimulationsController {
    * 202 once the simulation, its chunks and their outbox rows are committed; the pump creates the
    * tasks afterwards. A repeated {@code Idempotency-Key} answers 200 with the first submission.
    */
+  @SuppressWarnings("try") // the log fields hold for the whole block
   @Post
   @Consumes(MediaType.APPLICATION_JSON)
   HttpResponse<SubmitResponse> submit(
@@ -91,15 +97,23 @@ class SimulationsController {
       @Header(Submissions.IDEMPOTENCY_KEY) @Nullable String idempotencyKey) {
     NewSimulation simulation = submissions.plan(caller, request, idempotencyKey);
     SimulationStore.Submission done;
-    try {
-      done = store.create(simulation);
-    } catch (AdmissionRefused e) {
-      limits.refused(e.limit());
-      throw e;
-    }
-    if (done.created()) {
-      pump.wake();
-      events.publish(done.queued());
+    try (LogFields fields = LogFields.simulation(simulation.id()).owner(caller.owner())) {
+      try {
+        done = store.create(simulation);
+      } catch (AdmissionRefused e) {
+        limits.refused(e.limit());
+        throw e;
+      }
+      if (done.created()) {
+        LOG.info(
+            "simulation {} accepted: {} {} in {} chunks",
+            done.id(),
+            simulation.priority().wire(),
+            simulation.kind(),
+            done.chunkCount());
+        pump.wake();
+        events.publish(done.queued());
+      }
     }
     MutableHttpResponse<SubmitResponse> response =
         done.created() ? HttpResponse.accepted() : HttpResponse.ok();

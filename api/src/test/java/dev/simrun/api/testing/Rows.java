@@ -32,6 +32,18 @@ public class Rows {
         });
   }
 
+  /** The one text value {@code sql} selects (null for SQL NULL). */
+  public String text(String sql) {
+    return tx.executeRead(
+        st -> {
+          try (Statement s = st.getConnection().createStatement();
+              ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+          }
+        });
+  }
+
   /** Runs a statement that changes rows; returns how many. */
   public int update(String sql) {
     return tx.executeWrite(

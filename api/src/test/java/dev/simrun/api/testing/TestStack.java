@@ -150,6 +150,12 @@ public final class TestStack {
     return ids;
   }
 
+  /** The task as the queue holds it: its HTTP request's headers, body and target. */
+  public static Task task(String queue, String taskId) {
+    start();
+    return tasks.getTask(queue + "/tasks/" + taskId);
+  }
+
   /** Deletes a task, as Cloud Tasks does when its retries run out. */
   public static void deleteTask(String queue, String taskId) {
     start();

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -113,7 +114,8 @@ public class OutboxDispatcher {
           row.queue(),
           row.taskId(),
           row.isChunk() ? TaskPayloads.CHUNK_PATH : TaskPayloads.FINALIZE_PATH,
-          json.writeValueAsBytes(payload));
+          json.writeValueAsBytes(payload),
+          row.trace() == null ? Map.of() : row.trace().headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

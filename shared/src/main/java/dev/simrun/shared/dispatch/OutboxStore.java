@@ -1,5 +1,6 @@
 package dev.simrun.shared.dispatch;
 
+import dev.simrun.shared.tracing.TraceContext;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Array;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The outbox as dispatchers drain it. Claiming rows is a short transaction with {@code SKIP LOCKED}
- * and a claim deadline, so several api instances drain in parallel without holding a transaction
- * open while Cloud Tasks answers.
+ * The outbox as dispatchers drain it. A claimed row comes with its simulation's trace context (one
+ * primary-key lookup per row, outside the claim's plan), for the task's traceparent header.
+ * Claiming rows is a short transaction with {@code SKIP LOCKED} and a claim deadline, so several
+ * api instances drain in parallel without holding a transaction open while Cloud Tasks answers.
  */
 @Singleton
 public class OutboxStore {
@@ -57,7 +59,9 @@ public class OutboxStore {
                     AND (claimed_until IS NULL OR claimed_until < ?)
                   ORDER BY id LIMIT ?
                   FOR UPDATE SKIP LOCKED))
-              RETURNING id, simulation_id, task_type, chunk_idx, generation, queue
+              RETURNING id, simulation_id, task_type, chunk_idx, generation, queue,
+                  (SELECT traceparent FROM simulations s WHERE s.id = outbox.simulation_id) AS traceparent,
+                  (SELECT tracestate FROM simulations s WHERE s.id = outbox.simulation_id) AS tracestate
               """)) {
             ps.setTimestamp(1, Timestamp.from(now.plus(claimFor)));
             ps.setLong(2, afterId);
@@ -115,7 +119,11 @@ public class OutboxStore {
                       """
                       UPDATE outbox SET claimed_until = ?
                       WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ?)
-                      RETURNING id, simulation_id, task_type, chunk_idx, generation, queue
+                      RETURNING id, simulation_id, task_type, chunk_idx, generation, queue,
+                        (SELECT traceparent FROM simulations s WHERE s.id = outbox.simulation_id)
+                            AS traceparent,
+                        (SELECT tracestate FROM simulations s WHERE s.id = outbox.simulation_id)
+                            AS tracestate
                       """)) {
             ps.setTimestamp(1, Timestamp.from(now.plus(claimFor)));
             ps.setLong(2, id);
@@ -139,7 +147,8 @@ public class OutboxStore {
                 rs.getString("task_type"),
                 chunk,
                 rs.getInt("generation"),
-                rs.getString("queue")));
+                rs.getString("queue"),
+                TraceContext.of(rs.getString("traceparent"), rs.getString("tracestate"))));
       }
     }
     return rows;

@@ -1,5 +1,6 @@
 package dev.simrun.shared.dispatch;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +26,17 @@ public interface TaskQueue {
    *
    * @param queue the queue's full name
    * @param taskId the task id, derived from what the task does so a repeat is a no-op
+   * @param headers more headers to send with the push: the trace context's {@code traceparent}
    */
-  record TaskSpec(String queue, String taskId, String path, byte[] body) {}
+  record TaskSpec(
+      String queue, String taskId, String path, byte[] body, Map<String, String> headers) {
+    public TaskSpec {
+      headers = Map.copyOf(headers);
+    }
+
+    /** A task that sends no headers of its own. */
+    public TaskSpec(String queue, String taskId, String path, byte[] body) {
+      this(queue, taskId, path, body, Map.of());
+    }
+  }
 }

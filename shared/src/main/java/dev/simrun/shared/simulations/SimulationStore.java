@@ -8,6 +8,7 @@ import dev.simrun.shared.events.EventType;
 import dev.simrun.shared.events.SimulationEvent;
 import dev.simrun.shared.simulations.SimulationRows.Counts;
 import dev.simrun.shared.simulations.SimulationRows.Row;
+import dev.simrun.shared.tracing.TraceContext;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -89,6 +90,8 @@ public class SimulationStore {
           }
           requireDatasets(c, s);
           admission.admit(c, s);
+          // The request's trace, for the tasks the outbox creates later (decision 0036).
+          TraceContext trace = TraceContext.current().orElse(null);
           // Created QUEUED, its chunks PENDING (the column's default); from then on only the
           // transitions change a status.
           Sql.update(
@@ -96,8 +99,8 @@ public class SimulationStore {
               """
               INSERT INTO simulations (id, owner, kind, name, priority, status, params, units,
                   units_per_chunk, chunk_count, idempotency_key, max_failed_chunks, event_seq,
-                  created_at, dataset_ids, batch_run_id, batch_position)
-              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                  created_at, dataset_ids, batch_run_id, batch_position, traceparent, tracestate)
+              VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
               """,
               s.id(),
               s.owner(),
@@ -114,7 +117,9 @@ public class SimulationStore {
               now,
               c.createArrayOf("uuid", s.datasetIds().toArray()),
               s.batch() == null ? null : s.batch().runId(),
-              s.batch() == null ? null : s.batch().position());
+              s.batch() == null ? null : s.batch().position(),
+              trace == null ? null : trace.traceparent(),
+              trace == null ? null : trace.tracestate());
           int chunks = s.chunkCount();
           Sql.update(
               c,

@@ -3,6 +3,7 @@ package dev.simrun.worker.chunks;
 import dev.simrun.problems.ProblemResponses;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
+import dev.simrun.shared.logging.LogFields;
 import dev.simrun.worker.TaskAnswer;
 import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.auth.TaskDelivery;
@@ -46,8 +47,16 @@ class ChunkController {
     this.retryAfter = Long.toString(Math.max(1, config.busyRetryAfter().toSeconds()));
   }
 
+  @SuppressWarnings("try") // the log fields hold for the whole block
   @Post(TaskPayloads.CHUNK_PATH)
   HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) throws InterruptedException {
+    try (LogFields fields = LogFields.chunk(task.simulationId(), task.chunkIndex())) {
+      return runLogged(task, request);
+    }
+  }
+
+  private HttpResponse<?> runLogged(ChunkTask task, HttpRequest<?> request)
+      throws InterruptedException {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
     String chunk = task.simulationId() + "/" + task.chunkIndex() + " g" + task.generation();
     Optional<ChunkSlots.Slot> slot = slots.acquire(task.simulationId());
@@ -75,11 +84,14 @@ class ChunkController {
     }
   }
 
+  @SuppressWarnings("try") // the attempt is a log field of the line it encloses
   private static HttpResponse<?> answer(
       ChunkOutcome outcome, String chunk, TaskDelivery delivery, HttpRequest<?> request) {
     return switch (outcome) {
       case ChunkOutcome.Committed c -> {
-        LOG.info("chunk {} committed as attempt {}, {}", chunk, c.attempt(), delivery);
+        try (LogFields attempt = LogFields.ofAttempt(c.attempt())) {
+          LOG.info("chunk {} committed as attempt {}, {}", chunk, c.attempt(), delivery);
+        }
         yield HttpResponse.ok(
             new TaskAnswer(
                 "committed",

@@ -11,11 +11,13 @@ import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.dispatch.TaskDeleter;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.shared.events.EventPublisher;
+import dev.simrun.shared.logging.LogFields;
 import dev.simrun.shared.simulations.ChunkAttempts;
 import dev.simrun.shared.simulations.ChunkFailures;
 import dev.simrun.shared.simulations.ChunkFailures.FailedAttempt;
 import dev.simrun.shared.simulations.ChunkStore;
 import dev.simrun.shared.simulations.ChunkStore.Claimed;
+import dev.simrun.shared.tracing.Tracing;
 import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.auth.TaskDelivery;
 import jakarta.inject.Singleton;
@@ -55,6 +57,7 @@ public class ChunkRunner {
   private final EventPublisher events;
   private final DeadLetterPublisher deadLetters;
   private final TaskDeleter taskDeleter;
+  private final Tracing tracing;
 
   public ChunkRunner(
       ChunkStore chunks,
@@ -67,7 +70,8 @@ public class ChunkRunner {
       Clock clock,
       EventPublisher events,
       DeadLetterPublisher deadLetters,
-      TaskDeleter taskDeleter) {
+      TaskDeleter taskDeleter,
+      Tracing tracing) {
     this.chunks = chunks;
     this.attempts = attempts;
     this.failures = failures;
@@ -79,28 +83,37 @@ public class ChunkRunner {
     this.events = events;
     this.deadLetters = deadLetters;
     this.taskDeleter = taskDeleter;
+    this.tracing = tracing;
   }
 
   /** Runs one delivery; {@code metrics} hears when the chunk was claimed. */
+  @SuppressWarnings("try") // the log fields hold for the whole block
   public ChunkOutcome run(ChunkTask task, TaskDelivery delivery, ChunkMetrics.Attempt metrics) {
-    return switch (chunks.claim(
-        task.simulationId(), task.chunkIndex(), task.generation(), config.lease())) {
+    ChunkStore.Claim claim;
+    try (Tracing.Step step = tracing.step("chunk.claim", task.simulationId(), task.chunkIndex())) {
+      claim =
+          chunks.claim(task.simulationId(), task.chunkIndex(), task.generation(), config.lease());
+      step.outcome(claim.getClass().getSimpleName());
+    }
+    return switch (claim) {
       case ChunkStore.NothingToDo n -> new ChunkOutcome.NothingToDo(n.why());
       case ChunkStore.Busy b -> new ChunkOutcome.Busy(b.leaseUntil());
       case Claimed claimed -> {
-        metrics.started();
-        events.publish(claimed.events());
-        yield kinds
-            .find(claimed.kind())
-            .map(kind -> runAs(kind, claimed, delivery))
-            .orElseGet(
-                () ->
-                    fail(
-                        claimed,
-                        delivery,
-                        "no simulation kind named " + claimed.kind(),
-                        true,
-                        false));
+        try (LogFields fields = LogFields.claimed(claimed.attempt(), claimed.owner())) {
+          metrics.started();
+          events.publish(claimed.events());
+          yield kinds
+              .find(claimed.kind())
+              .map(kind -> runAs(kind, claimed, delivery))
+              .orElseGet(
+                  () ->
+                      fail(
+                          claimed,
+                          delivery,
+                          "no simulation kind named " + claimed.kind(),
+                          true,
+                          false));
+        }
       }
     };
   }
@@ -119,34 +132,53 @@ public class ChunkRunner {
           false);
     }
     ProgressContext context = new ProgressContext(attempts, events, clock, claimed, config, kinds);
-    FutureTask<byte[]> run =
-        new FutureTask<>(
-            () ->
-                kinds.write(
-                    kind.runChunk(
-                        params, new UnitRange(claimed.unitFrom(), claimed.unitTo()), context)));
-    Thread.ofVirtual()
-        .name("chunk-" + claimed.simulationId() + "-" + claimed.chunkIndex())
-        .start(run);
     byte[] result;
-    try {
-      result = run.get(config.hardTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      run.cancel(true);
-      return fail(
-          claimed,
-          delivery,
-          "ran past the hard time limit of " + config.hardTimeLimit() + " and was abandoned",
-          false,
-          true);
-    } catch (InterruptedException e) {
-      run.cancel(true);
-      Thread.currentThread().interrupt();
-      return fail(claimed, delivery, "the worker was interrupted", false, true);
-    } catch (ExecutionException e) {
-      return failed(claimed, delivery, context, e.getCause());
+    try (Tracing.Step step =
+        tracing
+            .step("chunk.run", claimed.simulationId(), claimed.chunkIndex())
+            .attempt(claimed.attempt())) {
+      // The kind runs on a thread of its own, in this span and with these log fields.
+      FutureTask<byte[]> run =
+          new FutureTask<>(
+              Tracing.carried(
+                  () ->
+                      kinds.write(
+                          kind.runChunk(
+                              params,
+                              new UnitRange(claimed.unitFrom(), claimed.unitTo()),
+                              context))));
+      Thread.ofVirtual()
+          .name("chunk-" + claimed.simulationId() + "-" + claimed.chunkIndex())
+          .start(run);
+      try {
+        result = run.get(config.hardTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        run.cancel(true);
+        step.failed("ran past the hard time limit");
+        return fail(
+            claimed,
+            delivery,
+            "ran past the hard time limit of " + config.hardTimeLimit() + " and was abandoned",
+            false,
+            true);
+      } catch (InterruptedException e) {
+        run.cancel(true);
+        Thread.currentThread().interrupt();
+        step.failed("interrupted");
+        return fail(claimed, delivery, "the worker was interrupted", false, true);
+      } catch (ExecutionException e) {
+        step.failed(String.valueOf(e.getCause()));
+        return failed(claimed, delivery, context, e.getCause());
+      }
     }
-    return commit(claimed, result);
+    try (Tracing.Step step =
+        tracing
+            .step("chunk.commit", claimed.simulationId(), claimed.chunkIndex())
+            .attempt(claimed.attempt())) {
+      ChunkOutcome outcome = commit(claimed, result);
+      step.outcome(outcome.getClass().getSimpleName());
+      return outcome;
+    }
   }
 
   private ChunkOutcome failed(

@@ -4,6 +4,8 @@ import dev.simrun.problems.ProblemResponses;
 import dev.simrun.shared.config.TasksConfig;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.FinalizeTask;
+import dev.simrun.shared.logging.LogFields;
+import dev.simrun.shared.tracing.Tracing;
 import dev.simrun.worker.TaskAnswer;
 import dev.simrun.worker.auth.TaskDelivery;
 import dev.simrun.worker.problems.WorkerProblems;
@@ -31,16 +33,29 @@ class FinalizeController {
 
   private final Finalizer finalizer;
   private final TasksConfig tasks;
+  private final Tracing tracing;
 
-  FinalizeController(Finalizer finalizer, TasksConfig tasks) {
+  FinalizeController(Finalizer finalizer, TasksConfig tasks, Tracing tracing) {
     this.finalizer = finalizer;
     this.tasks = tasks;
+    this.tracing = tracing;
   }
 
+  @SuppressWarnings("try") // the log fields hold for the whole block
   @Post(TaskPayloads.FINALIZE_PATH)
   HttpResponse<?> run(@Body FinalizeTask task, HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
-    return switch (finalizer.run(task, tasks.lastAttempt(delivery.failedAttempts()))) {
+    try (LogFields fields = LogFields.simulation(task.simulationId());
+        Tracing.Step step = tracing.step("simulation.finalize", task.simulationId(), null)) {
+      FinalizeOutcome outcome = finalizer.run(task, tasks.lastAttempt(delivery.failedAttempts()));
+      step.outcome(outcome.getClass().getSimpleName());
+      return answer(task, request, delivery, outcome);
+    }
+  }
+
+  private static HttpResponse<?> answer(
+      FinalizeTask task, HttpRequest<?> request, TaskDelivery delivery, FinalizeOutcome outcome) {
+    return switch (outcome) {
       case FinalizeOutcome.Finalized f -> {
         LOG.info("simulation {} finalized, {}", task.simulationId(), delivery);
         yield HttpResponse.ok(TaskAnswer.of("finalized", null));

@@ -43,6 +43,7 @@ public class CloudTasksTaskQueue implements TaskQueue {
                     .setUrl(worker + spec.path())
                     .setHttpMethod(HttpMethod.POST)
                     .putHeaders("Content-Type", "application/json")
+                    .putAllHeaders(spec.headers())
                     .setBody(ByteString.copyFrom(spec.body()))
                     .setOidcToken(
                         OidcToken.newBuilder()

@@ -11,16 +11,19 @@ import com.google.pubsub.v1.TopicName;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.deadletters.DeadLetter;
 import dev.simrun.shared.deadletters.DeadLetterPublisher;
+import dev.simrun.shared.tracing.TraceContext;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes each dead letter as JSON to the dead-letter topic, with {@code simulationId}, {@code
- * chunk} and {@code deadLetterId} attributes to filter on in Console. Dead letters are rare: the
- * client's default batching and retries suit them.
+ * chunk} and {@code deadLetterId} attributes to filter on in Console, and the {@code traceparent}
+ * of the chunk that failed. Dead letters are rare: the client's default batching and retries suit
+ * them.
  */
 final class PubSubDeadLetterPublisher implements DeadLetterPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(PubSubDeadLetterPublisher.class);
@@ -51,6 +54,7 @@ final class PubSubDeadLetterPublisher implements DeadLetterPublisher {
               .putAttributes("simulationId", letter.simulationId().toString())
               .putAttributes("chunk", Integer.toString(letter.chunkIndex()))
               .putAttributes("deadLetterId", letter.id().toString())
+              .putAllAttributes(TraceContext.current().map(TraceContext::headers).orElse(Map.of()))
               .build();
     } catch (IOException e) {
       LOG.error("cannot encode dead letter {}", letter.id(), e);

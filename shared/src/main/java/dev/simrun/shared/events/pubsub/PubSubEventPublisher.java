@@ -15,17 +15,20 @@ import com.google.pubsub.v1.TopicName;
 import dev.simrun.shared.config.PubSubConfig;
 import dev.simrun.shared.events.EventPublisher;
 import dev.simrun.shared.events.SimulationEvent;
+import dev.simrun.shared.tracing.TraceContext;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to the events topic with the simulation id as ordering key and the attributes
- * subscribers filter on ({@code simulationId}, {@code owner}, {@code type}, {@code v}).
+ * subscribers filter on ({@code simulationId}, {@code owner}, {@code type}, {@code v}), and the
+ * {@code traceparent} (and {@code tracestate}) of the span that published them.
  *
  * <p>Batching is tuned for latency: a batch leaves after {@link PubSubConfig#publishDelay()} (10
  * ms) or {@link PubSubConfig#publishBatchSize()} events, whichever comes first. That adds up to 10
@@ -86,6 +89,11 @@ public final class PubSubEventPublisher implements EventPublisher {
 
   @Override
   public void publish(List<SimulationEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    // The trace of the work that caused them (a chunk, a finalize, a submit): once per call.
+    Map<String, String> trace = TraceContext.current().map(TraceContext::headers).orElse(Map.of());
     for (SimulationEvent event : events) {
       String key = event.simulationId().toString();
       PubsubMessage message;
@@ -98,6 +106,7 @@ public final class PubSubEventPublisher implements EventPublisher {
                 .putAttributes("owner", event.owner())
                 .putAttributes("type", event.type())
                 .putAttributes("v", Integer.toString(event.v()))
+                .putAllAttributes(trace)
                 .build();
       } catch (IOException e) {
         LOG.error("cannot encode event {} of {}", event.type(), key, e);
