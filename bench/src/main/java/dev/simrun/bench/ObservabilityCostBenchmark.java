@@ -63,10 +63,13 @@ public final class ObservabilityCostBenchmark {
   static final String SINK = "{otlp-sink}";
 
   /*
-   * The ONLY difference between the two stacks' environments. The names are the switches
-   * docs/metrics.md and decision 0036 give for metrics and tracing. Traces go over OTLP/HTTP, the
-   * protocol the receiver speaks. Each stack's exporter points at its own path of the receiver, so
-   * the report shows what each one sent: "off" should send nothing.
+   * The ONLY difference between the two stacks' environments: the switches of docs/metrics.md
+   * (SIMRUN_METRICS_ENABLED) and decision 0036 (SIMRUN_TRACING_*). "On" is production's setup as
+   * far as one machine allows: every meter registered and scraped, and every trace sampled (ratio
+   * 1.0, the local default; production keeps 0.1 of new traces) and exported over OTLP. The
+   * receiver here speaks OTLP/HTTP, so the standard OTEL_* variables switch the exporter from gRPC
+   * (production's protocol to the collector sidecar) to http/protobuf. Each stack's exporter points
+   * at its own path of the receiver, so the report shows what each one sent: "off" sends nothing.
    */
 
   /** Metrics and tracing off. */
@@ -74,14 +77,16 @@ public final class ObservabilityCostBenchmark {
       orderedMap(
           "SIMRUN_METRICS_ENABLED", "false",
           "SIMRUN_TRACING_ENABLED", "false",
+          "SIMRUN_TRACING_EXPORTER", "none",
           "OTEL_EXPORTER_OTLP_ENDPOINT", SINK + "/off",
           "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
 
-  /** Metrics and tracing on, exporting traces to the receiver. */
+  /** Metrics and tracing on, exporting every trace to the receiver. */
   static final Map<String, String> OBSERVABILITY_ON =
       orderedMap(
           "SIMRUN_METRICS_ENABLED", "true",
           "SIMRUN_TRACING_ENABLED", "true",
+          "SIMRUN_TRACING_EXPORTER", "otlp",
           "OTEL_EXPORTER_OTLP_ENDPOINT", SINK + "/on",
           "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
 
