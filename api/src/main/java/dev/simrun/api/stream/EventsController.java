@@ -116,9 +116,11 @@ class EventsController {
    */
   private void refuseWhenFull(String owner) {
     if (perOwner.held(owner) >= perOwner.max()) {
+      limits.refused(LimitMetrics.STREAMS_PER_OWNER);
       throw tooManyOfOwner();
     }
     if (hub.size() >= config.maxStreams()) {
+      limits.refused(LimitMetrics.STREAMS);
       throw tooMany();
     }
   }
