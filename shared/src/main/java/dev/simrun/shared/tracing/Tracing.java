@@ -3,14 +3,19 @@ package dev.simrun.shared.tracing;
 import io.micronaut.core.annotation.Nullable;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.slf4j.MDC;
 
 /**
@@ -22,11 +27,46 @@ import org.slf4j.MDC;
 public class Tracing {
   static final String INSTRUMENTATION = "dev.simrun";
 
+  /** Reads a trace context from a push's headers, by name. */
+  private static final TextMapGetter<UnaryOperator<String>> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(UnaryOperator<String> headers) {
+          return List.of(TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
+        }
+
+        @Override
+        public @Nullable String get(@Nullable UnaryOperator<String> headers, String name) {
+          return headers == null ? null : headers.apply(name);
+        }
+      };
+
   private final Tracer tracer;
+  private final TextMapPropagator propagator;
 
   public Tracing(@Nullable OpenTelemetry openTelemetry) {
-    this.tracer =
-        (openTelemetry == null ? OpenTelemetry.noop() : openTelemetry).getTracer(INSTRUMENTATION);
+    OpenTelemetry otel = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
+    this.tracer = otel.getTracer(INSTRUMENTATION);
+    this.propagator = otel.getPropagators().getTextMapPropagator();
+  }
+
+  /**
+   * The server span of a task push ({@code name}, e.g. {@code POST /tasks/v1/chunks}), continuing
+   * the trace its {@code traceparent} header names, current until closed. The worker opens these
+   * itself rather than through a tracing filter on every request: a filter made each push's
+   * response reactive, which cost a tenth of no-op chunk throughput
+   * (bench/results/observability-cost.md).
+   */
+  public Step push(String name, UnaryOperator<String> headers) {
+    Context parent = propagator.extract(Context.root(), headers, HEADERS);
+    Span span =
+        tracer
+            .spanBuilder(name)
+            .setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .setAttribute("http.route", name.substring(name.indexOf(' ') + 1))
+            .startSpan();
+    return new Step(span, span.makeCurrent());
   }
 
   /**
@@ -60,6 +100,15 @@ public class Tracing {
     /** What the step ended with, e.g. {@code committed}, {@code busy}. */
     public Step outcome(String outcome) {
       span.setAttribute("simrun.outcome", outcome);
+      return this;
+    }
+
+    /** The HTTP status a push was answered with; a 5xx marks the span as an error. */
+    public Step status(int code) {
+      span.setAttribute("http.response.status_code", code);
+      if (code >= 500) {
+        span.setStatus(StatusCode.ERROR);
+      }
       return this;
     }
 

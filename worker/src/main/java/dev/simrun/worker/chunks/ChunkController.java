@@ -4,6 +4,7 @@ import dev.simrun.problems.ProblemResponses;
 import dev.simrun.shared.dispatch.TaskPayloads;
 import dev.simrun.shared.dispatch.TaskPayloads.ChunkTask;
 import dev.simrun.shared.logging.LogFields;
+import dev.simrun.shared.tracing.Tracing;
 import dev.simrun.worker.TaskAnswer;
 import dev.simrun.worker.WorkerConfig;
 import dev.simrun.worker.auth.TaskDelivery;
@@ -39,8 +40,18 @@ class ChunkController {
   private final ChunkSlots slots;
   private final ChunkMetrics metrics;
   private final String retryAfter;
+  private final Tracing tracing;
 
-  ChunkController(ChunkRunner runner, ChunkSlots slots, ChunkMetrics metrics, WorkerConfig config) {
+  /** The server span of a push, named as HTTP server spans are: method and route. */
+  static final String PUSH_SPAN = "POST " + TaskPayloads.CHUNK_PATH;
+
+  ChunkController(
+      ChunkRunner runner,
+      ChunkSlots slots,
+      ChunkMetrics metrics,
+      WorkerConfig config,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.runner = runner;
     this.slots = slots;
     this.metrics = metrics;
@@ -50,8 +61,11 @@ class ChunkController {
   @SuppressWarnings("try") // the log fields hold for the whole block
   @Post(TaskPayloads.CHUNK_PATH)
   HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) throws InterruptedException {
-    try (LogFields fields = LogFields.chunk(task.simulationId(), task.chunkIndex())) {
-      return runLogged(task, request);
+    try (Tracing.Step push = tracing.push(PUSH_SPAN, request.getHeaders()::get);
+        LogFields fields = LogFields.chunk(task.simulationId(), task.chunkIndex())) {
+      HttpResponse<?> response = runLogged(task, request);
+      push.status(response.code());
+      return response;
     }
   }
 

@@ -35,6 +35,9 @@ class FinalizeController {
   private final TasksConfig tasks;
   private final Tracing tracing;
 
+  /** The server span of a push, named as HTTP server spans are: method and route. */
+  static final String PUSH_SPAN = "POST " + TaskPayloads.FINALIZE_PATH;
+
   FinalizeController(Finalizer finalizer, TasksConfig tasks, Tracing tracing) {
     this.finalizer = finalizer;
     this.tasks = tasks;
@@ -45,11 +48,14 @@ class FinalizeController {
   @Post(TaskPayloads.FINALIZE_PATH)
   HttpResponse<?> run(@Body FinalizeTask task, HttpRequest<?> request) {
     TaskDelivery delivery = TaskDelivery.of(request.getHeaders());
-    try (LogFields fields = LogFields.simulation(task.simulationId());
+    try (Tracing.Step push = tracing.push(PUSH_SPAN, request.getHeaders()::get);
+        LogFields fields = LogFields.simulation(task.simulationId());
         Tracing.Step step = tracing.step("simulation.finalize", task.simulationId(), null)) {
       FinalizeOutcome outcome = finalizer.run(task, tasks.lastAttempt(delivery.failedAttempts()));
       step.outcome(outcome.getClass().getSimpleName());
-      return answer(task, request, delivery, outcome);
+      HttpResponse<?> response = answer(task, request, delivery, outcome);
+      push.status(response.code());
+      return response;
     }
   }
 
