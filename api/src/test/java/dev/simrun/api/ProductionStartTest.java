@@ -1,16 +1,11 @@
 package dev.simrun.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.simrun.shared.config.InvalidConfigurationException;
-import dev.simrun.shared.config.ProductionSettings;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.env.PropertySource;
+import dev.simrun.shared.testing.ProductionStarts;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,15 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProductionStartTest {
 
-  /** What the service's application.yml lists (simrun.production.required). */
   static List<String> required() {
-    try (ApplicationContext context =
-        ApplicationContext.builder().environmentPropertySource(false).build()) {
-      context.getEnvironment().start();
-      List<String> required = ProductionSettings.required(context.getEnvironment());
-      assertThat(required).as(ProductionSettings.REQUIRED).isNotEmpty();
-      return required;
-    }
+    return ProductionStarts.required();
   }
 
   /** What infra/cloud_run.tf gives the service, in the form it takes there. */
@@ -63,18 +51,6 @@ class ProductionStartTest {
     return env;
   }
 
-  static ApplicationContext start(Map<String, Object> env) {
-    return ApplicationContext.builder()
-        .environmentPropertySource(false)
-        .propertySources(
-            PropertySource.of(
-                "env",
-                env,
-                PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE,
-                PropertySource.Origin.of("environment variables")))
-        .start();
-  }
-
   @Test
   void theEnvironmentHereGivesEveryRequiredSetting() {
     assertThat(production()).containsKeys(required().toArray(String[]::new));
@@ -85,39 +61,13 @@ class ProductionStartTest {
   void withoutOneRequiredSettingTheStartStopsNamingIt(String variable) {
     Map<String, Object> env = production();
     env.remove(variable);
-    assertRefused(env, variable);
+    ProductionStarts.assertRefused(env, variable);
   }
 
   @Test
   void aBlankSettingCountsAsMissing() {
     Map<String, Object> env = production();
     env.put("SIMRUN_PUBSUB_PROJECT", " ");
-    assertRefused(env, "SIMRUN_PUBSUB_PROJECT");
-  }
-
-  private static void assertRefused(Map<String, Object> env, String variable) {
-    assertThatThrownBy(() -> start(env).close())
-        .satisfies(
-            e ->
-                assertThat(invalid(e))
-                    .as("an InvalidConfigurationException among the causes of %s", e)
-                    .hasValueSatisfying(
-                        i ->
-                            assertThat(i.getMessage())
-                                .isEqualTo(
-                                    "invalid configuration: "
-                                        + variable
-                                        + " is not set; a service in production"
-                                        + " (K_SERVICE=simrun-api) needs it, as"
-                                        + " infra/cloud_run.tf sets it")));
-  }
-
-  private static Optional<InvalidConfigurationException> invalid(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof InvalidConfigurationException i) {
-        return Optional.of(i);
-      }
-    }
-    return Optional.empty();
+    ProductionStarts.assertRefused(env, "SIMRUN_PUBSUB_PROJECT");
   }
 }
