@@ -121,21 +121,7 @@ final class ServiceProcess implements AutoCloseable {
       Map<String, String> env,
       List<String> jvmArgs,
       Path logDir) {
-    List<String> others = List.of(otherModule.split("/"));
-    String classpath =
-        Arrays.stream(servicesClasspath().split(File.pathSeparator))
-                .filter(
-                    entry ->
-                        others.stream()
-                            .noneMatch(
-                                other ->
-                                    entry.contains("/" + other + "/target/")
-                                        || entry.contains("/simrun-" + other + "/")
-                                        || ONLY_IN.getOrDefault(other, List.of()).stream()
-                                            .anyMatch(entry::contains)))
-                .collect(Collectors.joining(File.pathSeparator))
-            + File.pathSeparator
-            + benchClasses();
+    String classpath = classpath(otherModule) + File.pathSeparator + benchClasses();
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
@@ -163,6 +149,46 @@ final class ServiceProcess implements AutoCloseable {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The classpath of whatever is not {@code otherModule}. For one service ({@code otherModule} is
+   * the other one) that is exactly what its image runs: its own jar and the runtime classpath its
+   * build wrote to {@code target/runtime-classpath.txt}, so it never runs with the other service's
+   * libraries (the api's HTTP tracing filter and security filter would otherwise sit in front of
+   * the worker's handlers). For anything else ({@code "api/worker"}: the emulator) it is this
+   * module's runtime classpath less both services.
+   */
+  private static String classpath(String otherModule) {
+    List<String> entries = List.of(servicesClasspath().split(File.pathSeparator));
+    List<String> others = List.of(otherModule.split("/"));
+    List<String> services = List.of("api", "worker");
+    if (others.size() == 1 && services.contains(otherModule)) {
+      String module = services.get(1 - services.indexOf(otherModule));
+      String own =
+          entries.stream()
+              .filter(entry -> entry.contains("/" + module + "/target/"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("no " + module + " build on " + entries));
+      // The jar or target/classes: either way, its build's target directory holds the file.
+      Path runtime = Path.of(own).getParent().resolve("runtime-classpath.txt");
+      try {
+        return own + File.pathSeparator + Files.readString(runtime, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot read " + runtime + "; build with ./mvnw -pl bench -am package -DskipTests", e);
+      }
+    }
+    return entries.stream()
+        .filter(
+            entry ->
+                others.stream()
+                    .noneMatch(
+                        other ->
+                            entry.contains("/" + other + "/target/")
+                                || entry.contains("/simrun-" + other + "/")))
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   /** The runtime classpath with the api and the worker, written by {@code mvn package}. */
@@ -200,13 +226,6 @@ final class ServiceProcess implements AutoCloseable {
     env.put("SIMRUN_IDENTITY_ISSUERS_PRIMARY_AUDIENCE", "simrun-local");
     return env;
   }
-
-  /**
-   * Libraries only one service depends on, left out with it: Micronaut Security on the worker's
-   * classpath would put the api's security filter in front of the worker's push handlers.
-   */
-  private static final Map<String, List<String>> ONLY_IN =
-      Map.of("api", List.of("/io/micronaut/security/"));
 
   /** The development issuer of the last {@link #serviceEnv}: the emulator. */
   private static volatile String issuer = "http://127.0.0.1:8123";

@@ -16,12 +16,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * A SimRun service (api or worker) in a process of its own, as in production: its classpath is this
- * test's classpath without the other service's classes, so each sees only its own beans. Logs go to
- * {@code target/e2e-logs/}, one file per start.
+ * A SimRun service (api or worker) in a process of its own, as in production: on its own runtime
+ * classpath, so each sees only its own beans and libraries. Logs go to {@code target/e2e-logs/},
+ * one file per start.
  */
 public final class ServiceProcess implements AutoCloseable {
   static final Path LOGS = Path.of("target", "e2e-logs");
@@ -50,13 +49,6 @@ public final class ServiceProcess implements AutoCloseable {
     this.process = process;
     this.log = log;
   }
-
-  /**
-   * Libraries only one service depends on, left out with it: Micronaut Security on the worker's
-   * classpath would put the api's security filter in front of the worker's push handlers.
-   */
-  private static final Map<String, List<String>> ONLY_IN =
-      Map.of("api", List.of("/io/micronaut/security/"));
 
   /**
    * Starts {@code mainClass} with {@code env} (plus PORT) and waits until {@code /health} answers.
@@ -95,20 +87,43 @@ public final class ServiceProcess implements AutoCloseable {
     return launch(name, port, javaCommand(mainClass, otherModule), env);
   }
 
-  /** {@code mainClass} in a JVM of its own, with this test's classpath less the other service. */
+  /**
+   * {@code mainClass} in a JVM of its own, on exactly the classpath its image runs: the service's
+   * own build (its jar, or its classes) from this test's classpath and the runtime libraries its
+   * build listed in {@code target/runtime-classpath.txt} (see the parent pom). Neither service sees
+   * the other's libraries or this test's (the api's security and tracing filters, the test logging
+   * configuration).
+   */
   private static List<String> javaCommand(String mainClass, String otherModule) {
-    String classpath =
+    String module =
+        switch (otherModule) {
+          case "api" -> "worker";
+          case "worker" -> "api";
+          default -> throw new IllegalArgumentException("not a service: " + otherModule);
+        };
+    String own =
         Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-            .filter(
-                entry ->
-                    !entry.contains("/" + otherModule + "/target/")
-                        && !entry.contains("/simrun-" + otherModule + "/")
-                        && ONLY_IN.getOrDefault(otherModule, List.of()).stream()
-                            .noneMatch(entry::contains))
-            .collect(Collectors.joining(java.io.File.pathSeparator));
+            .filter(entry -> entry.contains("/" + module + "/target/"))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("no " + module + " build on the classpath"));
+    // The jar or target/classes: either way, its build's target directory holds the list.
+    Path list = Path.of(own).getParent().resolve("runtime-classpath.txt");
+    String libraries;
+    try {
+      libraries = Files.readString(list).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + list + "; build with ./mvnw package", e);
+    }
     List<String> command = new ArrayList<>();
     command.add(java());
-    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, mainClass));
+    command.addAll(
+        List.of(
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-cp",
+            own + java.io.File.pathSeparator + libraries,
+            mainClass));
     return List.copyOf(command);
   }
 
