@@ -2,6 +2,7 @@ package dev.simrun.worker.chunks;
 
 import dev.simrun.shared.simulations.Priority;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -12,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worker's chunk metrics (docs/metrics.md): attempts started, succeeded, failed, dead-lettered
@@ -62,6 +65,14 @@ public class ChunkMetrics {
   private final MeterRegistry registry;
   private final Clock clock;
 
+  /**
+   * Every meter this has registered, by name and labels: a chunk then costs a map lookup per meter
+   * instead of a builder and the registry's own lookup.
+   */
+  private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
+
+  private record MeterKey(String name, String kind, String priority, @Nullable String label) {}
+
   public ChunkMetrics(Optional<MeterRegistry> registry, Clock clock) {
     this.registry = registry.orElseGet(CompositeMeterRegistry::new);
     this.clock = clock;
@@ -69,10 +80,15 @@ public class ChunkMetrics {
 
   /** The worker refused a push before claiming its chunk. */
   public void refused(String reason, String kind, Priority priority) {
-    Counter.builder("simrun.chunks.refused")
-        .description("Chunk pushes the worker refused (429) before claiming the chunk")
-        .tags("reason", reason, "kind", kind, "priority", priority.wire())
-        .register(registry)
+    ((Counter)
+            meters.computeIfAbsent(
+                new MeterKey("simrun.chunks.refused", kind, priority.wire(), reason),
+                key ->
+                    Counter.builder(key.name())
+                        .description(
+                            "Chunk pushes the worker refused (429) before claiming the chunk")
+                        .tags("reason", reason, "kind", kind, "priority", key.priority())
+                        .register(registry)))
         .increment();
   }
 
@@ -158,22 +174,31 @@ public class ChunkMetrics {
     }
 
     private Counter counter(String name, String description) {
-      return Counter.builder(name)
-          .description(description)
-          .tags("kind", kind, "priority", priority)
-          .register(registry);
+      return (Counter)
+          meters.computeIfAbsent(
+              new MeterKey(name, kind, priority, null),
+              key ->
+                  Counter.builder(name)
+                      .description(description)
+                      .tags("kind", kind, "priority", priority)
+                      .register(registry));
     }
 
     private Timer timer(String name, String description, @Nullable String outcome) {
-      Timer.Builder builder =
-          Timer.builder(name)
-              .description(description)
-              .tags("kind", kind, "priority", priority)
-              .serviceLevelObjectives(BUCKETS);
-      if (outcome != null) {
-        builder.tag("outcome", outcome);
-      }
-      return builder.register(registry);
+      return (Timer)
+          meters.computeIfAbsent(
+              new MeterKey(name, kind, priority, outcome),
+              key -> {
+                Timer.Builder builder =
+                    Timer.builder(name)
+                        .description(description)
+                        .tags("kind", kind, "priority", priority)
+                        .serviceLevelObjectives(BUCKETS);
+                if (outcome != null) {
+                  builder.tag("outcome", outcome);
+                }
+                return builder.register(registry);
+              });
     }
   }
 
