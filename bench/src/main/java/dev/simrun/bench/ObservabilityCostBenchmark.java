@@ -1104,7 +1104,7 @@ public final class ObservabilityCostBenchmark {
   }
 
   private static String value(double v, String unit) {
-    return unit.equals("ms") || unit.equals("µs")
+    return unit.equals("ms")
         ? String.format(Locale.ROOT, "%.1f", v)
         : String.format(Locale.ROOT, "%,.0f", v);
   }
