@@ -131,7 +131,16 @@ public final class ObservabilityCostBenchmark {
   // ------------------------------------------------------------------ the run
 
   static final int DEFAULT_TASKS = PipelineThroughputBenchmark.DEFAULT_TASKS;
-  static final int WARMUPS = 2;
+
+  /**
+   * Warm-up rounds before the measured ones: the JIT compiler is still busy for about four rounds
+   * (its time shows in CPU per task, more on a stack with more code on its path), so five.
+   */
+  static final int WARMUPS = 5;
+
+  /** A warm-up round's submit load runs at most this long: it only warms the submit path. */
+  static final int WARMUP_SECONDS = 10;
+
   static final int RUNS = 5;
   static final int DEFAULT_CHUNKS = 100;
 
@@ -258,9 +267,34 @@ public final class ObservabilityCostBenchmark {
       ServiceProcess worker,
       int workerMetricsPort,
       PipelineThroughputBenchmark.SimRun pipeline) {
-    /** CPU time used so far (user + system, ns): the api's, then the worker's. */
+    /**
+     * CPU time used so far (user + system, ns): the api's, then the worker's; then both processes'
+     * JIT compile time so far (ms, {@code jstat -compiler}), to show whether the JIT has settled.
+     */
     long[] cpuNanos() {
-      return new long[] {cpuNanos(api), cpuNanos(worker)};
+      return new long[] {cpuNanos(api), cpuNanos(worker), jitMillis(api) + jitMillis(worker)};
+    }
+
+    private static long jitMillis(ServiceProcess service) {
+      Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+      try {
+        Process p =
+            new ProcessBuilder(jstat.toString(), "-compiler", Long.toString(service.pid()))
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines =
+            new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        p.waitFor();
+        // "Compiled Failed Invalid Time FailedType FailedMethod", then the values; Time in s.
+        List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+        String[] values = lines.get(1).trim().split("\\s+");
+        return Math.round(Double.parseDouble(values[names.indexOf("Time")]) * 1000);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("jstat -compiler " + service.pid() + " failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     private static long cpuNanos(ServiceProcess service) {
@@ -297,15 +331,20 @@ public final class ObservabilityCostBenchmark {
    * per task in microseconds: unlike a rate it does not depend on what else the 2 cores were doing,
    * so it shows the same cost with much less noise.
    */
-  record Cpu(double apiMicros, double workerMicros) {
+  record Cpu(double apiMicros, double workerMicros, double jitMillis) {
     double totalMicros() {
       return apiMicros + workerMicros;
     }
 
-    /** {@code before} and {@code after} in nanoseconds, api and worker. */
+    /**
+     * {@code before} and {@code after}: CPU nanoseconds of the api and the worker, then both
+     * processes' JIT compile time in milliseconds.
+     */
     static Cpu perTask(long[] before, long[] after, int tasks) {
       return new Cpu(
-          (after[0] - before[0]) / 1000.0 / tasks, (after[1] - before[1]) / 1000.0 / tasks);
+          (after[0] - before[0]) / 1000.0 / tasks,
+          (after[1] - before[1]) / 1000.0 / tasks,
+          after[2] - before[2]);
     }
   }
 
@@ -405,19 +444,26 @@ public final class ObservabilityCostBenchmark {
             System.out.printf(
                 Locale.ROOT,
                 "  %-8s %-3s throughput %7.0f tasks/s first start -> last commit, %7.0f tasks/s"
-                    + " trigger -> last commit; CPU per task %.0f us (api %.0f, worker %.0f)%n",
+                    + " trigger -> last commit; CPU per task %.0f us (api %.0f, worker %.0f), JIT"
+                    + " %.0f ms%n",
                 name,
                 stack.label(),
                 run.windowRate(),
                 run.triggerRate(),
                 cpu.totalMicros(),
                 cpu.apiMicros(),
-                cpu.workerMicros());
+                cpu.workerMicros(),
+                cpu.jitMillis());
           }
           for (Stack stack : order) {
             scrapeIfOn(scraper, stack);
             System.gc();
-            Latency latency = submitLatency(stack, settings, tasks);
+            Latency latency =
+                submitLatency(
+                    stack,
+                    settings,
+                    tasks,
+                    warmup ? Math.min(settings.seconds(), WARMUP_SECONDS) : settings.seconds());
             scraper.stop();
             if (!warmup) {
               results.get(stack.label()).latency.add(latency);
@@ -577,12 +623,12 @@ public final class ObservabilityCostBenchmark {
    * run created (the queue purged, the simulations deleted, tables vacuumed), so every run starts
    * from the same state.
    */
-  private static Latency submitLatency(Stack stack, Settings settings, CloudTasksClient tasks)
-      throws Exception {
+  private static Latency submitLatency(
+      Stack stack, Settings settings, CloudTasksClient tasks, int seconds) throws Exception {
     SubmitLatencyBenchmark.Run run;
     try (SubmitLatencyBenchmark.Load load =
         new SubmitLatencyBenchmark.Load(stack.api().url(), settings.chunks(), settings.rate(), 0)) {
-      run = load.run(settings.seconds());
+      run = load.run(seconds);
     }
     long backlog = SubmitLatencyBenchmark.outboxRows(stack.database());
     long start = System.nanoTime();
@@ -847,6 +893,13 @@ public final class ObservabilityCostBenchmark {
             figure("CPU per task, api + worker", "µs", false, true, r -> r.cpu, Cpu::totalMicros),
             figure("CPU per task, api", "µs", false, false, r -> r.cpu, Cpu::apiMicros),
             figure("CPU per task, worker", "µs", false, false, r -> r.cpu, Cpu::workerMicros),
+            figure(
+                "JIT compile time during the run, api + worker",
+                "ms",
+                false,
+                false,
+                r -> r.cpu,
+                Cpu::jitMillis),
             figure("Submit latency p50", "ms", false, true, r -> r.latency, Latency::p50),
             figure("Submit latency p90", "ms", false, true, r -> r.latency, Latency::p90),
             figure("Submit latency p99", "ms", false, true, r -> r.latency, Latency::p99));
@@ -871,10 +924,11 @@ public final class ObservabilityCostBenchmark {
     md.append(
         String.format(
             Locale.ROOT,
-            "- %d warm-up rounds, then %d measured rounds; each round runs every stack's"
-                + " throughput, then every stack's submit latency, each stack going first in turn"
-                + " (off first in the first round)%s\n",
+            "- %d warm-up rounds (their submit load at most %d s), then %d measured rounds; each"
+                + " round runs every stack's throughput, then every stack's submit latency, each"
+                + " stack going first in turn (off first in the first round)%s\n",
             settings.warmups(),
+            WARMUP_SECONDS,
             settings.runs(),
             settings.full() ? "" : "; SHORTENED RUN, not a result"));
     md.append("- Reproduce (from the repository root, `JAVA_HOME` at a JDK 21+):\n\n");
@@ -1022,7 +1076,7 @@ public final class ObservabilityCostBenchmark {
       md.append('\n');
       md.append("- ")
           .append(label)
-          .append(", CPU per task µs (api + worker = api / worker): ")
+          .append(", CPU per task µs (api + worker = api / worker; JIT ms): ")
           .append(
               String.join(
                   ", ",
@@ -1031,10 +1085,11 @@ public final class ObservabilityCostBenchmark {
                           c ->
                               String.format(
                                   Locale.ROOT,
-                                  "%.1f = %.1f / %.1f",
+                                  "%.0f = %.0f / %.0f; %.0f",
                                   c.totalMicros(),
                                   c.apiMicros(),
-                                  c.workerMicros()))
+                                  c.workerMicros(),
+                                  c.jitMillis()))
                       .toList()))
           .append('\n');
       md.append("- ").append(label).append(", submit p50 / p90 / p99 / max ms (errors): ");
