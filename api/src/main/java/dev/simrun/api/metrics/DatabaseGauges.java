@@ -42,11 +42,56 @@ class DatabaseGauges {
   private final Clock clock;
   private final AtomicLong outbox = new AtomicLong();
   private final Map<String, AtomicLong> simulations = new LinkedHashMap<>();
-  private final MultiGauge runStart;
-  private final MultiGauge runEnd;
-  private final MultiGauge runDuration;
-  private final MultiGauge runStatus;
-  private final MultiGauge runSimulations;
+  private final Rows runStart;
+  private final Rows runEnd;
+  private final Rows runDuration;
+  private final Rows runStatus;
+  private final Rows runSimulations;
+
+  /**
+   * The rows of one {@link MultiGauge}, kept from one refresh to the next: each row reads a holder
+   * that a refresh updates, so a batch's meter stays registered while it exists. Re-registering the
+   * rows each time (MultiGauge's overwrite) would remove and add every meter, and a scrape in
+   * between would find the batch missing.
+   */
+  private static final class Rows {
+    private final MultiGauge gauge;
+    private final Map<Tags, AtomicDouble> values = new HashMap<>();
+    private final Map<Tags, AtomicDouble> next = new LinkedHashMap<>();
+
+    Rows(MultiGauge gauge) {
+      this.gauge = gauge;
+    }
+
+    void put(Tags tags, double value) {
+      AtomicDouble holder = values.getOrDefault(tags, new AtomicDouble());
+      holder.set(value);
+      next.put(tags, holder);
+    }
+
+    /** Publishes the rows put since the last call; a row not put again is removed. */
+    void publish() {
+      List<MultiGauge.Row<?>> rows = new ArrayList<>();
+      next.forEach((tags, holder) -> rows.add(MultiGauge.Row.of(tags, holder, AtomicDouble::get)));
+      gauge.register(rows, false);
+      values.clear();
+      values.putAll(next);
+      next.clear();
+    }
+  }
+
+  /** A double a gauge reads while the refresh writes it. */
+  private static final class AtomicDouble {
+    private volatile double value;
+
+    void set(double value) {
+      this.value = value;
+    }
+
+    double get() {
+      return value;
+    }
+  }
 
   DatabaseGauges(TransactionOperations<Connection> tx, MeterRegistry registry, Clock clock) {
     this.tx = tx;
@@ -63,34 +108,39 @@ class DatabaseGauges {
           .register(registry);
     }
     runStart =
-        MultiGauge.builder("simrun.batch.last.run.start.time.seconds")
-            .description("When each batch's latest run started (seconds since the epoch)")
-            .register(registry);
+        new Rows(
+            MultiGauge.builder("simrun.batch.last.run.start.time.seconds")
+                .description("When each batch's latest run started (seconds since the epoch)")
+                .register(registry));
     runEnd =
-        MultiGauge.builder("simrun.batch.last.run.end.time.seconds")
-            .description(
-                "When each batch's latest run ended (seconds since the epoch); 0 while it runs")
-            .register(registry);
+        new Rows(
+            MultiGauge.builder("simrun.batch.last.run.end.time.seconds")
+                .description(
+                    "When each batch's latest run ended (seconds since the epoch); 0 while it runs")
+                .register(registry));
     runDuration =
-        MultiGauge.builder("simrun.batch.last.run.duration.seconds")
-            .description("How long each batch's latest run ran, or has run so far")
-            .register(registry);
+        new Rows(
+            MultiGauge.builder("simrun.batch.last.run.duration.seconds")
+                .description("How long each batch's latest run ran, or has run so far")
+                .register(registry));
     runStatus =
-        MultiGauge.builder("simrun.batch.last.run.status")
-            .description("1 for the status of each batch's latest run, 0 for the others")
-            .register(registry);
+        new Rows(
+            MultiGauge.builder("simrun.batch.last.run.status")
+                .description("1 for the status of each batch's latest run, 0 for the others")
+                .register(registry));
     runSimulations =
-        MultiGauge.builder("simrun.batch.last.run.simulations")
-            .description(
-                "The simulations of each batch's latest run: done, failed, timed_out, cancelled,"
-                    + " running")
-            .register(registry);
+        new Rows(
+            MultiGauge.builder("simrun.batch.last.run.simulations")
+                .description(
+                    "The simulations of each batch's latest run: done, failed, timed_out,"
+                        + " cancelled, running")
+                .register(registry));
   }
 
   @Scheduled(
       fixedDelay = "${simrun.metrics.refresh-interval:15s}",
       initialDelay = "${simrun.metrics.refresh-interval:15s}")
-  void refresh() {
+  synchronized void refresh() {
     try {
       tx.executeRead(
           st -> {
@@ -169,21 +219,15 @@ class DatabaseGauges {
         }
       }
     }
-    List<MultiGauge.Row<?>> starts = new ArrayList<>();
-    List<MultiGauge.Row<?>> ends = new ArrayList<>();
-    List<MultiGauge.Row<?>> durations = new ArrayList<>();
     double now = clock.millis() / 1000.0;
-    List<MultiGauge.Row<?>> statuses = new ArrayList<>();
-    List<MultiGauge.Row<?>> counts = new ArrayList<>();
     for (LatestRun run : latest) {
       Tags batch = Tags.of("batch", run.batch());
-      starts.add(MultiGauge.Row.of(batch, run.startSeconds()));
-      ends.add(MultiGauge.Row.of(batch, run.endSeconds()));
+      runStart.put(batch, run.startSeconds());
+      runEnd.put(batch, run.endSeconds());
       double until = run.endSeconds() > 0 ? run.endSeconds() : now;
-      durations.add(MultiGauge.Row.of(batch, Math.max(0, until - run.startSeconds())));
+      runDuration.put(batch, Math.max(0, until - run.startSeconds()));
       for (String status : RUN_STATUSES) {
-        statuses.add(
-            MultiGauge.Row.of(batch.and("status", status), status.equals(run.status()) ? 1 : 0));
+        runStatus.put(batch.and("status", status), status.equals(run.status()) ? 1 : 0);
       }
       Map<String, Long> byStatus = members.getOrDefault(run.id(), Map.of());
       boolean timedOut = run.status().equals("TIMED_OUT");
@@ -195,12 +239,10 @@ class DatabaseGauges {
       outcome.put("timed_out", timedOut ? cancelled : 0L);
       outcome.put("cancelled", timedOut ? 0L : cancelled);
       outcome.put("running", ACTIVE.stream().mapToLong(s -> byStatus.getOrDefault(s, 0L)).sum());
-      outcome.forEach((name, n) -> counts.add(MultiGauge.Row.of(batch.and("outcome", name), n)));
+      outcome.forEach((name, n) -> runSimulations.put(batch.and("outcome", name), n));
     }
-    runStart.register(starts, true);
-    runEnd.register(ends, true);
-    runDuration.register(durations, true);
-    runStatus.register(statuses, true);
-    runSimulations.register(counts, true);
+    for (Rows rows : List.of(runStart, runEnd, runDuration, runStatus, runSimulations)) {
+      rows.publish();
+    }
   }
 }
