@@ -34,16 +34,13 @@ final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final int port;
-  private final int managementPort;
   private final Path log;
   private final List<String> jvmArgs;
 
-  private ServiceProcess(
-      String name, Process process, int port, int managementPort, Path log, List<String> jvmArgs) {
+  private ServiceProcess(String name, Process process, int port, Path log, List<String> jvmArgs) {
     this.name = name;
     this.process = process;
     this.port = port;
-    this.managementPort = managementPort;
     this.log = log;
     this.jvmArgs = jvmArgs;
   }
@@ -52,35 +49,19 @@ final class ServiceProcess implements AutoCloseable {
    * Starts {@code mainClass} with {@code env} (plus PORT) and waits until {@code /health} answers
    * 200.
    *
-   * @param otherModule the other service's module (api or worker), left out of the classpath
+   * @param otherModule the other service's module (api or worker): the service runs on its own
+   *     runtime classpath (see {@link #classpath})
    */
   static ServiceProcess start(
       String name,
       int port,
-      String mainClass,
-      String otherModule,
-      Map<String, String> env,
-      List<String> jvmArgs,
-      Path logDir) {
-    return start(name, port, port, mainClass, otherModule, env, jvmArgs, logDir);
-  }
-
-  /**
-   * As {@link #start(String, int, String, String, Map, List, Path)}, for a service whose management
-   * endpoints ({@code /health} among them) listen on {@code managementPort}, which {@code env}
-   * gives it; the same as {@code port} when they share the service's port.
-   */
-  static ServiceProcess start(
-      String name,
-      int port,
-      int managementPort,
       String mainClass,
       String otherModule,
       Map<String, String> env,
       List<String> jvmArgs,
       Path logDir) {
     ServiceProcess service =
-        launch(name, port, managementPort, mainClass, List.of(), otherModule, env, jvmArgs, logDir);
+        launch(name, port, mainClass, List.of(), otherModule, env, jvmArgs, logDir);
     service.awaitHealthy(Duration.ofSeconds(90));
     return service;
   }
@@ -100,7 +81,6 @@ final class ServiceProcess implements AutoCloseable {
         launch(
             "cloud-tasks-emulator",
             port,
-            port,
             "dev.simrun.emulator.tasks.Main",
             args,
             "api/worker",
@@ -114,7 +94,6 @@ final class ServiceProcess implements AutoCloseable {
   private static ServiceProcess launch(
       String name,
       int port,
-      int managementPort,
       String mainClass,
       List<String> args,
       String otherModule,
@@ -136,7 +115,7 @@ final class ServiceProcess implements AutoCloseable {
       pb.environment().put("PORT", Integer.toString(port));
       // The management port (/prometheus): a free one, so that runs side by side never collide.
       pb.environment().putIfAbsent("SIMRUN_METRICS_PORT", Integer.toString(freePort()));
-      return new ServiceProcess(name, pb.start(), port, managementPort, log, jvmArgs);
+      return new ServiceProcess(name, pb.start(), port, log, jvmArgs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -316,11 +295,6 @@ final class ServiceProcess implements AutoCloseable {
     return port;
   }
 
-  /** Where the management endpoints answer: {@link #url()} unless they have a port of their own. */
-  String managementUrl() {
-    return "http://127.0.0.1:" + managementPort;
-  }
-
   /** {@code host:port}, for a gRPC client. */
   String endpoint() {
     return "127.0.0.1:" + port;
@@ -378,7 +352,7 @@ final class ServiceProcess implements AutoCloseable {
       try {
         HttpResponse<Void> r =
             http.send(
-                HttpRequest.newBuilder(URI.create(managementUrl() + "/health"))
+                HttpRequest.newBuilder(URI.create(url() + "/health"))
                     .timeout(Duration.ofSeconds(2))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
 public final class PrometheusText {
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
+  private static final Pattern UUID_LIKE =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern LABEL =
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final HttpClient HTTP =
@@ -109,6 +112,25 @@ public final class PrometheusText {
         .filter(s -> s.labels().entrySet().containsAll(wanted.entrySet()))
         .mapToDouble(Sample::value)
         .sum();
+  }
+
+  /**
+   * Every label value that looks like a UUID, as {@code name{label="value"}}: a label that names a
+   * simulation, an owner or a chunk, whose values would grow without bound. Empty on a sound page.
+   */
+  public List<String> idLikeLabels() {
+    List<String> found = new java.util.ArrayList<>();
+    for (Sample sample : samples) {
+      sample
+          .labels()
+          .forEach(
+              (label, value) -> {
+                if (UUID_LIKE.matcher(value).find()) {
+                  found.add(sample.name() + "{" + label + "=\"" + value + "\"}");
+                }
+              });
+    }
+    return found;
   }
 
   /** Whether any sample of {@code name} has labels including {@code labels}. */
