@@ -141,7 +141,7 @@ public final class ObservabilityCostBenchmark {
   /** A warm-up round's submit load runs at most this long: it only warms the submit path. */
   static final int WARMUP_SECONDS = 10;
 
-  static final int RUNS = 5;
+  static final int RUNS = 8;
   static final int DEFAULT_CHUNKS = 100;
 
   /**
