@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.simrun.emulator.tasks.CloudTasksEmulator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,10 +111,9 @@ public final class ObservabilityCostBenchmark {
   /**
    * The stacks by label, in the order they start; "off" is the baseline the others are costed on.
    */
-  static final Map<String, Map<String, String>> STACKS =
-      Map.of("off", OBSERVABILITY_OFF, "on", OBSERVABILITY_ON, "all", OBSERVABILITY_ALL);
+  static final Map<String, Map<String, String>> STACKS = stacks();
 
-  static final List<String> LABELS = List.of("off", "on", "all");
+  static final List<String> LABELS = List.copyOf(STACKS.keySet());
 
   /** The stack whose cost the goal is judged on: production's settings. */
   static final String GOAL_STACK = "on";
@@ -142,6 +142,16 @@ public final class ObservabilityCostBenchmark {
   static final int WARMUP_SECONDS = 10;
 
   static final int RUNS = 8;
+
+  /**
+   * A round's submit load runs in slices of this length, the stacks taking turns slice by slice.
+   * Measured as one 30-s run per stack, a round's p50 fell into one of two modes about 3 ms apart
+   * for reasons outside the stacks (the same stack moved between them from round to round), so the
+   * median over 8 rounds mostly showed which stack had been lucky; short turns spread those swings
+   * over every stack alike.
+   */
+  static final int SLICE_SECONDS = 5;
+
   static final int DEFAULT_CHUNKS = 100;
 
   /**
@@ -267,34 +277,40 @@ public final class ObservabilityCostBenchmark {
       ServiceProcess worker,
       int workerMetricsPort,
       PipelineThroughputBenchmark.SimRun pipeline) {
-    /**
-     * CPU time used so far (user + system, ns): the api's, then the worker's; then both processes'
-     * JIT compile time so far (ms, {@code jstat -compiler}), to show whether the JIT has settled.
-     */
-    long[] cpuNanos() {
-      return new long[] {cpuNanos(api), cpuNanos(worker), jitMillis(api) + jitMillis(worker)};
+    /** What the stack's two processes have used so far. */
+    Usage usage() {
+      return new Usage(
+          cpuNanos(api), cpuNanos(worker), compilerThreads(api), compilerThreads(worker));
     }
 
-    private static long jitMillis(ServiceProcess service) {
-      Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
-      try {
-        Process p =
-            new ProcessBuilder(jstat.toString(), "-compiler", Long.toString(service.pid()))
-                .redirectErrorStream(true)
-                .start();
-        List<String> lines =
-            new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        p.waitFor();
-        // "Compiled Failed Invalid Time FailedType FailedMethod", then the values; Time in s.
-        List<String> names = List.of(lines.get(0).trim().split("\\s+"));
-        String[] values = lines.get(1).trim().split("\\s+");
-        return Math.round(Double.parseDouble(values[names.indexOf("Time")]) * 1000);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalStateException("jstat -compiler " + service.pid() + " failed", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+    /**
+     * CPU time (user + system, ns) of each of the service's JIT compiler threads, by thread id,
+     * from Linux's per-thread counters ({@code /proc/<pid>/task/<tid>/stat}, in clock ticks).
+     */
+    private static Map<Long, Long> compilerThreads(ServiceProcess service) {
+      Map<Long, Long> threads = new HashMap<>();
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(service.pid()), "task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            String name = Files.readString(task.resolve("comm")).trim();
+            if (!COMPILER_THREAD.matcher(name).matches()) {
+              continue;
+            }
+            String stat = Files.readString(task.resolve("stat"));
+            // After the name's closing parenthesis: state is field 3, utime 14, stime 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            threads.put(
+                Long.parseLong(task.getFileName().toString()),
+                ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS);
+          } catch (java.nio.file.NoSuchFileException gone) {
+            // The thread ended between the listing and the read.
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the threads of " + service, e);
       }
+      return threads;
     }
 
     private static long cpuNanos(ServiceProcess service) {
@@ -314,7 +330,30 @@ public final class ObservabilityCostBenchmark {
     }
   }
 
-  /** One submit-latency run of one stack, ms from each POST's intended send to its response. */
+  /** HotSpot's JIT compiler threads, as Linux names them (15 characters at most). */
+  static final java.util.regex.Pattern COMPILER_THREAD =
+      java.util.regex.Pattern.compile("C[12] CompilerThre.*");
+
+  /** Linux's clock ticks per second, the unit of its per-thread CPU counters. */
+  static final long CLOCK_TICKS = 100;
+
+  /**
+   * CPU time (user + system, ns) a stack's api and worker processes have used so far, and that of
+   * each of their JIT compiler threads, by thread id.
+   */
+  record Usage(
+      long apiCpuNanos,
+      long workerCpuNanos,
+      Map<Long, Long> apiCompilers,
+      Map<Long, Long> workerCompilers) {}
+
+  /** One slice of submit load on one stack: its POSTs, then how its outbox drained. */
+  record Slice(SubmitLatencyBenchmark.Run run, long backlog, double drainSeconds) {}
+
+  /**
+   * One stack's submit latency in one round, over the POSTs of all its slices: ms from each POST's
+   * intended send to its response.
+   */
   record Latency(
       double p50,
       double p90,
@@ -324,27 +363,70 @@ public final class ObservabilityCostBenchmark {
       int errors,
       double generatorLagMillis,
       long backlog,
-      double drainSeconds) {}
+      double drainSeconds) {
+    static Latency pooled(List<Slice> slices) {
+      double[] post =
+          slices.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.run().post())).toArray();
+      return new Latency(
+          Stats.percentile(post, 50),
+          Stats.percentile(post, 90),
+          Stats.percentile(post, 99),
+          Stats.percentile(post, 100),
+          post.length,
+          slices.stream().mapToInt(s -> s.run().postErrors()).sum(),
+          slices.stream().mapToDouble(s -> s.run().pacerLagMillis()).max().orElse(0),
+          slices.stream().mapToLong(Slice::backlog).max().orElse(0),
+          slices.stream().mapToDouble(Slice::drainSeconds).max().orElse(0));
+    }
+  }
 
   /**
    * The CPU time (user + system) the stack's api and worker processes used over one throughput run,
    * per task in microseconds: unlike a rate it does not depend on what else the 2 cores were doing,
-   * so it shows the same cost with much less noise.
+   * so it shows the same cost with much less noise. Split into what their JIT compiler threads used
+   * and the rest: the compiler is still busy in the measured rounds, more in a stack with more code
+   * on its path, and that is a cost of a process's first minutes, not of each task (decision 0037).
    */
-  record Cpu(double apiMicros, double workerMicros, double jitMillis) {
+  record Cpu(double apiMicros, double workerMicros, double apiJitMicros, double workerJitMicros) {
     double totalMicros() {
       return apiMicros + workerMicros;
     }
 
-    /**
-     * {@code before} and {@code after}: CPU nanoseconds of the api and the worker, then both
-     * processes' JIT compile time in milliseconds.
-     */
-    static Cpu perTask(long[] before, long[] after, int tasks) {
+    double jitMicros() {
+      return apiJitMicros + workerJitMicros;
+    }
+
+    double apiOutsideJitMicros() {
+      return apiMicros - apiJitMicros;
+    }
+
+    double workerOutsideJitMicros() {
+      return workerMicros - workerJitMicros;
+    }
+
+    double outsideJitMicros() {
+      return totalMicros() - jitMicros();
+    }
+
+    static Cpu perTask(Usage before, Usage after, int tasks) {
       return new Cpu(
-          (after[0] - before[0]) / 1000.0 / tasks,
-          (after[1] - before[1]) / 1000.0 / tasks,
-          after[2] - before[2]);
+          (after.apiCpuNanos() - before.apiCpuNanos()) / 1000.0 / tasks,
+          (after.workerCpuNanos() - before.workerCpuNanos()) / 1000.0 / tasks,
+          grown(before.apiCompilers(), after.apiCompilers()) / 1000.0 / tasks,
+          grown(before.workerCompilers(), after.workerCompilers()) / 1000.0 / tasks);
+    }
+
+    /**
+     * What the threads of {@code after} used since {@code before}. A compiler thread HotSpot
+     * stopped in between takes its time with it, so the compiler's share can only come out too
+     * small.
+     */
+    private static long grown(Map<Long, Long> before, Map<Long, Long> after) {
+      long sum = 0;
+      for (var thread : after.entrySet()) {
+        sum += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+      }
+      return sum;
     }
   }
 
@@ -430,12 +512,12 @@ public final class ObservabilityCostBenchmark {
           for (Stack stack : order) {
             scrapeIfOn(scraper, stack);
             System.gc();
-            long[] cpuBefore = stack.cpuNanos();
+            Usage before = stack.usage();
             PipelineThroughputBenchmark.Run run =
                 stack
                     .pipeline()
                     .run(stack.label() + "-r" + round, settings.simulations(), chunksEach);
-            Cpu cpu = Cpu.perTask(cpuBefore, stack.cpuNanos(), settings.tasks());
+            Cpu cpu = Cpu.perTask(before, stack.usage(), settings.tasks());
             scraper.stop();
             if (!warmup) {
               results.get(stack.label()).throughput.add(run);
@@ -444,27 +526,34 @@ public final class ObservabilityCostBenchmark {
             System.out.printf(
                 Locale.ROOT,
                 "  %-8s %-3s throughput %7.0f tasks/s first start -> last commit, %7.0f tasks/s"
-                    + " trigger -> last commit; CPU per task %.0f us (api %.0f, worker %.0f), JIT"
-                    + " %.0f ms%n",
+                    + " trigger -> last commit; CPU per task %.0f us, JIT compiler %.0f, outside it"
+                    + " api %.0f, worker %.0f%n",
                 name,
                 stack.label(),
                 run.windowRate(),
                 run.triggerRate(),
                 cpu.totalMicros(),
-                cpu.apiMicros(),
-                cpu.workerMicros(),
-                cpu.jitMillis());
+                cpu.jitMicros(),
+                cpu.apiOutsideJitMicros(),
+                cpu.workerOutsideJitMicros());
+          }
+          int seconds = warmup ? Math.min(settings.seconds(), WARMUP_SECONDS) : settings.seconds();
+          int slices = Math.max(1, seconds / SLICE_SECONDS);
+          Map<String, List<Slice>> sliced = new LinkedHashMap<>();
+          for (int slice = 0; slice < slices; slice++) {
+            List<Stack> turn = new ArrayList<>(stacks);
+            java.util.Collections.rotate(turn, -(round + slice));
+            for (Stack stack : turn) {
+              scrapeIfOn(scraper, stack);
+              System.gc();
+              sliced
+                  .computeIfAbsent(stack.label(), l -> new ArrayList<>())
+                  .add(submitSlice(stack, settings, tasks, seconds / slices));
+              scraper.stop();
+            }
           }
           for (Stack stack : order) {
-            scrapeIfOn(scraper, stack);
-            System.gc();
-            Latency latency =
-                submitLatency(
-                    stack,
-                    settings,
-                    tasks,
-                    warmup ? Math.min(settings.seconds(), WARMUP_SECONDS) : settings.seconds());
-            scraper.stop();
+            Latency latency = Latency.pooled(sliced.get(stack.label()));
             if (!warmup) {
               results.get(stack.label()).latency.add(latency);
             }
@@ -620,10 +709,10 @@ public final class ObservabilityCostBenchmark {
   /**
    * POSTs at the fixed rate against the stack's api, its chunks' queue paused (the api's outbox
    * pump creates every task, nothing runs); then waits for the outbox to empty and removes what the
-   * run created (the queue purged, the simulations deleted, tables vacuumed), so every run starts
-   * from the same state.
+   * slice created (the queue purged, the simulations deleted, tables vacuumed), so every slice
+   * starts from the same state.
    */
-  private static Latency submitLatency(
+  private static Slice submitSlice(
       Stack stack, Settings settings, CloudTasksClient tasks, int seconds) throws Exception {
     SubmitLatencyBenchmark.Run run;
     try (SubmitLatencyBenchmark.Load load =
@@ -658,16 +747,7 @@ public final class ObservabilityCostBenchmark {
       throw new IllegalStateException(
           "stack " + stack.label() + ": a service exited; logs: " + stack.api().log());
     }
-    return new Latency(
-        run.postP(50),
-        run.postP(90),
-        run.postP(99),
-        run.postP(100),
-        run.post().length,
-        run.postErrors(),
-        run.pacerLagMillis(),
-        backlog,
-        drainSeconds);
+    return new Slice(run, backlog, drainSeconds);
   }
 
   // ------------------------------------------------------------------ OTLP receiver
@@ -890,16 +970,41 @@ public final class ObservabilityCostBenchmark {
                 false,
                 r -> r.throughput,
                 PipelineThroughputBenchmark.Run::triggerRate),
-            figure("CPU per task, api + worker", "µs", false, true, r -> r.cpu, Cpu::totalMicros),
-            figure("CPU per task, api", "µs", false, false, r -> r.cpu, Cpu::apiMicros),
-            figure("CPU per task, worker", "µs", false, false, r -> r.cpu, Cpu::workerMicros),
             figure(
-                "JIT compile time during the run, api + worker",
-                "ms",
+                "CPU per task outside the JIT compiler, api + worker",
+                "µs",
+                false,
+                true,
+                r -> r.cpu,
+                Cpu::outsideJitMicros),
+            figure(
+                "CPU per task outside the JIT compiler, api",
+                "µs",
                 false,
                 false,
                 r -> r.cpu,
-                Cpu::jitMillis),
+                Cpu::apiOutsideJitMicros),
+            figure(
+                "CPU per task outside the JIT compiler, worker",
+                "µs",
+                false,
+                false,
+                r -> r.cpu,
+                Cpu::workerOutsideJitMicros),
+            figure(
+                "CPU per task of the JIT compiler, api + worker",
+                "µs",
+                false,
+                false,
+                r -> r.cpu,
+                Cpu::jitMicros),
+            figure(
+                "CPU per task, every thread, api + worker",
+                "µs",
+                false,
+                false,
+                r -> r.cpu,
+                Cpu::totalMicros),
             figure("Submit latency p50", "ms", false, true, r -> r.latency, Latency::p50),
             figure("Submit latency p90", "ms", false, true, r -> r.latency, Latency::p90),
             figure("Submit latency p99", "ms", false, true, r -> r.latency, Latency::p99));
@@ -925,10 +1030,12 @@ public final class ObservabilityCostBenchmark {
         String.format(
             Locale.ROOT,
             "- %d warm-up rounds (their submit load at most %d s), then %d measured rounds; each"
-                + " round runs every stack's throughput, then every stack's submit latency, each"
-                + " stack going first in turn (off first in the first round)%s\n",
+                + " round runs every stack's throughput, each stack going first in turn (off first"
+                + " in the first round), then every stack's submit latency in slices of %d s, the"
+                + " stacks taking turns slice by slice%s\n",
             settings.warmups(),
             WARMUP_SECONDS,
+            SLICE_SECONDS,
             settings.runs(),
             settings.full() ? "" : "; SHORTENED RUN, not a result"));
     md.append("- Reproduce (from the repository root, `JAVA_HOME` at a JDK 21+):\n\n");
@@ -977,7 +1084,9 @@ public final class ObservabilityCostBenchmark {
                     + " chunks' queue paused, then measured and checked as the pipeline benchmark"
                     + " does (`results/pipeline-throughput.md`). CPU per task: the CPU time (user +"
                     + " system) the stack's api and worker processes used from just before the"
-                    + " queue resumed to the last simulation's end, over the tasks.\n",
+                    + " queue resumed to the last simulation's end, over the tasks; the JIT"
+                    + " compiler threads' share (Linux's per-thread counters) apart from the"
+                    + " rest.\n",
                 settings.tasks(),
                 settings.simulations(),
                 settings.tasks() / settings.simulations()))
@@ -985,10 +1094,11 @@ public final class ObservabilityCostBenchmark {
             String.format(
                 Locale.ROOT,
                 "- Submit latency: `POST /api/v1/simulations` of a `noop` simulation of %d chunks"
-                    + " at %d requests/s for %d s, open loop, latency from each request's intended"
-                    + " send time (as the submit-latency benchmark measures it); the chunks' queue"
-                    + " paused, so the outbox pump creates every task and nothing runs; then the"
-                    + " outbox drained, the queue purged and the simulations deleted.\n",
+                    + " at %d requests/s for %d s per round, open loop, latency from each request's"
+                    + " intended send time (as the submit-latency benchmark measures it), over every"
+                    + " POST of the round; the chunks' queue paused, so the outbox pump creates"
+                    + " every task and nothing runs; after each slice the outbox drained, the queue"
+                    + " purged and the simulations deleted.\n",
                 settings.chunks(),
                 settings.rate(),
                 settings.seconds()))
@@ -1076,7 +1186,9 @@ public final class ObservabilityCostBenchmark {
       md.append('\n');
       md.append("- ")
           .append(label)
-          .append(", CPU per task µs (api + worker = api / worker; JIT ms): ")
+          .append(
+              ", CPU per task µs (every thread = JIT compiler + outside it; outside it: api /"
+                  + " worker): ")
           .append(
               String.join(
                   ", ",
@@ -1085,11 +1197,12 @@ public final class ObservabilityCostBenchmark {
                           c ->
                               String.format(
                                   Locale.ROOT,
-                                  "%.0f = %.0f / %.0f; %.0f",
+                                  "%.0f = %.0f + %.0f; %.0f / %.0f",
                                   c.totalMicros(),
-                                  c.apiMicros(),
-                                  c.workerMicros(),
-                                  c.jitMillis()))
+                                  c.jitMicros(),
+                                  c.outsideJitMicros(),
+                                  c.apiOutsideJitMicros(),
+                                  c.workerOutsideJitMicros()))
                       .toList()))
           .append('\n');
       md.append("- ").append(label).append(", submit p50 / p90 / p99 / max ms (errors): ");
@@ -1166,6 +1279,15 @@ public final class ObservabilityCostBenchmark {
 
   private static String fmt(double v) {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** The stacks by label, in the order they start. */
+  private static Map<String, Map<String, String>> stacks() {
+    Map<String, Map<String, String>> stacks = new LinkedHashMap<>();
+    stacks.put("off", OBSERVABILITY_OFF);
+    stacks.put("on", OBSERVABILITY_ON);
+    stacks.put("all", OBSERVABILITY_ALL);
+    return java.util.Collections.unmodifiableMap(stacks);
   }
 
   /** A map that keeps the order its keys are given in. */
