@@ -148,7 +148,7 @@ class TracingEndToEndTest {
         .allMatch(a -> a.path("traceparent").asText().startsWith("00-" + traceId + "-"));
 
     // One trace: the api's server span for the submit, and under it the worker's pushes with
-    // their claim, run and commit, and the finalize.
+    // their runs, and the finalize.
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -161,9 +161,7 @@ class TracingEndToEndTest {
                   .extracting(s -> s[0])
                   .contains(
                       "POST /tasks/v1/chunks",
-                      "chunk.claim",
                       "chunk.run",
-                      "chunk.commit",
                       "POST /tasks/v1/finalize",
                       "simulation.finalize");
             });

@@ -11,6 +11,7 @@ import dev.simrun.worker.testing.WorkerHarness;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -34,14 +35,15 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * One trace from the submit to the finalize (decision 0036): a simulation stored under a submit's
  * span keeps its trace context, the outbox sends it as each task's traceparent, the emulator pushes
- * it, and the worker continues it: a server span per push under the submit's span, the chunk's
- * claim, run and commit under that, and the finalize.
+ * it, and the worker continues it: a server span per push under the submit's span, naming the chunk
+ * and marking its claim and commit as events, the chunk's run under it, and the finalize.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TracingTest implements TestPropertyProvider {
   static final int CHUNKS = 3;
   static final String CALLER_TRACE = "0af7651916cd43dd8448eb211c80319c";
+  static final String PUSH = "POST /tasks/v1/chunks";
 
   WorkerHarness tasks;
 
@@ -104,7 +106,8 @@ class TracingTest implements TestPropertyProvider {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                named("simulation.finalize").size() == 1 && named("chunk.commit").size() == CHUNKS);
+                named("simulation.finalize").size() == 1
+                    && named(PUSH).stream().filter(committed()).count() == CHUNKS);
 
     List<SpanData> trace =
         spans.getFinishedSpanItems().stream()
@@ -118,18 +121,40 @@ class TracingTest implements TestPropertyProvider {
         .as("a server span per push (the chunks and the finalize), each under the submit's span")
         .hasSizeGreaterThanOrEqualTo(CHUNKS + 1)
         .allMatch(s -> s.getParentSpanId().equals(submitSpan));
-    for (String step : List.of("chunk.claim", "chunk.run", "chunk.commit")) {
-      assertThat(named(step))
-          .as(step)
-          .hasSize(CHUNKS)
-          .allMatch(s -> s.getTraceId().equals(CALLER_TRACE))
-          .allMatch(childOfOneOf(pushes))
-          .allMatch(s -> id.toString().equals(attribute(s, "simrun.simulation_id")));
-    }
+    List<SpanData> chunkPushes = named(PUSH);
+    assertThat(chunkPushes)
+        .as("each chunk's push names its simulation and chunk and marks the claim and the commit")
+        .hasSize(CHUNKS)
+        .allMatch(s -> s.getTraceId().equals(CALLER_TRACE))
+        .allMatch(s -> id.toString().equals(attribute(s, "simrun.simulation_id")))
+        .allMatch(s -> "Claimed".equals(event(s, "chunk.claimed")))
+        .allMatch(committed());
+    assertThat(chunkPushes.stream().map(s -> attribute(s, "simrun.chunk")))
+        .containsExactlyInAnyOrder("0", "1", "2");
+    assertThat(named("chunk.run"))
+        .as("chunk.run")
+        .hasSize(CHUNKS)
+        .allMatch(s -> s.getTraceId().equals(CALLER_TRACE))
+        .allMatch(childOfOneOf(chunkPushes))
+        .allMatch(s -> id.toString().equals(attribute(s, "simrun.simulation_id")));
     assertThat(named("simulation.finalize"))
         .singleElement()
         .matches(s -> s.getTraceId().equals(CALLER_TRACE))
         .matches(childOfOneOf(pushes));
+  }
+
+  /** A push whose chunk committed: its {@code chunk.committed} event's outcome. */
+  static Predicate<SpanData> committed() {
+    return s -> "Committed".equals(event(s, "chunk.committed"));
+  }
+
+  /** The outcome of the span's event {@code name}, or null without one. */
+  static String event(SpanData span, String name) {
+    return span.getEvents().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(e -> e.getAttributes().get(AttributeKey.stringKey("simrun.outcome")))
+        .findFirst()
+        .orElse(null);
   }
 
   List<SpanData> named(String name) {

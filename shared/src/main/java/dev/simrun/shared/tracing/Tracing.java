@@ -2,6 +2,8 @@ package dev.simrun.shared.tracing;
 
 import io.micronaut.core.annotation.Nullable;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -19,13 +21,22 @@ import java.util.function.UnaryOperator;
 import org.slf4j.MDC;
 
 /**
- * Opens the spans of SimRun's own steps (a chunk's claim, run and commit; a finalize) under the
- * current span. One span per step of a task, never one per event or progress report. With tracing
- * off (no OpenTelemetry bean) every span is a no-op.
+ * Opens the spans of SimRun's own work (a task push, a chunk's run, a finalize) under the current
+ * span, and marks the short steps around them (a chunk's claim and commit) as events of the push's
+ * span. Never a span per event or progress report. With tracing off (no OpenTelemetry bean) every
+ * span is a no-op; in a trace that is not sampled, spans record nothing and attributes are not even
+ * built.
  */
 @Singleton
 public class Tracing {
   static final String INSTRUMENTATION = "dev.simrun";
+
+  static final AttributeKey<String> SIMULATION_ID = AttributeKey.stringKey("simrun.simulation_id");
+  static final AttributeKey<Long> CHUNK = AttributeKey.longKey("simrun.chunk");
+  static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("simrun.outcome");
+  static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+  static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+  static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
 
   /** Reads a trace context from a push's headers, by name. */
   private static final TextMapGetter<UnaryOperator<String>> HEADERS =
@@ -58,28 +69,59 @@ public class Tracing {
    * (bench/results/observability-cost.md).
    */
   public Step push(String name, UnaryOperator<String> headers) {
-    Context parent = propagator.extract(Context.root(), headers, HEADERS);
-    Span span =
-        tracer
-            .spanBuilder(name)
-            .setParent(parent)
-            .setSpanKind(SpanKind.SERVER)
-            .setAttribute("http.route", name.substring(name.indexOf(' ') + 1))
-            .startSpan();
+    Span span = server(name, headers);
+    if (span.isRecording()) {
+      span.setAttribute(HTTP_ROUTE, name.substring(name.indexOf(' ') + 1));
+    }
     return new Step(span, span.makeCurrent());
+  }
+
+  /**
+   * A started server span named {@code name}, continuing the trace its request's {@code
+   * traceparent} header names; not current anywhere yet. End it with {@link #answered}.
+   */
+  public Span server(String name, UnaryOperator<String> headers) {
+    Context parent = propagator.extract(Context.root(), headers, HEADERS);
+    return tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.SERVER).startSpan();
+  }
+
+  /**
+   * Ends a {@link #server} span with the request's route template ({@code
+   * /api/v1/simulations/{id}}; null when no route matched) and answer; a 5xx marks it an error.
+   */
+  public static void answered(Span span, String method, @Nullable String route, int status) {
+    if (span.isRecording()) {
+      if (route != null) {
+        span.updateName(method + " " + route);
+        span.setAttribute(HTTP_ROUTE, route);
+      }
+      span.setAttribute(HTTP_METHOD, method);
+      span.setAttribute(HTTP_STATUS, status);
+      if (status >= 500) {
+        span.setStatus(StatusCode.ERROR);
+      }
+    }
+    span.end();
   }
 
   /**
    * A span named {@code name} about {@code simulationId} (and {@code chunk}), current until closed.
    */
   public Step step(String name, UUID simulationId, @Nullable Integer chunk) {
-    var builder =
-        tracer.spanBuilder(name).setAttribute("simrun.simulation_id", simulationId.toString());
-    if (chunk != null) {
-      builder.setAttribute("simrun.chunk", chunk.longValue());
+    Span span = tracer.spanBuilder(name).startSpan();
+    return new Step(span, span.makeCurrent()).about(simulationId, chunk);
+  }
+
+  /**
+   * Marks a step that ended now (e.g. {@code chunk.claimed}) with its {@code outcome} on the
+   * current span: a chunk's claim and commit are each one or two statements, worth a point in time
+   * on the push's span rather than a span of their own (a span costs its export).
+   */
+  public static void event(String name, String outcome) {
+    Span span = Span.current();
+    if (span.isRecording()) {
+      span.addEvent(name, Attributes.of(OUTCOME, outcome));
     }
-    Span span = builder.startSpan();
-    return new Step(span, span.makeCurrent());
   }
 
   /** An open span; closing it ends it and makes its parent current again. */
@@ -92,6 +134,17 @@ public class Tracing {
       this.scope = scope;
     }
 
+    /** Names the simulation (and chunk) the span is about. */
+    public Step about(UUID simulationId, @Nullable Integer chunk) {
+      if (span.isRecording()) {
+        span.setAttribute(SIMULATION_ID, simulationId.toString());
+        if (chunk != null) {
+          span.setAttribute(CHUNK, chunk.longValue());
+        }
+      }
+      return this;
+    }
+
     public Step attempt(int attempt) {
       span.setAttribute("simrun.attempt", attempt);
       return this;
@@ -99,13 +152,13 @@ public class Tracing {
 
     /** What the step ended with, e.g. {@code committed}, {@code busy}. */
     public Step outcome(String outcome) {
-      span.setAttribute("simrun.outcome", outcome);
+      span.setAttribute(OUTCOME, outcome);
       return this;
     }
 
     /** The HTTP status a push was answered with; a 5xx marks the span as an error. */
     public Step status(int code) {
-      span.setAttribute("http.response.status_code", code);
+      span.setAttribute(HTTP_STATUS, code);
       if (code >= 500) {
         span.setStatus(StatusCode.ERROR);
       }

@@ -61,7 +61,10 @@ class ChunkController {
   @SuppressWarnings("try") // the log fields hold for the whole block
   @Post(TaskPayloads.CHUNK_PATH)
   HttpResponse<?> run(@Body ChunkTask task, HttpRequest<?> request) throws InterruptedException {
-    try (Tracing.Step push = tracing.push(PUSH_SPAN, request.getHeaders()::get);
+    try (Tracing.Step push =
+            tracing
+                .push(PUSH_SPAN, request.getHeaders()::get)
+                .about(task.simulationId(), task.chunkIndex());
         LogFields fields = LogFields.chunk(task.simulationId(), task.chunkIndex())) {
       HttpResponse<?> response = runLogged(task, request);
       push.status(response.code());

@@ -89,12 +89,9 @@ public class ChunkRunner {
   /** Runs one delivery; {@code metrics} hears when the chunk was claimed. */
   @SuppressWarnings("try") // the log fields hold for the whole block
   public ChunkOutcome run(ChunkTask task, TaskDelivery delivery, ChunkMetrics.Attempt metrics) {
-    ChunkStore.Claim claim;
-    try (Tracing.Step step = tracing.step("chunk.claim", task.simulationId(), task.chunkIndex())) {
-      claim =
-          chunks.claim(task.simulationId(), task.chunkIndex(), task.generation(), config.lease());
-      step.outcome(claim.getClass().getSimpleName());
-    }
+    ChunkStore.Claim claim =
+        chunks.claim(task.simulationId(), task.chunkIndex(), task.generation(), config.lease());
+    Tracing.event("chunk.claimed", claim.getClass().getSimpleName());
     return switch (claim) {
       case ChunkStore.NothingToDo n -> new ChunkOutcome.NothingToDo(n.why());
       case ChunkStore.Busy b -> new ChunkOutcome.Busy(b.leaseUntil());
@@ -171,14 +168,9 @@ public class ChunkRunner {
         return failed(claimed, delivery, context, e.getCause());
       }
     }
-    try (Tracing.Step step =
-        tracing
-            .step("chunk.commit", claimed.simulationId(), claimed.chunkIndex())
-            .attempt(claimed.attempt())) {
-      ChunkOutcome outcome = commit(claimed, result);
-      step.outcome(outcome.getClass().getSimpleName());
-      return outcome;
-    }
+    ChunkOutcome outcome = commit(claimed, result);
+    Tracing.event("chunk.committed", outcome.getClass().getSimpleName());
+    return outcome;
   }
 
   private ChunkOutcome failed(
