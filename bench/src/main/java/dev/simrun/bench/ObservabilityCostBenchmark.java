@@ -443,6 +443,7 @@ public final class ObservabilityCostBenchmark {
     GRPC_JUL.setLevel(java.util.logging.Level.WARNING);
     Settings settings = Settings.parse(args);
     Instant started = Instant.now();
+    String revision = Machine.revision();
     Path runDir = Stats.runDir("observability", started);
     Map<String, Results> results = new LinkedHashMap<>();
     List<String> loads = new ArrayList<>();
@@ -586,6 +587,7 @@ public final class ObservabilityCostBenchmark {
         report(
             settings,
             started,
+            revision,
             postgres,
             apiJvm,
             workerJvm,
@@ -944,6 +946,7 @@ public final class ObservabilityCostBenchmark {
   private static String report(
       Settings settings,
       Instant started,
+      String revision,
       String postgres,
       List<String> apiJvm,
       List<String> workerJvm,
@@ -1013,7 +1016,7 @@ public final class ObservabilityCostBenchmark {
     md.append(
         "Benchmark: `dev.simrun.bench.ObservabilityCostBenchmark` (see `bench/README.md`).\n\n");
     md.append("- Date: ").append(Stats.isoSeconds(started)).append('\n');
-    md.append("- Code: ").append(Machine.revision()).append('\n');
+    md.append("- Code: ").append(revision).append(" (as the run began)\n");
     for (String line : Machine.describe()) {
       md.append(line).append('\n');
     }
@@ -1035,8 +1038,8 @@ public final class ObservabilityCostBenchmark {
                 + " stacks taking turns slice by slice%s\n",
             settings.warmups(),
             WARMUP_SECONDS,
-            SLICE_SECONDS,
             settings.runs(),
+            SLICE_SECONDS,
             settings.full() ? "" : "; SHORTENED RUN, not a result"));
     md.append("- Reproduce (from the repository root, `JAVA_HOME` at a JDK 21+):\n\n");
     md.append("  ```sh\n  ").append(COMMAND).append("\n  ```\n\n");
