@@ -385,7 +385,7 @@ public final class ObservabilityCostBenchmark {
    * per task in microseconds: unlike a rate it does not depend on what else the 2 cores were doing,
    * so it shows the same cost with much less noise. Split into what their JIT compiler threads used
    * and the rest: the compiler is still busy in the measured rounds, more in a stack with more code
-   * on its path, and that is a cost of a process's first minutes, not of each task (decision 0037).
+   * on its path, and that is a cost of a process's first minutes, not of each task (decision 0038).
    */
   record Cpu(double apiMicros, double workerMicros, double apiJitMicros, double workerJitMicros) {
     double totalMicros() {
