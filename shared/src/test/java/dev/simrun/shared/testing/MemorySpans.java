@@ -1,4 +1,4 @@
-package dev.simrun.worker.testing;
+package dev.simrun.shared.testing;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -7,7 +7,10 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import jakarta.inject.Singleton;
 
-/** Every finished span kept in memory, for the test classes that set {@code simrun.test.spans}. */
+/**
+ * Every finished span kept in memory, for the test classes (of the api and the worker) that set
+ * {@code simrun.test.spans}.
+ */
 @Factory
 @Requires(property = "simrun.test.spans", value = "memory")
 public class MemorySpans {
