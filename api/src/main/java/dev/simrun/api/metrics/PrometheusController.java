@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -12,10 +14,12 @@ import io.swagger.v3.oas.annotations.Hidden;
  * {@code GET /prometheus} on the management port ({@code simrun.metrics.port}) only, without
  * sign-in: Cloud Run exposes the container port alone, so only the collector sidecar in the same
  * instance reaches it; on the public port the route does not exist (decision 0035). Absent when
- * metrics are off.
+ * metrics are off. The page is rendered on a blocking-work thread, not on the event loop that also
+ * serves the service's own requests: rendering every meter takes the better part of a millisecond.
  */
 @Controller(port = "${simrun.metrics.port}")
 @Requires(beans = PrometheusMeterRegistry.class)
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Secured(SecurityRule.IS_ANONYMOUS)
 @Hidden
 class PrometheusController {

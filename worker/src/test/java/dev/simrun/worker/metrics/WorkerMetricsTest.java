@@ -16,6 +16,8 @@ import dev.simrun.worker.testing.Rows;
 import dev.simrun.worker.testing.Simulations;
 import dev.simrun.worker.testing.SumKind;
 import dev.simrun.worker.testing.WorkerHarness;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.server.netty.NettyHttpServer;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -37,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,6 +70,7 @@ class WorkerMetricsTest implements TestPropertyProvider {
   @Inject DeliveryLog deliveries;
   @Inject EmbeddedServer server;
   @Inject TransactionOperations<Connection> tx;
+  @Inject MeterRegistry registry;
 
   @Override
   public Map<String, String> getProperties() {
@@ -127,6 +131,29 @@ class WorkerMetricsTest implements TestPropertyProvider {
               EmulatorStats.Queue q = tasks.interactiveStats();
               return q.tasks() == 0 && q.inFlight() == 0 && deliveries.inFlight() == 0;
             });
+  }
+
+  /**
+   * A gauge's value is read on the thread that renders the page: a scrape must not hold one of the
+   * event-loop threads that take the task pushes.
+   */
+  @Test
+  void theScrapeIsRenderedOffTheEventLoop() {
+    AtomicReference<Thread> renderer = new AtomicReference<>();
+    Gauge probe =
+        Gauge.builder(
+                "simrun_test_renderer",
+                () -> {
+                  renderer.set(Thread.currentThread());
+                  return 1;
+                })
+            .register(registry);
+    try {
+      assertThat(scrape().has("simrun_test_renderer")).isTrue();
+      assertThat(renderer.get().getName()).doesNotContain("eventLoop");
+    } finally {
+      registry.remove(probe);
+    }
   }
 
   @Test
