@@ -14,7 +14,12 @@ final class Stats {
   private Stats() {}
 
   static <T> double median(Collection<T> runs, ToDoubleFunction<T> value) {
-    double[] v = runs.stream().mapToDouble(value).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    return median(runs.stream().mapToDouble(value).toArray());
+  }
+
+  /** The median of the values that are numbers (the mean of the middle two of an even count). */
+  static double median(double[] values) {
+    double[] v = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
     if (v.length == 0) {
       return Double.NaN;
     }
