@@ -7,8 +7,8 @@ import dev.simrun.api.testing.Api;
 import dev.simrun.api.testing.Rows;
 import dev.simrun.api.testing.SseClient;
 import dev.simrun.api.testing.TestStack;
+import dev.simrun.shared.testing.RenderingThread;
 import dev.simrun.testing.PrometheusText;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -260,27 +259,10 @@ class ApiMetricsTest implements TestPropertyProvider {
     assertNoLabelNamesASimulation(page);
   }
 
-  /**
-   * A gauge's value is read on the thread that renders the page: a scrape must not hold one of the
-   * event-loop threads that serve the api's requests.
-   */
+  /** A scrape must not hold one of the event-loop threads that serve the api's requests. */
   @Test
   void theScrapeIsRenderedOffTheEventLoop() {
-    AtomicReference<Thread> renderer = new AtomicReference<>();
-    Gauge probe =
-        Gauge.builder(
-                "simrun_test_renderer",
-                () -> {
-                  renderer.set(Thread.currentThread());
-                  return 1;
-                })
-            .register(registry);
-    try {
-      assertThat(scrape().has("simrun_test_renderer")).isTrue();
-      assertThat(renderer.get().getName()).doesNotContain("eventLoop");
-    } finally {
-      registry.remove(probe);
-    }
+    assertThat(RenderingThread.of(registry, this::scrape).getName()).doesNotContain("eventLoop");
   }
 
   @Test

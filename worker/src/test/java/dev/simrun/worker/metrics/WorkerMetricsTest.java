@@ -7,6 +7,7 @@ import dev.simrun.emulator.tasks.EmulatorStats;
 import dev.simrun.shared.dispatch.OutboxDispatcher;
 import dev.simrun.shared.simulations.Priority;
 import dev.simrun.shared.simulations.SimulationStatus;
+import dev.simrun.shared.testing.RenderingThread;
 import dev.simrun.testing.PrometheusText;
 import dev.simrun.worker.auth.TaskDelivery;
 import dev.simrun.worker.chunks.ChunkMetrics;
@@ -16,7 +17,6 @@ import dev.simrun.worker.testing.Rows;
 import dev.simrun.worker.testing.Simulations;
 import dev.simrun.worker.testing.SumKind;
 import dev.simrun.worker.testing.WorkerHarness;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.server.netty.NettyHttpServer;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -39,7 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -133,27 +132,10 @@ class WorkerMetricsTest implements TestPropertyProvider {
             });
   }
 
-  /**
-   * A gauge's value is read on the thread that renders the page: a scrape must not hold one of the
-   * event-loop threads that take the task pushes.
-   */
+  /** A scrape must not hold one of the event-loop threads that take the task pushes. */
   @Test
   void theScrapeIsRenderedOffTheEventLoop() {
-    AtomicReference<Thread> renderer = new AtomicReference<>();
-    Gauge probe =
-        Gauge.builder(
-                "simrun_test_renderer",
-                () -> {
-                  renderer.set(Thread.currentThread());
-                  return 1;
-                })
-            .register(registry);
-    try {
-      assertThat(scrape().has("simrun_test_renderer")).isTrue();
-      assertThat(renderer.get().getName()).doesNotContain("eventLoop");
-    } finally {
-      registry.remove(probe);
-    }
+    assertThat(RenderingThread.of(registry, this::scrape).getName()).doesNotContain("eventLoop");
   }
 
   @Test
