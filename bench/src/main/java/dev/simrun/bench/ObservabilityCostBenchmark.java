@@ -55,9 +55,9 @@ import java.util.function.ToDoubleFunction;
  * queue ever sees another's work. Each stack is an api and a worker process, each on its own
  * runtime classpath as its image has it. So that "on" and "all" pay what production pays, this JVM
  * runs an OTLP/HTTP receiver the services export traces to ({@link OtlpSink}) and, while either is
- * measured, scrapes both its services' Prometheus endpoint every second ({@link Scraper}). Run from
- * the repository root; results go to {@code bench/results/observability-cost.md} on a full run
- * only.
+ * measured, scrapes both its services' Prometheus endpoint as often as production does ({@link
+ * Scraper}), and afterwards measures what one page costs each service. Run from the repository
+ * root; results go to {@code bench/results/observability-cost.md} on a full run only.
  */
 public final class ObservabilityCostBenchmark {
 
@@ -164,7 +164,21 @@ public final class ObservabilityCostBenchmark {
   static final int DEFAULT_RATE = 20;
   static final int DEFAULT_SECONDS = 30;
   static final double GOAL_PERCENT = 5.0;
-  static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Production's scrape interval: the default of Terraform's {@code
+   * metrics_scrape_interval_seconds}, read from {@code infra/variables.tf}, so this benchmark
+   * scrapes as often as the collector sidecar does unless {@code --scrape-seconds} says otherwise.
+   */
+  static final int PRODUCTION_SCRAPE_SECONDS =
+      terraformNumberDefault(Path.of("infra", "variables.tf"), "metrics_scrape_interval_seconds");
+
+  /**
+   * Pages fetched back to back per service to measure what one page costs, after as many more to
+   * let the JIT compiler settle on the scrape path (the rounds scrape it only every 30 s).
+   */
+  static final int PAGES_MEASURED = 300;
+
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
   static final String PROJECT_PREFIX = "simrun-bench-";
@@ -173,7 +187,7 @@ public final class ObservabilityCostBenchmark {
       "./mvnw -B -q -pl bench -am package -DskipTests && java -cp"
           + " \"$(cat bench/target/classpath.txt):bench/target/classes\""
           + " dev.simrun.bench.ObservabilityCostBenchmark [--tasks N] [--runs R] [--warmups W]"
-          + " [--rate P] [--seconds S] [--chunks C] [--simulations M]";
+          + " [--rate P] [--seconds S] [--chunks C] [--simulations M] [--scrape-seconds I]";
 
   private static final java.util.logging.Logger GRPC_JUL =
       java.util.logging.Logger.getLogger("io.grpc");
@@ -190,7 +204,8 @@ public final class ObservabilityCostBenchmark {
       int chunks,
       int simulations,
       int concurrency,
-      int workerPool) {
+      int workerPool,
+      int scrapeSeconds) {
     static Settings parse(String[] args) {
       Map<String, Integer> v = new LinkedHashMap<>();
       v.put("tasks", DEFAULT_TASKS);
@@ -202,6 +217,7 @@ public final class ObservabilityCostBenchmark {
       v.put("simulations", DEFAULT_SIMULATIONS);
       v.put("concurrency", PipelineThroughputBenchmark.DEFAULT_CONCURRENCY);
       v.put("worker-pool", PipelineThroughputBenchmark.DEFAULT_WORKER_POOL);
+      v.put("scrape-seconds", PRODUCTION_SCRAPE_SECONDS);
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         String key;
@@ -230,7 +246,8 @@ public final class ObservabilityCostBenchmark {
               v.get("chunks"),
               v.get("simulations"),
               v.get("concurrency"),
-              v.get("worker-pool"));
+              v.get("worker-pool"),
+              v.get("scrape-seconds"));
       if (s.tasks() < 1
           || s.runs() < 1
           || s.warmups() < 0
@@ -238,7 +255,8 @@ public final class ObservabilityCostBenchmark {
           || s.seconds() < 1
           || s.chunks() < 1
           || s.concurrency() < 1
-          || s.workerPool() < 1) {
+          || s.workerPool() < 1
+          || s.scrapeSeconds() < 1) {
         throw new IllegalArgumentException("every option must be positive (--warmups may be 0)");
       }
       if (s.simulations() < 1 || s.tasks() % s.simulations() != 0) {
@@ -258,7 +276,8 @@ public final class ObservabilityCostBenchmark {
           && chunks == DEFAULT_CHUNKS
           && simulations == DEFAULT_SIMULATIONS
           && concurrency == PipelineThroughputBenchmark.DEFAULT_CONCURRENCY
-          && workerPool == PipelineThroughputBenchmark.DEFAULT_WORKER_POOL;
+          && workerPool == PipelineThroughputBenchmark.DEFAULT_WORKER_POOL
+          && scrapeSeconds == PRODUCTION_SCRAPE_SECONDS;
     }
   }
 
@@ -474,6 +493,7 @@ public final class ObservabilityCostBenchmark {
     String postgres;
     Map<String, Map<String, String>> envs = new LinkedHashMap<>();
     Map<String, Scraper.Tally> scrapes;
+    List<PageCost> pageCosts = new ArrayList<>();
     Map<String, OtlpSink.Tally> exports;
     System.out.printf(
         Locale.ROOT,
@@ -489,7 +509,7 @@ public final class ObservabilityCostBenchmark {
         settings.runs(),
         runDir);
     try (OtlpSink sink = OtlpSink.start();
-        Scraper scraper = new Scraper();
+        Scraper scraper = new Scraper(settings.scrapeSeconds());
         BenchPostgres pg = BenchPostgres.start();
         CloudTasksEmulator emulator =
             CloudTasksEmulator.builder()
@@ -599,6 +619,21 @@ public final class ObservabilityCostBenchmark {
                 cpu.workerOutsideJitMicros());
           }
         }
+        scraper.stop();
+        for (Stack stack : stacks) {
+          if (stack.scraped()) {
+            for (PageCost page : pageCosts(stack, scraper)) {
+              pageCosts.add(page);
+              System.out.printf(
+                  Locale.ROOT,
+                  "  %s %s: %,d bytes, %,.0f us of CPU per page outside the JIT compiler%n",
+                  page.service(),
+                  METRICS_PATH,
+                  page.bytes(),
+                  page.micros());
+            }
+          }
+        }
       } finally {
         for (Stack stack : stacks.reversed()) {
           stack.worker().close();
@@ -619,6 +654,7 @@ public final class ObservabilityCostBenchmark {
             envs,
             results,
             scrapes,
+            pageCosts,
             exports,
             loads,
             Machine.loadAverage());
@@ -637,8 +673,41 @@ public final class ObservabilityCostBenchmark {
 
   private static void scrapeIfOn(Scraper scraper, Stack stack) {
     if (stack.scraped()) {
-      scraper.start(stack.metricsTargets());
+      scraper.start(stack.label(), stack.metricsTargets());
     }
+  }
+
+  /** What one {@link #METRICS_PATH} page of one service cost it: bytes, and CPU outside the JIT. */
+  record PageCost(String service, int bytes, double micros) {}
+
+  /**
+   * What a page costs each of the stack's services, the rounds over and the stack idle: the CPU
+   * (outside the JIT compiler) the service used over {@link #PAGES_MEASURED} pages fetched back to
+   * back over one connection, less what it used unscraped over as long a time just after, per page.
+   * As many pages before let the compiler settle on the path first.
+   */
+  private static List<PageCost> pageCosts(Stack stack, Scraper scraper) throws Exception {
+    List<PageCost> costs = new ArrayList<>();
+    for (var target : stack.metricsTargets().entrySet()) {
+      boolean api = target.getKey().endsWith(" api");
+      ToDoubleFunction<Cpu> own = api ? Cpu::apiOutsideJitMicros : Cpu::workerOutsideJitMicros;
+      for (int i = 0; i < PAGES_MEASURED; i++) {
+        scraper.page(target.getValue());
+      }
+      int bytes = 0;
+      Usage before = stack.usage();
+      long start = System.nanoTime();
+      for (int i = 0; i < PAGES_MEASURED; i++) {
+        bytes = scraper.page(target.getValue());
+      }
+      long nanos = System.nanoTime() - start;
+      Usage after = stack.usage();
+      Thread.sleep(Duration.ofNanos(nanos));
+      double idle = own.applyAsDouble(Cpu.perTask(after, stack.usage(), 1));
+      double busy = own.applyAsDouble(Cpu.perTask(before, after, 1));
+      costs.add(new PageCost(target.getKey(), bytes, (busy - idle) / PAGES_MEASURED));
+    }
+    return costs;
   }
 
   /** The map with {@link #SINK} replaced by the receiver's URL. */
@@ -854,13 +923,17 @@ public final class ObservabilityCostBenchmark {
   // ------------------------------------------------------------------ Prometheus scraper
 
   /**
-   * GETs each target every {@link #SCRAPE_INTERVAL} while started, as Prometheus would. Counts, per
-   * service, scrapes by answer (HTTP status, or the error) and the bytes of metrics (200 answers),
-   * in measured rounds only; a 404 (no metrics endpoint yet) is counted, not fatal.
+   * GETs each target of the stack being measured every interval, as the collector sidecar would.
+   * Each stack's interval runs on a clock of its own that moves only while that stack is measured,
+   * so a stack is scraped at production's rate per second of its own load, wherever its turns begin
+   * and end. Counts, per service, scrapes by answer (HTTP status, or the error) and the bytes of
+   * metrics (200 answers), in measured rounds only; a 404 (no metrics endpoint yet) is counted, not
+   * fatal.
    */
   static final class Scraper implements AutoCloseable {
     record Tally(long scrapes, long ok, long bytes, Map<String, Long> answers) {}
 
+    private final long intervalMillis;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final HttpClient http =
         HttpClient.newBuilder()
@@ -869,26 +942,43 @@ public final class ObservabilityCostBenchmark {
             .build();
     private final Map<String, Map<String, Long>> answers = new ConcurrentHashMap<>();
     private final Map<String, Long> bytes = new ConcurrentHashMap<>();
+
+    /** By stack: how long until its next scrape, on its own clock. */
+    private final Map<String, Long> dueInMillis = new HashMap<>();
+
     private volatile boolean counting;
     private ScheduledFuture<?> task;
+    private String measured;
+
+    Scraper(int intervalSeconds) {
+      this.intervalMillis = TimeUnit.SECONDS.toMillis(intervalSeconds);
+    }
 
     void counting(boolean counting) {
       this.counting = counting;
     }
 
-    synchronized void start(Map<String, URI> targets) {
+    /**
+     * Runs the clock of {@code stack}: its first scrape half an interval into its first turn, later
+     * ones where its previous turn left the clock.
+     */
+    synchronized void start(String stack, Map<String, URI> targets) {
       stop();
+      measured = stack;
       task =
           timer.scheduleAtFixedRate(
               () -> targets.forEach(this::scrape),
-              0,
-              SCRAPE_INTERVAL.toMillis(),
+              dueInMillis.getOrDefault(stack, intervalMillis / 2),
+              intervalMillis,
               TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the clock of the stack being measured, keeping what is left until its next scrape. */
     synchronized void stop() {
       if (task != null) {
         task.cancel(false);
+        dueInMillis.put(
+            measured, Math.clamp(task.getDelay(TimeUnit.MILLISECONDS), 0, intervalMillis));
         task = null;
       }
     }
@@ -897,10 +987,7 @@ public final class ObservabilityCostBenchmark {
       String answer;
       long size = 0;
       try {
-        HttpResponse<byte[]> r =
-            http.send(
-                HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = get(target);
         answer = Integer.toString(r.statusCode());
         size = r.statusCode() == 200 ? r.body().length : 0;
       } catch (IOException e) {
@@ -914,6 +1001,21 @@ public final class ObservabilityCostBenchmark {
         answers.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).merge(answer, 1L, Long::sum);
         bytes.merge(key, size, Long::sum);
       }
+    }
+
+    /** One page of {@code target}, not counted; its size in bytes. */
+    int page(URI target) throws IOException, InterruptedException {
+      HttpResponse<byte[]> r = get(target);
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(target + " answered " + r.statusCode());
+      }
+      return r.body().length;
+    }
+
+    private HttpResponse<byte[]> get(URI target) throws IOException, InterruptedException {
+      return http.send(
+          HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
     }
 
     Map<String, Tally> tallies() {
@@ -1002,6 +1104,7 @@ public final class ObservabilityCostBenchmark {
       Map<String, Map<String, String>> envs,
       Map<String, Results> results,
       Map<String, Scraper.Tally> scrapes,
+      List<PageCost> pageCosts,
       Map<String, OtlpSink.Tally> exports,
       List<String> loads,
       String loadAtEnd) {
@@ -1171,11 +1274,19 @@ public final class ObservabilityCostBenchmark {
         .append(
             String.format(
                 Locale.ROOT,
-                "- While the \"on\" or \"all\" stack is measured, both its services' `%s` are"
-                    + " scraped every %d s%s (production scrapes every 30 s).\n\n",
+                "- While the \"on\" or \"all\" stack is measured, both its services' `%s` (on the"
+                    + " management port in `%s`) are scraped every %d s%s, on a clock of the"
+                    + " stack's own that runs only while it is measured. After the rounds, what a"
+                    + " page costs each service: the CPU it used outside the JIT compiler over %d"
+                    + " pages back to back (after %d more), less its idle CPU over as long.\n\n",
                 METRICS_PATH,
-                SCRAPE_INTERVAL.toSeconds(),
-                " on the management port in `" + METRICS_PORT_VARIABLE + "`"));
+                METRICS_PORT_VARIABLE,
+                settings.scrapeSeconds(),
+                settings.scrapeSeconds() == PRODUCTION_SCRAPE_SECONDS
+                    ? " as production (Terraform's `metrics_scrape_interval_seconds`)"
+                    : " (production: every " + PRODUCTION_SCRAPE_SECONDS + " s)",
+                PAGES_MEASURED,
+                PAGES_MEASURED));
 
     md.append("## Results\n\n");
     md.append(
@@ -1361,6 +1472,23 @@ public final class ObservabilityCostBenchmark {
                     t.bytes(),
                     t.scrapes() - t.ok(),
                     t.answers())));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "\nWhat one `%s` page costs, the stack idle (CPU outside the JIT compiler; at"
+                + " production's one page per %d s, per second of the service's time):\n\n",
+            METRICS_PATH,
+            PRODUCTION_SCRAPE_SECONDS));
+    for (PageCost page : pageCosts) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "- %s: %,d bytes, %,.0f µs of CPU per page; %,.0f µs/s at production's interval\n",
+              page.service(),
+              page.bytes(),
+              page.micros(),
+              page.micros() / PRODUCTION_SCRAPE_SECONDS));
+    }
     md.append("\n## Notes\n\n");
     md.append(
         """
@@ -1393,6 +1521,29 @@ public final class ObservabilityCostBenchmark {
     stacks.put("on", OBSERVABILITY_ON);
     stacks.put("all", OBSERVABILITY_ALL);
     return java.util.Collections.unmodifiableMap(stacks);
+  }
+
+  /**
+   * The default of the Terraform variable {@code name} in {@code file}, a number: the first {@code
+   * default = N} after {@code variable "name" {}.
+   */
+  static int terraformNumberDefault(Path file, String name) {
+    String tf;
+    try {
+      tf = Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + " (run from the repository root)", e);
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "variable\\s+\""
+                    + java.util.regex.Pattern.quote(name)
+                    + "\"\\s*\\{[^}]*?default\\s*=\\s*(\\d+)")
+            .matcher(tf);
+    if (!m.find()) {
+      throw new IllegalStateException(file + " has no number default for variable " + name);
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   /** A map that keeps the order its keys are given in. */
