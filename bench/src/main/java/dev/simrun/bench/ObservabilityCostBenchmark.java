@@ -547,9 +547,7 @@ public final class ObservabilityCostBenchmark {
             loads.add(Machine.loadAverage());
           }
           scraper.counting(!warmup);
-          // Each stack goes first in turn.
-          List<Stack> order = new ArrayList<>(stacks);
-          java.util.Collections.rotate(order, -round);
+          List<Stack> order = turnOrder(stacks, round);
           for (Stack stack : order) {
             scrapeIfOn(scraper, stack);
             System.gc();
@@ -582,8 +580,7 @@ public final class ObservabilityCostBenchmark {
           int slices = Math.max(1, seconds / SLICE_SECONDS);
           Map<String, List<Slice>> sliced = new LinkedHashMap<>();
           for (int slice = 0; slice < slices; slice++) {
-            List<Stack> turn = new ArrayList<>(stacks);
-            java.util.Collections.rotate(turn, -(round + slice));
+            List<Stack> turn = turnOrder(stacks, round * slices + slice);
             for (Stack stack : turn) {
               scrapeIfOn(scraper, stack);
               System.gc();
@@ -675,6 +672,23 @@ public final class ObservabilityCostBenchmark {
     if (stack.scraped()) {
       scraper.start(stack.label(), stack.metricsTargets());
     }
+  }
+
+  /**
+   * The order the stacks take their {@code k}-th turn in: k runs through the rotations of the
+   * stacks and of their reverse, alternately (for three stacks, all six orders every six turns).
+   * Each stack goes first equally often and comes right after each other stack equally often, so
+   * whatever a measurement leaves behind it (the database still flushing, a collector or compiler
+   * still busy) falls on every stack alike. Rotations alone keep one cyclic order, in which "on"
+   * always came right after "off" (decision 0040).
+   */
+  static <T> List<T> turnOrder(List<T> stacks, int k) {
+    List<T> order = new ArrayList<>(stacks);
+    if (k % 2 == 1) {
+      java.util.Collections.reverse(order);
+    }
+    java.util.Collections.rotate(order, -(k / 2));
+    return order;
   }
 
   /** What one {@link #METRICS_PATH} page of one service cost it: bytes, and CPU outside the JIT. */
@@ -1199,9 +1213,10 @@ public final class ObservabilityCostBenchmark {
         String.format(
             Locale.ROOT,
             "- %d warm-up rounds (their submit load at most %d s), then %d measured rounds; each"
-                + " round runs every stack's throughput, each stack going first in turn (off first"
-                + " in the first round), then every stack's submit latency in slices of %d s, the"
-                + " stacks taking turns slice by slice%s\n",
+                + " round runs every stack's throughput, then every stack's submit latency in"
+                + " slices of %d s, the stacks taking turns slice by slice; the stacks' order"
+                + " changes from turn to turn through every order of them, so that each goes"
+                + " first, and comes right after each other, equally often%s\n",
             settings.warmups(),
             WARMUP_SECONDS,
             settings.runs(),
