@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What metrics and tracing cost: three complete SimRun stacks in one run, "off", "on" (production's
- * settings) and "all" (every trace kept), whose environments differ only by {@link
- * #OBSERVABILITY_OFF}, {@link #OBSERVABILITY_ON} and {@link #OBSERVABILITY_ALL}, measured in
- * interleaved rounds on the two figures the other benchmarks record, plus the CPU time per task:
+ * What metrics and tracing cost: four complete SimRun stacks in one run, "off", "on" (production's
+ * settings), "all" (every trace kept) and "control" (a second "off", the run's resolution), whose
+ * environments differ only by {@link #OBSERVABILITY_OFF}, {@link #OBSERVABILITY_ON}, {@link
+ * #OBSERVABILITY_ALL} and {@link #OBSERVABILITY_CONTROL}, measured in interleaved rounds on the two
+ * figures the other benchmarks record, plus the CPU time per task:
  *
  * <ul>
  *   <li><b>throughput</b>: {@code noop} simulations of N chunks in all through the whole path,
@@ -106,6 +107,20 @@ public final class ObservabilityCostBenchmark {
           "SIMRUN_TRACING_SAMPLER_RATIO", "1.0",
           "SIMRUN_TRACING_EXPORTER", "otlp",
           "OTEL_EXPORTER_OTLP_ENDPOINT", SINK + "/all",
+          "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+
+  /**
+   * "Off" again, under another name: what the benchmark measures between two identical stacks, in
+   * the same run. Its cost is the run's resolution: a cost of "on" no larger than the control's is
+   * not told apart from zero (decision 0040).
+   */
+  static final Map<String, String> OBSERVABILITY_CONTROL =
+      orderedMap(
+          "SIMRUN_METRICS_ENABLED", "false",
+          "SIMRUN_TRACING_ENABLED", "false",
+          "SIMRUN_TRACING_SAMPLER_RATIO", "0.1",
+          "SIMRUN_TRACING_EXPORTER", "none",
+          "OTEL_EXPORTER_OTLP_ENDPOINT", SINK + "/control",
           "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
 
   /**
@@ -564,7 +579,7 @@ public final class ObservabilityCostBenchmark {
             }
             System.out.printf(
                 Locale.ROOT,
-                "  %-8s %-3s throughput %7.0f tasks/s first start -> last commit, %7.0f tasks/s"
+                "  %-8s %-7s throughput %7.0f tasks/s first start -> last commit, %7.0f tasks/s"
                     + " trigger -> last commit; CPU per task %.0f us, JIT compiler %.0f, outside it"
                     + " api %.0f, worker %.0f%n",
                 name,
@@ -599,7 +614,7 @@ public final class ObservabilityCostBenchmark {
             }
             System.out.printf(
                 Locale.ROOT,
-                "  %-8s %-3s submit     p50 %6.1f p90 %6.1f p99 %6.1f max %6.1f ms, errors %d/%d,"
+                "  %-8s %-7s submit     p50 %6.1f p90 %6.1f p99 %6.1f max %6.1f ms, errors %d/%d,"
                     + " generator lag %.1f ms; outbox drained in %.1f s; CPU per POST outside the"
                     + " JIT compiler api %.0f us, worker %.0f%n",
                 name,
@@ -675,19 +690,25 @@ public final class ObservabilityCostBenchmark {
   }
 
   /**
-   * The order the stacks take their {@code k}-th turn in: k runs through the rotations of the
-   * stacks and of their reverse, alternately (for three stacks, all six orders every six turns).
-   * Each stack goes first equally often and comes right after each other stack equally often, so
-   * whatever a measurement leaves behind it (the database still flushing, a collector or compiler
-   * still busy) falls on every stack alike. Rotations alone keep one cyclic order, in which "on"
-   * always came right after "off" (decision 0040).
+   * The order the stacks take their {@code k}-th turn in, from a Williams design: row r of n stacks
+   * is 0, 1, n−1, 2, n−2, … each plus r (mod n), and for an odd n the same n rows again reversed.
+   * Over its n (odd: 2n) turns each stack goes first equally often and comes right after each other
+   * stack equally often, so whatever a measurement leaves behind it (the database still flushing, a
+   * collector or compiler still busy) falls on every stack alike. Rotations of one list keep one
+   * cyclic order, in which "on" always came right after "off" (decision 0040).
    */
   static <T> List<T> turnOrder(List<T> stacks, int k) {
-    List<T> order = new ArrayList<>(stacks);
-    if (k % 2 == 1) {
+    int n = stacks.size();
+    int rows = n % 2 == 0 ? n : 2 * n;
+    int row = Math.floorMod(k, rows);
+    List<T> order = new ArrayList<>(n);
+    for (int i = 0, low = 1, high = n - 1; i < n; i++) {
+      int first = i == 0 ? 0 : i % 2 == 1 ? low++ : high--;
+      order.add(stacks.get((first + row) % n));
+    }
+    if (row >= n) {
       java.util.Collections.reverse(order);
     }
-    java.util.Collections.rotate(order, -(k / 2));
     return order;
   }
 
@@ -781,7 +802,7 @@ public final class ObservabilityCostBenchmark {
               runDir);
       System.out.printf(
           Locale.ROOT,
-          "  stack %-3s api pid %d (%s), worker pid %d (%s); %s%n",
+          "  stack %-7s api pid %d (%s), worker pid %d (%s); %s%n",
           label,
           api.pid(),
           api.url(),
@@ -792,7 +813,7 @@ public final class ObservabilityCostBenchmark {
           PipelineThroughputBenchmark.queueName(project, PipelineThroughputBenchmark.QUEUE_ID);
       return new Stack(
           label,
-          !label.equals("off"),
+          Boolean.parseBoolean(observability.get("SIMRUN_METRICS_ENABLED")),
           observability,
           db,
           queue,
@@ -1229,11 +1250,12 @@ public final class ObservabilityCostBenchmark {
 
     md.append("## What differs between the stacks\n\n");
     md.append(
-        "Only these variables (`OBSERVABILITY_OFF`, `OBSERVABILITY_ON`, `OBSERVABILITY_ALL`)."
-            + " \"On\" is production's setup (`infra/cloud_run.tf`: Terraform's"
-            + " `tracing_sampler_ratio` 0.1), \"all\" the same with every trace kept. The OTLP"
-            + " endpoint is this benchmark's receiver, a path per stack so it can tell who sent"
-            + " what.\n\n");
+        "Only these variables (`OBSERVABILITY_OFF`, `OBSERVABILITY_ON`, `OBSERVABILITY_ALL`,"
+            + " `OBSERVABILITY_CONTROL`). \"On\" is production's setup (`infra/cloud_run.tf`:"
+            + " Terraform's `tracing_sampler_ratio` 0.1), \"all\" the same with every trace kept,"
+            + " \"control\" the same as \"off\": its cost is what this run measures between two"
+            + " identical stacks. The OTLP endpoint is this benchmark's receiver, a path per stack"
+            + " so it can tell who sent what.\n\n");
     md.append("| variable | " + String.join(" | ", LABELS) + " |\n|---|");
     md.append("---|".repeat(LABELS.size())).append('\n');
     for (String key : envs.get(GOAL_STACK).keySet()) {
@@ -1310,12 +1332,17 @@ public final class ObservabilityCostBenchmark {
             + " of the time per task for throughput (so a 5% cost is x at 1/1.05 of off's"
             + " tasks/s), of the value for CPU and latencies. The goal is judged on \"on\","
             + " production's settings, over the figures marked ●; \"all\" shows what keeping"
-            + " every trace costs. CPU per submit: the CPU time of the stack's processes from a"
+            + " every trace costs; \"control\", a second \"off\", what the run measures where"
+            + " there is nothing to measure: a cost of \"on\" within the control's is not told"
+            + " apart from zero. CPU per submit: the CPU time of the stack's processes from a"
             + " slice's first POST until its outbox was empty (every task created), over its"
             + " POSTs; the worker, idle then (the chunks' queue is paused), adds what it spends"
             + " being scraped and polling.\n\n");
-    md.append("| Figure | off | on | cost | under " + fmt(GOAL_PERCENT) + "% | all | cost |\n");
-    md.append("|---|---:|---:|---:|---|---:|---:|\n");
+    md.append(
+        "| Figure | off | on | cost | under "
+            + fmt(GOAL_PERCENT)
+            + "% | all | cost | control | cost |\n");
+    md.append("|---|---:|---:|---:|---|---:|---:|---:|---:|\n");
     boolean allMet = true;
     for (Figure f : figures) {
       double onCost = f.costPercent(off, results.get("on"));
@@ -1326,7 +1353,7 @@ public final class ObservabilityCostBenchmark {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s%s (%s) | %s | %s | **%+.1f%%** | %s | %s | %+.1f%% |\n",
+              "| %s%s (%s) | %s | %s | **%+.1f%%** | %s | %s | %+.1f%% | %s | %+.1f%% |\n",
               f.judged() ? "● " : "",
               f.name(),
               f.unit(),
@@ -1335,7 +1362,9 @@ public final class ObservabilityCostBenchmark {
               onCost,
               f.judged() ? (met ? "met" : "NOT met") : "",
               value(f.median(results.get("all")), f.unit()),
-              f.costPercent(off, results.get("all"))));
+              f.costPercent(off, results.get("all")),
+              value(f.median(results.get("control")), f.unit()),
+              f.costPercent(off, results.get("control"))));
     }
     md.append('\n');
     for (String label : List.of("on", "all")) {
@@ -1365,19 +1394,16 @@ public final class ObservabilityCostBenchmark {
             fmt(GOAL_PERCENT),
             allMet ? "**met**" : "**NOT met**"));
 
-    md.append("Each measured round's cost of \"on\", in round order:\n\n");
+    md.append("Each measured round's cost of \"on\" (of \"control\"), in round order:\n\n");
     for (Figure f : figures) {
       if (f.judged()) {
         md.append("- ")
             .append(f.name())
             .append(": ")
-            .append(
-                String.join(
-                    ", ",
-                    java.util.Arrays.stream(f.costsPercent(off, results.get("on")))
-                        .mapToObj(c -> String.format(Locale.ROOT, "%+.1f%%", c))
-                        .toList()))
-            .append('\n');
+            .append(roundCosts(f, off, results.get("on")))
+            .append(" (")
+            .append(roundCosts(f, off, results.get("control")))
+            .append(")\n");
       }
     }
     md.append('\n');
@@ -1519,6 +1545,14 @@ public final class ObservabilityCostBenchmark {
     return md.toString();
   }
 
+  private static String roundCosts(Figure f, Results off, Results x) {
+    return String.join(
+        ", ",
+        java.util.Arrays.stream(f.costsPercent(off, x))
+            .mapToObj(c -> String.format(Locale.ROOT, "%+.1f%%", c))
+            .toList());
+  }
+
   private static String value(double v, String unit) {
     return unit.equals("ms")
         ? String.format(Locale.ROOT, "%.1f", v)
@@ -1535,6 +1569,7 @@ public final class ObservabilityCostBenchmark {
     stacks.put("off", OBSERVABILITY_OFF);
     stacks.put("on", OBSERVABILITY_ON);
     stacks.put("all", OBSERVABILITY_ALL);
+    stacks.put("control", OBSERVABILITY_CONTROL);
     return java.util.Collections.unmodifiableMap(stacks);
   }
 
