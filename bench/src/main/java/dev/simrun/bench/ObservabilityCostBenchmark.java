@@ -190,7 +190,7 @@ public final class ObservabilityCostBenchmark {
 
   /**
    * Pages fetched back to back per service to measure what one page costs, after as many more to
-   * let the JIT compiler settle on the scrape path (the rounds scrape it only every 30 s).
+   * let the JIT compiler settle on the scrape path (the rounds scrape it only once an interval).
    */
   static final int PAGES_MEASURED = 300;
 
@@ -1236,8 +1236,8 @@ public final class ObservabilityCostBenchmark {
             "- %d warm-up rounds (their submit load at most %d s), then %d measured rounds; each"
                 + " round runs every stack's throughput, then every stack's submit latency in"
                 + " slices of %d s, the stacks taking turns slice by slice; the stacks' order"
-                + " changes from turn to turn through every order of them, so that each goes"
-                + " first, and comes right after each other, equally often%s\n",
+                + " changes from turn to turn, from a Williams design, so that each goes first,"
+                + " and comes right after each other, equally often%s\n",
             settings.warmups(),
             WARMUP_SECONDS,
             settings.runs(),
